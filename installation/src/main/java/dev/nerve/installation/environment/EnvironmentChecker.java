@@ -1,0 +1,75 @@
+package dev.nerve.installation.environment;
+
+import com.google.protobuf.util.Durations;
+import dev.nerve.api.installation.v1.CheckStatus;
+import dev.nerve.api.installation.v1.EnvironmentCheck;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Runs probes in a stable order and turns each outcome, even a crash, into a check result. */
+final class EnvironmentChecker {
+
+  private static final Logger log = LoggerFactory.getLogger(EnvironmentChecker.class);
+
+  private final Supplier<List<Probe>> probes;
+
+  /** @param probes supplies the probes for each run (target routes may differ between runs) */
+  EnvironmentChecker(Supplier<List<Probe>> probes) {
+    this.probes = probes;
+  }
+
+  /** Runs the probes whose ids are listed (all when empty), handing each result to {@code sink}. */
+  List<EnvironmentCheck> run(Collection<String> ids, Consumer<EnvironmentCheck> sink) {
+    List<EnvironmentCheck> results = new ArrayList<>();
+    for (Probe probe : probes.get()) {
+      if (!ids.isEmpty() && !ids.contains(probe.id())) {
+        continue;
+      }
+      EnvironmentCheck check = run(probe);
+      results.add(check);
+      sink.accept(check);
+    }
+    return results;
+  }
+
+  /** Ids of every probe, for validating requests. */
+  List<String> ids() {
+    return probes.get().stream().map(Probe::id).toList();
+  }
+
+  private static EnvironmentCheck run(Probe probe) {
+    long start = System.nanoTime();
+    Finding finding;
+    try {
+      finding = probe.run();
+    } catch (Exception e) {
+      log.warn("environment check {} crashed", probe.id(), e);
+      finding = Finding.fail(
+          "the check itself failed: " + PostgresProbe.rootMessage(e), "see the server log for details");
+    }
+    return EnvironmentCheck.newBuilder()
+        .setId(probe.id())
+        .setTitle(probe.title())
+        .setStatus(finding.status())
+        .setDetail(finding.detail())
+        .setRemedy(finding.remedy())
+        .setDuration(Durations.fromNanos(System.nanoTime() - start))
+        .build();
+  }
+
+  /** Worst status among checks; OK for none. */
+  static CheckStatus overall(List<EnvironmentCheck> checks) {
+    CheckStatus worst = CheckStatus.CHECK_STATUS_OK;
+    for (EnvironmentCheck check : checks) {
+      if (check.getStatusValue() > worst.getNumber()) {
+        worst = check.getStatus();
+      }
+    }
+    return worst;
+  }
+}

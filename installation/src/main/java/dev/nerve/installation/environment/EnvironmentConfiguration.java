@@ -1,0 +1,59 @@
+package dev.nerve.installation.environment;
+
+import dev.nerve.platform.NerveProperties;
+import dev.nerve.platform.grpc.ChannelFactory;
+import dev.nerve.platform.grpc.TargetService;
+import dev.nerve.platform.redis.RedisEndpoint;
+import dev.nerve.platform.storage.DatabaseEndpoint;
+import dev.nerve.platform.storage.SchemaMigrator;
+import dev.nerve.platform.target.Target;
+import dev.nerve.platform.target.TargetSelection;
+import io.lettuce.core.api.StatefulRedisConnection;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.info.BuildProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** Wires the environment checks and their gRPC service. */
+@Configuration(proxyBeanMethods = false)
+public class EnvironmentConfiguration {
+
+  @Bean
+  TargetService environmentService(
+      JdbcClient jdbc,
+      TransactionTemplate tx,
+      DatabaseEndpoint database,
+      SchemaMigrator migrator,
+      StatefulRedisConnection<String, String> redis,
+      RedisEndpoint redisEndpoint,
+      NerveProperties properties,
+      ChannelFactory channels,
+      TargetSelection selection,
+      ObjectProvider<BuildProperties> build) {
+    EnvironmentChecker checker =
+        new EnvironmentChecker(
+            () -> {
+              List<Probe> probes = new ArrayList<>();
+              probes.add(new JavaRuntimeProbe());
+              probes.add(new PostgresProbe(jdbc, database));
+              probes.add(new MigrationsProbe(migrator));
+              probes.add(new RedisProbe(redis, redisEndpoint));
+              probes.add(new DiskSpaceProbe(properties.dataDir()));
+              channels
+                  .routes()
+                  .forEach((target, route) -> probes.add(new TargetHealthProbe(target, route, channels)));
+              return probes;
+            });
+    EnvironmentChecker roundTrips = new EnvironmentChecker(() -> RoundTripProbes.of(jdbc, tx, redis));
+    BuildProperties info = build.getIfAvailable();
+    String version = info == null ? "development" : info.getVersion();
+    return new TargetService(
+        Target.INSTALLATION,
+        new EnvironmentGrpcService(
+            checker, roundTrips, new CheckRunLog(jdbc, tx), selection, version));
+  }
+}

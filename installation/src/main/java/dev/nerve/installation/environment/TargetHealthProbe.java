@@ -1,0 +1,51 @@
+package dev.nerve.installation.environment;
+
+import dev.nerve.platform.grpc.ChannelFactory;
+import dev.nerve.platform.target.Target;
+import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
+import java.util.concurrent.TimeUnit;
+
+/** A configured target answers the standard gRPC health check as SERVING. */
+final class TargetHealthProbe implements Probe {
+
+  private final Target target;
+  private final String route;
+  private final ChannelFactory channels;
+
+  TargetHealthProbe(Target target, String route, ChannelFactory channels) {
+    this.target = target;
+    this.route = route;
+    this.channels = channels;
+  }
+
+  @Override
+  public String id() {
+    return "grpc.health." + target.id();
+  }
+
+  @Override
+  public String title() {
+    return "gRPC health of " + target.id();
+  }
+
+  @Override
+  public Finding run() {
+    try {
+      HealthCheckResponse response =
+          HealthGrpc.newBlockingStub(channels.channel(target))
+              .withDeadlineAfter(3, TimeUnit.SECONDS)
+              .check(HealthCheckRequest.newBuilder().setService(target.id()).build());
+      String detail = target.id() + " is " + response.getStatus() + " (" + route + ")";
+      return response.getStatus() == HealthCheckResponse.ServingStatus.SERVING
+          ? Finding.ok(detail)
+          : Finding.fail(detail, "look at the " + target.id() + " service's logs and readiness");
+    } catch (StatusRuntimeException e) {
+      return Finding.fail(
+          target.id() + " did not answer (" + route + "): " + e.getStatus().getCode(),
+          "start the " + target.id() + " target or fix nerve.services." + target.id() + ".address");
+    }
+  }
+}

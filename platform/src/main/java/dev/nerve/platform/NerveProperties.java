@@ -1,0 +1,79 @@
+package dev.nerve.platform;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Process-wide settings shared by every target (prefix {@code nerve}); each is listed with its
+ * default in the README's configuration table.
+ *
+ * @param targets targets this process runs: {@code all} or a comma list
+ * @param dataDir where embedded servers and local state live
+ * @param database external PostgreSQL; blank URL starts the embedded server
+ * @param redis external Redis; blank URL starts the embedded server
+ * @param grpc the gRPC server and client defaults
+ * @param services network addresses of targets that run in other processes
+ */
+@ConfigurationProperties("nerve")
+public record NerveProperties(
+    @DefaultValue("all") String targets,
+    @DefaultValue("./data") Path dataDir,
+    @DefaultValue Database database,
+    @DefaultValue Redis redis,
+    @DefaultValue Grpc grpc,
+    Map<String, Service> services) {
+
+  public NerveProperties {
+    services = services == null ? Map.of() : Map.copyOf(services);
+  }
+
+  /**
+   * External PostgreSQL connection.
+   *
+   * @param url JDBC URL such as {@code jdbc:postgresql://db:5432/nerve}; blank means embedded
+   * @param username login role
+   * @param password login password
+   * @param maxPoolSize connection pool size
+   */
+  public record Database(
+      String url, String username, String password, @DefaultValue("10") int maxPoolSize) {
+
+    /** Whether an external server is configured. */
+    public boolean external() {
+      return url != null && !url.isBlank();
+    }
+  }
+
+  /**
+   * External Redis connection.
+   *
+   * @param url Redis URI such as {@code redis://cache:6379/0}; blank means embedded
+   */
+  public record Redis(String url) {
+
+    /** Whether an external server is configured. */
+    public boolean external() {
+      return url != null && !url.isBlank();
+    }
+  }
+
+  /**
+   * gRPC server and client defaults.
+   *
+   * @param port network port of the gRPC server (0 picks a free port, -1 disables it)
+   * @param defaultDeadline deadline applied to an outgoing call that has none
+   */
+  public record Grpc(
+      @DefaultValue("9090") int port, @DefaultValue("10s") Duration defaultDeadline) {}
+
+  /**
+   * Where a target that runs in another process answers.
+   *
+   * @param address gRPC target string, e.g. {@code dns:///nerve-memory:9090} or {@code
+   *     localhost:9091}
+   */
+  public record Service(String address) {}
+}

@@ -1,0 +1,71 @@
+package dev.nerve.platform.grpc;
+
+import dev.nerve.platform.NerveProperties;
+import dev.nerve.platform.error.ErrorMappingServerInterceptor;
+import dev.nerve.platform.identity.IdentityClientInterceptor;
+import dev.nerve.platform.identity.IdentityServerInterceptor;
+import dev.nerve.platform.target.TargetSelection;
+import io.micrometer.core.instrument.binder.grpc.ObservationGrpcClientInterceptor;
+import io.micrometer.core.instrument.binder.grpc.ObservationGrpcServerInterceptor;
+import io.micrometer.observation.ObservationRegistry;
+import java.util.List;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * gRPC for every target: servers for local services, channels to every target, and the one
+ * interceptor chain both paths share (observation for traces and metrics, deadline, identity,
+ * error mapping).
+ */
+@AutoConfiguration(
+    afterName =
+        "org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration")
+@EnableConfigurationProperties(NerveProperties.class)
+public class GrpcConfiguration {
+
+  @Bean
+  TargetSelection targetSelection(NerveProperties properties) {
+    return TargetSelection.parse(properties.targets());
+  }
+
+  @Bean
+  InProcessAddress inProcessAddress() {
+    return InProcessAddress.random();
+  }
+
+  @Bean
+  GrpcServers grpcServers(
+      NerveProperties properties,
+      InProcessAddress address,
+      ObjectProvider<TargetService> services,
+      ObjectProvider<ObservationRegistry> observations) {
+    ObservationRegistry registry = observations.getIfAvailable(() -> ObservationRegistry.NOOP);
+    return new GrpcServers(
+        services.orderedStream().toList(),
+        List.of(
+            new ObservationGrpcServerInterceptor(registry),
+            new IdentityServerInterceptor(),
+            new ErrorMappingServerInterceptor()),
+        address.name(),
+        properties.grpc().port());
+  }
+
+  @Bean(destroyMethod = "close")
+  ChannelFactory channelFactory(
+      TargetSelection selection,
+      NerveProperties properties,
+      InProcessAddress address,
+      ObjectProvider<ObservationRegistry> observations) {
+    ObservationRegistry registry = observations.getIfAvailable(() -> ObservationRegistry.NOOP);
+    return new ChannelFactory(
+        selection,
+        properties,
+        address.name(),
+        List.of(
+            new ObservationGrpcClientInterceptor(registry),
+            new DeadlineClientInterceptor(properties.grpc().defaultDeadline()),
+            new IdentityClientInterceptor()));
+  }
+}

@@ -1,0 +1,108 @@
+package dev.nerve.server.cli;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.util.JsonFormat;
+import dev.nerve.api.installation.v1.CheckEnvironmentRequest;
+import dev.nerve.api.installation.v1.CheckStatus;
+import dev.nerve.api.installation.v1.EnvironmentCheck;
+import dev.nerve.api.installation.v1.EnvironmentServiceGrpc;
+import dev.nerve.api.installation.v1.EnvironmentStatus;
+import dev.nerve.platform.grpc.ChannelFactory;
+import dev.nerve.platform.target.Target;
+import dev.nerve.server.NerveApplication;
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.io.PrintStream;
+import java.util.concurrent.TimeUnit;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * {@code nerve doctor}: the environment checks as a terminal report, one line per check and a
+ * summary, exiting non-zero when anything failed.
+ */
+public final class Doctor {
+
+  private Doctor() {}
+
+  /** Runs the checks (here, or on {@code --server}) and prints them; returns the exit code. */
+  public static int run(CommandLine line, PrintStream out) {
+    EnvironmentStatus status;
+    try {
+      status = line.value("--server").map(Doctor::remote).orElseGet(() -> local(line));
+    } catch (StatusRuntimeException e) {
+      out.println("nerve doctor: cannot get the checks: " + e.getStatus());
+      return 2;
+    }
+    if (line.flag("--json")) {
+      try {
+        out.println(JsonFormat.printer().print(status));
+      } catch (InvalidProtocolBufferException e) {
+        throw new IllegalStateException(e);
+      }
+    } else {
+      print(status, out);
+    }
+    return status.getOverall() == CheckStatus.CHECK_STATUS_FAIL ? 1 : 0;
+  }
+
+  private static EnvironmentStatus remote(String address) {
+    ManagedChannel channel = NettyChannelBuilder.forTarget(address).usePlaintext().build();
+    try {
+      return EnvironmentServiceGrpc.newBlockingStub(channel)
+          .withDeadlineAfter(30, TimeUnit.SECONDS)
+          .check(CheckEnvironmentRequest.getDefaultInstance());
+    } finally {
+      channel.shutdownNow();
+    }
+  }
+
+  private static EnvironmentStatus local(CommandLine line) {
+    try (ConfigurableApplicationContext context =
+        new SpringApplicationBuilder(NerveApplication.class)
+            .web(WebApplicationType.NONE)
+            .properties(
+                "nerve.targets=installation",
+                "nerve.grpc.port=-1",
+                "logging.level.root=" + (line.flag("--json") ? "OFF" : "WARN"))
+            .run(line.springArgs())) {
+      return EnvironmentServiceGrpc.newBlockingStub(
+              context.getBean(ChannelFactory.class).channel(Target.INSTALLATION))
+          .check(CheckEnvironmentRequest.getDefaultInstance());
+    }
+  }
+
+  static void print(EnvironmentStatus status, PrintStream out) {
+    out.println(
+        "Nerve doctor (version " + status.getNerveVersion() + ", targets: "
+            + String.join(",", status.getTargetsList()) + ")");
+    int ok = 0;
+    int warn = 0;
+    int fail = 0;
+    for (EnvironmentCheck check : status.getChecksList()) {
+      switch (check.getStatus()) {
+        case CHECK_STATUS_OK -> ok++;
+        case CHECK_STATUS_WARN -> warn++;
+        default -> fail++;
+      }
+      out.println(mark(check.getStatus()) + " " + check.getTitle() + ": " + check.getDetail());
+      if (!check.getRemedy().isEmpty()) {
+        out.println("    -> " + check.getRemedy());
+      }
+    }
+    out.println();
+    out.println(
+        (fail > 0 ? "! Doctor found issues: " : "Doctor summary: ")
+            + ok + " ok, " + warn + " warning" + (warn == 1 ? "" : "s") + ", " + fail + " failed");
+  }
+
+  static String mark(CheckStatus status) {
+    return switch (status) {
+      case CHECK_STATUS_OK -> "[ok]";
+      case CHECK_STATUS_WARN -> "[!!]";
+      default -> "[XX]";
+    };
+  }
+}

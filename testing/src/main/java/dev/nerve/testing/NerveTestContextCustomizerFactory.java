@@ -1,0 +1,61 @@
+package dev.nerve.testing;
+
+import dev.nerve.platform.storage.DatabaseEndpoint;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.MutablePropertySources;
+import org.springframework.test.context.support.TestPropertySourceUtils;
+import org.springframework.test.context.ContextConfigurationAttributes;
+import org.springframework.test.context.ContextCustomizer;
+import org.springframework.test.context.ContextCustomizerFactory;
+
+/**
+ * Points every Spring test context at the shared {@link TestServers} and keeps it off fixed ports,
+ * so no test repeats that wiring. Properties a test sets itself still win.
+ */
+public final class NerveTestContextCustomizerFactory implements ContextCustomizerFactory {
+
+  @Override
+  public ContextCustomizer createContextCustomizer(
+      Class<?> testClass, List<ContextConfigurationAttributes> configAttributes) {
+    return new Customizer();
+  }
+
+  private static final class Customizer implements ContextCustomizer {
+
+    @Override
+    public void customizeContext(
+        org.springframework.context.ConfigurableApplicationContext context,
+        org.springframework.test.context.MergedContextConfiguration merged) {
+      DatabaseEndpoint database = TestServers.database();
+      Map<String, Object> properties = new HashMap<>();
+      properties.put("nerve.database.url", database.jdbcUrl());
+      properties.put("nerve.database.username", database.username());
+      properties.put("nerve.database.password", database.password());
+      properties.put("nerve.redis.url", TestServers.redisUri());
+      properties.put("nerve.grpc.port", "0");
+      properties.put("nerve.data-dir", TestServers.tempDirectory("nerve-test-data").toString());
+      properties.put("management.tracing.sampling.probability", "1.0");
+      MutablePropertySources sources = context.getEnvironment().getPropertySources();
+      MapPropertySource source = new MapPropertySource("nerveTestServers", properties);
+      // Above application.yml, below properties a test declares itself.
+      if (sources.contains(TestPropertySourceUtils.INLINED_PROPERTIES_PROPERTY_SOURCE_NAME)) {
+        sources.addAfter(TestPropertySourceUtils.INLINED_PROPERTIES_PROPERTY_SOURCE_NAME, source);
+      } else {
+        sources.addFirst(source);
+      }
+    }
+
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof Customizer;
+    }
+
+    @Override
+    public int hashCode() {
+      return Customizer.class.hashCode();
+    }
+  }
+}

@@ -1,0 +1,109 @@
+package dev.nerve.testing;
+
+import dev.nerve.platform.redis.EmbeddedRedisServer;
+import dev.nerve.platform.storage.DatabaseEndpoint;
+import dev.nerve.platform.storage.EmbeddedPostgresServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Locale;
+import java.util.UUID;
+
+/**
+ * Real PostgreSQL and Redis for tests, once per JVM: the servers named by {@code
+ * NERVE_TEST_DATABASE_URL} / {@code NERVE_TEST_REDIS_URL} when set (CI), embedded ones otherwise
+ * (a laptop with only a JDK). Each JVM gets its own fresh database, dropped when it exits.
+ */
+public final class TestServers {
+
+  private static DatabaseEndpoint database;
+  private static String redisUri;
+
+  private TestServers() {}
+
+  /** A database of this test JVM's own on the shared test server. */
+  public static synchronized DatabaseEndpoint database() {
+    if (database == null) {
+      database = createDatabase(server());
+    }
+    return database;
+  }
+
+  /** URI of the test Redis. */
+  public static synchronized String redisUri() {
+    if (redisUri == null) {
+      String configured = System.getenv("NERVE_TEST_REDIS_URL");
+      if (configured != null && !configured.isBlank()) {
+        redisUri = configured;
+      } else {
+        EmbeddedRedisServer redis = EmbeddedRedisServer.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(redis::close, "test-redis-stop"));
+        redisUri = redis.endpoint().uri();
+      }
+    }
+    return redisUri;
+  }
+
+  /** A fresh temporary directory that is not shared with other tests. */
+  public static Path tempDirectory(String prefix) {
+    try {
+      return Files.createTempDirectory(prefix);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static DatabaseEndpoint server() {
+    String configured = System.getenv("NERVE_TEST_DATABASE_URL");
+    if (configured != null && !configured.isBlank()) {
+      return new DatabaseEndpoint(
+          configured,
+          envOr("NERVE_TEST_DATABASE_USERNAME", "postgres"),
+          envOr("NERVE_TEST_DATABASE_PASSWORD", ""),
+          false);
+    }
+    EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(tempDirectory("nerve-test-pg"));
+    Runtime.getRuntime().addShutdownHook(new Thread(postgres::close, "test-postgres-stop"));
+    return postgres.endpoint();
+  }
+
+  private static DatabaseEndpoint createDatabase(DatabaseEndpoint server) {
+    String name =
+        "nerve_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12).toLowerCase(Locale.ROOT);
+    execute(server, "CREATE DATABASE " + name);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(() -> execute(server, "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)"), "test-db-drop"));
+    return new DatabaseEndpoint(withDatabase(server.jdbcUrl(), name), server.username(), server.password(), server.embedded());
+  }
+
+  /** Replaces the database name in a {@code jdbc:postgresql://host:port/db?params} URL. */
+  static String withDatabase(String jdbcUrl, String database) {
+    int schemeEnd = jdbcUrl.indexOf("//") + 2;
+    int pathStart = jdbcUrl.indexOf('/', schemeEnd);
+    int query = jdbcUrl.indexOf('?', schemeEnd);
+    String hostPart = jdbcUrl.substring(0, pathStart < 0 ? (query < 0 ? jdbcUrl.length() : query) : pathStart);
+    String params = query < 0 ? "" : jdbcUrl.substring(query);
+    return hostPart + "/" + database + params;
+  }
+
+  private static void execute(DatabaseEndpoint server, String sql) {
+    try (Connection connection =
+            DriverManager.getConnection(server.jdbcUrl(), server.username(), server.password());
+        Statement statement = connection.createStatement()) {
+      statement.execute(sql);
+    } catch (SQLException e) {
+      throw new IllegalStateException("test database setup failed: " + sql, e);
+    }
+  }
+
+  private static String envOr(String name, String fallback) {
+    String value = System.getenv(name);
+    return value == null || value.isBlank() ? fallback : value;
+  }
+}
