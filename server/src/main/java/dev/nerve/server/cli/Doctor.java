@@ -33,8 +33,13 @@ public final class Doctor {
     try {
       status = line.value("--server").map(Doctor::remote).orElseGet(() -> local(line));
     } catch (StatusRuntimeException e) {
-      out.println("nerve doctor: cannot get the checks: " + e.getStatus());
-      return 2;
+      out.println("[XX] Nerve did not answer: " + e.getStatus());
+      return 1;
+    } catch (RuntimeException e) {
+      // Startup itself failed (e.g. PostgreSQL unreachable): that is the finding.
+      out.println("[XX] Nerve cannot start here: " + rootMessage(e));
+      out.println("    -> check NERVE_DATABASE_URL / NERVE_REDIS_URL and the data directory");
+      return 1;
     }
     if (line.flag("--json")) {
       try {
@@ -96,6 +101,14 @@ public final class Doctor {
     out.println(
         (fail > 0 ? "! Doctor found issues: " : "Doctor summary: ")
             + ok + " ok, " + warn + " warning" + (warn == 1 ? "" : "s") + ", " + fail + " failed");
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root.getClass().getSimpleName() + ": " + root.getMessage();
   }
 
   static String mark(CheckStatus status) {

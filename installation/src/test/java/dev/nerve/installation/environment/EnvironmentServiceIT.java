@@ -1,0 +1,171 @@
+package dev.nerve.installation.environment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.nerve.api.installation.v1.CheckEnvironmentRequest;
+import dev.nerve.api.installation.v1.CheckStatus;
+import dev.nerve.api.installation.v1.EnvironmentCheck;
+import dev.nerve.api.installation.v1.EnvironmentServiceGrpc;
+import dev.nerve.api.installation.v1.EnvironmentStatus;
+import dev.nerve.api.installation.v1.VerificationResult;
+import dev.nerve.api.installation.v1.VerifyEnvironmentRequest;
+import dev.nerve.installation.InstallationTestApplication;
+import dev.nerve.platform.error.ErrorCode;
+import dev.nerve.platform.error.GrpcErrors;
+import dev.nerve.platform.error.NerveException;
+import dev.nerve.platform.grpc.ChannelFactory;
+import dev.nerve.platform.target.Target;
+import io.grpc.StatusRuntimeException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+@SpringBootTest(
+    classes = InstallationTestApplication.class,
+    webEnvironment = SpringBootTest.WebEnvironment.NONE,
+    properties = {
+      "nerve.targets=installation",
+      // A configured target that is down: its health check must fail, nothing else.
+      "nerve.services.memory.address=127.0.0.1:1"
+    })
+class EnvironmentServiceIT {
+
+  @Autowired ChannelFactory channels;
+  @Autowired JdbcClient jdbc;
+
+  private EnvironmentServiceGrpc.EnvironmentServiceBlockingStub stub() {
+    return EnvironmentServiceGrpc.newBlockingStub(channels.channel(Target.INSTALLATION));
+  }
+
+  private long recordedRuns() {
+    return jdbc.sql("SELECT count(*) FROM installation.check_run").query(Long.class).single();
+  }
+
+  @Test
+  void checkReportsEveryRequirementAndFailsOnlyTheUnreachableTarget() {
+    long before = recordedRuns();
+
+    EnvironmentStatus status = stub().check(CheckEnvironmentRequest.getDefaultInstance());
+
+    Map<String, CheckStatus> byId =
+        status.getChecksList().stream()
+            .collect(
+                Collectors.toMap(
+                    EnvironmentCheck::getId,
+                    EnvironmentCheck::getStatus,
+                    (a, b) -> a,
+                    LinkedHashMap::new));
+    assertThat(byId.keySet())
+        .containsExactly(
+            "java.version",
+            "postgres.reachable",
+            "postgres.migrations",
+            "redis.reachable",
+            "disk.free",
+            "grpc.health.memory",
+            "grpc.health.installation");
+    assertThat(byId.get("grpc.health.memory")).isEqualTo(CheckStatus.CHECK_STATUS_FAIL);
+    byId.forEach(
+        (id, s) -> {
+          if (!id.equals("grpc.health.memory") && !id.equals("disk.free")) {
+            assertThat(s).as(id).isEqualTo(CheckStatus.CHECK_STATUS_OK);
+          }
+        });
+    assertThat(status.getOverall()).isEqualTo(CheckStatus.CHECK_STATUS_FAIL);
+    EnvironmentCheck memory = status.getChecksList().get(5);
+    assertThat(memory.getRemedy()).contains("nerve.services.memory.address");
+    assertThat(status.getChecks(1).getDetail()).startsWith("PostgreSQL ");
+    assertThat(status.getChecks(2).getDetail()).contains("installation v1");
+    assertThat(status.getTargetsList()).containsExactly("installation");
+    assertThat(recordedRuns()).isEqualTo(before + 1);
+  }
+
+  @Test
+  void checkRunsOnlyTheRequestedIds() {
+    EnvironmentStatus status =
+        stub().check(CheckEnvironmentRequest.newBuilder().addCheckIds("redis.reachable").build());
+
+    assertThat(status.getChecksList()).extracting(EnvironmentCheck::getId).containsExactly("redis.reachable");
+    assertThat(status.getOverall()).isEqualTo(CheckStatus.CHECK_STATUS_OK);
+    assertThat(status.getChecks(0).getDetail()).startsWith("Redis ");
+  }
+
+  @Test
+  void unknownCheckIdIsBadInputNamingTheFieldAndRecordsNothing() {
+    long before = recordedRuns();
+
+    assertThatThrownBy(
+            () ->
+                stub().check(
+                        CheckEnvironmentRequest.newBuilder()
+                            .addCheckIds("java.version")
+                            .addCheckIds("no.such.check")
+                            .build()))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> {
+              NerveException error = GrpcErrors.fromStatus(e);
+              assertThat(error.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+              assertThat(error.violations()).extracting("field").containsExactly("checkIds[1]");
+            });
+    assertThat(recordedRuns()).isEqualTo(before);
+  }
+
+  @Test
+  void tooManyCheckIdsAreRejected() {
+    CheckEnvironmentRequest.Builder request = CheckEnvironmentRequest.newBuilder();
+    for (int i = 0; i <= EnvironmentGrpcService.MAX_CHECK_IDS; i++) {
+      request.addCheckIds("java.version");
+    }
+
+    assertThatThrownBy(() -> stub().check(request.build()))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> assertThat(GrpcErrors.fromStatus(e).violations()).extracting("rule").containsExactly("max"));
+  }
+
+  @Test
+  void watchStreamsEachCheckInOrder() {
+    Iterator<EnvironmentCheck> stream =
+        stub().watchCheck(
+                CheckEnvironmentRequest.newBuilder()
+                    .addCheckIds("java.version")
+                    .addCheckIds("postgres.reachable")
+                    .build());
+    List<String> ids = new ArrayList<>();
+    stream.forEachRemaining(check -> ids.add(check.getId()));
+
+    assertThat(ids).containsExactly("java.version", "postgres.reachable");
+  }
+
+  @Test
+  void verifyWritesAndReadsBackWithoutLeavingProbes() {
+    VerificationResult result = stub().verify(VerifyEnvironmentRequest.newBuilder().setRoundTrip(true).build());
+
+    Map<String, CheckStatus> byId =
+        result.getChecksList().stream()
+            .collect(
+                Collectors.toMap(
+                    EnvironmentCheck::getId,
+                    EnvironmentCheck::getStatus,
+                    (a, b) -> a,
+                    LinkedHashMap::new));
+    assertThat(byId)
+        .containsEntry("postgres.roundtrip", CheckStatus.CHECK_STATUS_OK)
+        .containsEntry("redis.roundtrip", CheckStatus.CHECK_STATUS_OK);
+    assertThat(result.getOk()).isFalse(); // memory is configured but down
+    assertThat(
+            jdbc.sql("SELECT count(*) FROM installation.check_run WHERE overall = 'PROBE'")
+                .query(Long.class)
+                .single())
+        .isZero();
+  }
+}
