@@ -1,6 +1,5 @@
 package dev.nerve.testing;
 
-import dev.nerve.platform.storage.DatabaseEndpoint;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,15 +28,7 @@ public final class NerveTestContextCustomizerFactory implements ContextCustomize
     public void customizeContext(
         org.springframework.context.ConfigurableApplicationContext context,
         org.springframework.test.context.MergedContextConfiguration merged) {
-      DatabaseEndpoint database = TestServers.database();
-      Map<String, Object> properties = new HashMap<>();
-      properties.put("nerve.database.url", database.jdbcUrl());
-      properties.put("nerve.database.username", database.username());
-      properties.put("nerve.database.password", database.password());
-      properties.put("nerve.redis.url", TestServers.redisUri());
-      properties.put("nerve.grpc.port", "0");
-      properties.put("nerve.data-dir", TestServers.tempDirectory("nerve-test-data").toString());
-      properties.put("management.tracing.sampling.probability", "1.0");
+      Map<String, Object> properties = new HashMap<>(TestServers.applicationProperties());
       MutablePropertySources sources = context.getEnvironment().getPropertySources();
       MapPropertySource source = new MapPropertySource("nerveTestServers", properties);
       // Above application.yml, below properties a test declares itself.

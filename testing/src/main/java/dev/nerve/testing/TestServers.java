@@ -11,7 +11,10 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -47,6 +50,30 @@ public final class TestServers {
       }
     }
     return redisUri;
+  }
+
+  /**
+   * Properties that point a Nerve application at the test servers, off fixed ports, with its own
+   * data directory: what every test context gets, for tests that start applications themselves.
+   */
+  public static Map<String, String> applicationProperties() {
+    DatabaseEndpoint db = database();
+    Map<String, String> properties = new LinkedHashMap<>();
+    properties.put("nerve.database.url", db.jdbcUrl());
+    properties.put("nerve.database.username", db.username());
+    properties.put("nerve.database.password", db.password());
+    properties.put("nerve.redis.url", redisUri());
+    properties.put("nerve.grpc.port", "0");
+    properties.put("nerve.data-dir", tempDirectory("nerve-test-data").toString());
+    properties.put("management.tracing.sampling.probability", "1.0");
+    return properties;
+  }
+
+  /** {@link #applicationProperties()} as {@code --name=value} command-line arguments. */
+  public static List<String> applicationArguments() {
+    return applicationProperties().entrySet().stream()
+        .map(e -> "--" + e.getKey() + "=" + e.getValue())
+        .toList();
   }
 
   /** A fresh temporary directory that is not shared with other tests. */

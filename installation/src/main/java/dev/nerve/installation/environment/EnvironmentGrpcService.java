@@ -6,8 +6,11 @@ import dev.nerve.api.installation.v1.CheckStatus;
 import dev.nerve.api.installation.v1.EnvironmentCheck;
 import dev.nerve.api.installation.v1.EnvironmentServiceGrpc;
 import dev.nerve.api.installation.v1.EnvironmentStatus;
+import dev.nerve.api.installation.v1.SetupConfig;
+import dev.nerve.api.installation.v1.SetupResult;
 import dev.nerve.api.installation.v1.VerificationResult;
 import dev.nerve.api.installation.v1.VerifyEnvironmentRequest;
+import dev.nerve.platform.error.ErrorCode;
 import dev.nerve.platform.error.NerveException;
 import dev.nerve.platform.target.TargetSelection;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -75,6 +78,13 @@ final class EnvironmentGrpcService extends EnvironmentServiceGrpc.EnvironmentSer
     if (!stream.isCancelled()) {
       stream.onCompleted();
     }
+  }
+
+  @Override
+  public void setup(SetupConfig request, StreamObserver<SetupResult> response) {
+    throw new NerveException(
+        ErrorCode.UNIMPLEMENTED,
+        "installation.environment.setup is not available yet: it arrives with tenant and user management");
   }
 
   @Override

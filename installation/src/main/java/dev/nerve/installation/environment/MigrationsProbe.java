@@ -33,7 +33,7 @@ final class MigrationsProbe implements Probe {
             .collect(Collectors.joining(", "));
     boolean pending = schemas.stream().anyMatch(s -> s.pending() > 0);
     return pending
-        ? Finding.fail(detail, "run `nerve migrate` or restart the service to apply migrations")
+        ? Finding.fail(detail, "restart the service: each target applies its migrations at start")
         : Finding.ok(detail.isEmpty() ? "no schemas in this process" : detail);
   }
 }

@@ -11,7 +11,8 @@ import org.springframework.core.env.MapPropertySource;
 /**
  * Translates Nerve's short operator settings into the Spring properties they stand for, before
  * logging starts: {@code NERVE_LOG_FORMAT=json} selects ECS JSON logs and {@code
- * NERVE_OTLP_ENDPOINT} turns on trace export.
+ * NERVE_OTLP_ENDPOINT} (an OpenTelemetry collector's OTLP/HTTP base URL) turns on trace and metric
+ * export.
  */
 public final class NerveEnvironmentPostProcessor implements EnvironmentPostProcessor {
 
@@ -24,9 +25,15 @@ public final class NerveEnvironmentPostProcessor implements EnvironmentPostProce
     if (logFormat.toLowerCase(Locale.ROOT).equals("json")) {
       derived.put("logging.structured.format.console", "ecs");
     }
-    String otlp = environment.getProperty("nerve.otlp-endpoint");
-    if (otlp != null && !otlp.isBlank()) {
-      derived.put("management.opentelemetry.tracing.export.otlp.endpoint", otlp);
+    String otlp = environment.getProperty("nerve.otlp-endpoint", "").strip();
+    if (otlp.isEmpty()) {
+      // Metrics are scraped from /actuator/prometheus; pushing them is opt-in with the collector.
+      derived.put("management.otlp.metrics.export.enabled", "false");
+    } else {
+      String base = otlp.endsWith("/") ? otlp.substring(0, otlp.length() - 1) : otlp;
+      derived.put("management.opentelemetry.tracing.export.otlp.endpoint", base + "/v1/traces");
+      derived.put("management.otlp.metrics.export.url", base + "/v1/metrics");
+      derived.put("management.otlp.metrics.export.enabled", "true");
     }
     if (!derived.isEmpty()) {
       environment.getPropertySources().addFirst(new MapPropertySource(SOURCE, derived));

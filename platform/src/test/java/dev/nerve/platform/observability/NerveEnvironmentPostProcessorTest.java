@@ -28,16 +28,20 @@ class NerveEnvironmentPostProcessorTest {
     assertThat(environment.getProperty("logging.structured.format.console")).isNull();
     assertThat(environment.getProperty("management.opentelemetry.tracing.export.otlp.endpoint"))
         .isNull();
+    assertThat(environment.getProperty("management.otlp.metrics.export.enabled")).isEqualTo("false");
   }
 
   @Test
-  void otlpEndpointTurnsOnTraceExport() {
+  void otlpEndpointTurnsOnTraceAndMetricExport() {
     MockEnvironment environment =
-        new MockEnvironment().withProperty("nerve.otlp-endpoint", "http://collector:4318/v1/traces");
+        new MockEnvironment().withProperty("nerve.otlp-endpoint", "http://collector:4318/");
 
     processor.postProcessEnvironment(environment, new SpringApplication());
 
     assertThat(environment.getProperty("management.opentelemetry.tracing.export.otlp.endpoint"))
         .isEqualTo("http://collector:4318/v1/traces");
+    assertThat(environment.getProperty("management.otlp.metrics.export.url"))
+        .isEqualTo("http://collector:4318/v1/metrics");
+    assertThat(environment.getProperty("management.otlp.metrics.export.enabled")).isEqualTo("true");
   }
 }
