@@ -14,6 +14,8 @@ import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -65,14 +67,21 @@ public final class Doctor {
   }
 
   private static EnvironmentStatus local(CommandLine line) {
+    // The doctor runs the installation target alone, without listening on any port. Given as
+    // arguments so they win over application.yml; the user's own values for them are dropped.
+    List<String> args = new ArrayList<>();
+    args.add("--nerve.targets=installation");
+    args.add("--nerve.grpc.port=-1");
+    args.add("--logging.level.root=" + (line.flag("--json") ? "OFF" : "WARN"));
+    for (String arg : line.springArgs()) {
+      if (!arg.startsWith("--nerve.targets=") && !arg.startsWith("--nerve.grpc.port=")) {
+        args.add(arg);
+      }
+    }
     try (ConfigurableApplicationContext context =
         new SpringApplicationBuilder(NerveApplication.class)
             .web(WebApplicationType.NONE)
-            .properties(
-                "nerve.targets=installation",
-                "nerve.grpc.port=-1",
-                "logging.level.root=" + (line.flag("--json") ? "OFF" : "WARN"))
-            .run(line.springArgs())) {
+            .run(args.toArray(String[]::new))) {
       return EnvironmentServiceGrpc.newBlockingStub(
               context.getBean(ChannelFactory.class).channel(Target.INSTALLATION))
           .check(CheckEnvironmentRequest.getDefaultInstance());

@@ -1,0 +1,104 @@
+package dev.nerve.server;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/** A {@code nerve serve} running as its own JVM, with its console output captured. */
+final class NerveProcess implements AutoCloseable {
+
+  private final Process process;
+  private final List<String> output = new CopyOnWriteArrayList<>();
+
+  private NerveProcess(Process process) {
+    this.process = process;
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader lines =
+                  new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                lines.lines().forEach(output::add);
+              } catch (IOException | UncheckedIOException e) {
+                output.add("<output closed: " + e.getMessage() + ">");
+              }
+            },
+            "nerve-process-output");
+    reader.setDaemon(true);
+    reader.start();
+  }
+
+  /** Starts {@code nerve serve args} on this test's classpath with extra environment. */
+  static NerveProcess start(List<String> args, Map<String, String> environment) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), NerveMain.class.getName(), "serve"));
+    command.addAll(args);
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    // The child gets only what the test gives it: no URLs inherited from the developer's shell.
+    builder.environment().keySet().removeIf(key -> key.startsWith("NERVE_"));
+    builder.environment().putAll(environment);
+    try {
+      return new NerveProcess(builder.start());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Waits until the application reports it started; fails with the captured output otherwise. */
+  NerveProcess awaitStarted(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (output.stream().anyMatch(line -> line.contains("Started NerveMain"))) {
+        return this;
+      }
+      if (!process.isAlive()) {
+        throw new AssertionError("nerve exited with " + process.exitValue() + ":\n" + String.join("\n", output));
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("nerve did not start in " + timeout + ":\n" + String.join("\n", output));
+  }
+
+  List<String> output() {
+    return List.copyOf(output);
+  }
+
+  Process process() {
+    return process;
+  }
+
+  /** A free loopback port for the child to listen on. */
+  static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    process.destroy();
+    try {
+      if (process.waitFor(30, TimeUnit.SECONDS)) {
+        return;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    process.descendants().forEach(ProcessHandle::destroyForcibly);
+    process.destroyForcibly();
+  }
+}

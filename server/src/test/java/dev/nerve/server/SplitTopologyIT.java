@@ -1,0 +1,105 @@
+package dev.nerve.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.nerve.testing.TestServers;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.client.RestClient;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The split topology as Kubernetes runs it: the gateway and the installation service as two
+ * separate JVMs talking Netty gRPC over loopback. The installation process runs with nothing
+ * configured (embedded PostgreSQL and Redis) and JSON logs, and must leave no process behind when
+ * it gets SIGTERM.
+ */
+class SplitTopologyIT {
+
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  @TempDir Path installationData;
+
+  @Test
+  void gatewayAndInstallationWorkAcrossProcesses() throws Exception {
+    int grpcPort = NerveProcess.freePort();
+    int httpPort = NerveProcess.freePort();
+    List<ProcessHandle> embeddedServers;
+
+    try (NerveProcess installation =
+        NerveProcess.start(
+            List.of(
+                "--targets=installation",
+                "--nerve.grpc.port=" + grpcPort,
+                "--server.port=0",
+                "--nerve.data-dir=" + installationData),
+            Map.of("NERVE_LOG_FORMAT", "json"))) {
+      List<String> gatewayArgs = new ArrayList<>(TestServers.applicationArguments());
+      gatewayArgs.addAll(
+          List.of(
+              "--targets=gateway",
+              "--server.port=" + httpPort,
+              "--nerve.services.installation.address=localhost:" + grpcPort));
+      try (NerveProcess gateway = NerveProcess.start(gatewayArgs, Map.of())) {
+        installation.awaitStarted(Duration.ofSeconds(120));
+        gateway.awaitStarted(Duration.ofSeconds(120));
+        embeddedServers = installation.process().descendants().toList();
+
+        RestClient http =
+            RestClient.builder()
+                .baseUrl("http://localhost:" + httpPort)
+                .defaultStatusHandler(HttpStatusCode::isError, (request, response) -> {})
+                .build();
+
+        ResponseEntity<String> rest = http.get().uri("/api/v1/environment/checks").retrieve().toEntity(String.class);
+        JsonNode status = JSON.readTree(rest.getBody());
+        assertThat(rest.getStatusCode().value()).as(rest.getBody()).isEqualTo(200);
+        assertThat(status.get("overall").asString()).as(rest.getBody()).isEqualTo("OK");
+        // Answered by the other process: it runs only the installation target, on embedded storage.
+        assertThat(status.get("targets").toString()).isEqualTo("[\"installation\"]");
+        assertThat(status.toString()).contains("(embedded)");
+
+        JsonNode graphql =
+            JSON.readTree(
+                http.post()
+                    .uri("/graphql")
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .body(Map.of("query", "{ installation { environment { check { overall targets } } } }"))
+                    .retrieve()
+                    .body(String.class));
+        assertThat(graphql.at("/data/installation/environment/check/targets/0").asString()).isEqualTo("installation");
+
+        JsonNode logLine = logLine(installation, "environment check finished");
+        assertThat(logLine.at("/log/level").asString()).isEqualTo("INFO");
+        assertThat(logLine.toString()).containsPattern("\"traceId\":\"[0-9a-f]{32}\"");
+        assertThat(logLine.toString()).containsPattern("\"spanId\":\"[0-9a-f]{16}\"");
+      }
+
+      assertThat(embeddedServers).as("embedded PostgreSQL and Redis run as child processes").isNotEmpty();
+      installation.process().destroy(); // SIGTERM
+      assertThat(installation.process().waitFor(60, TimeUnit.SECONDS)).as("stops on SIGTERM").isTrue();
+    }
+    for (ProcessHandle child : embeddedServers) {
+      child.onExit().get(30, TimeUnit.SECONDS);
+      assertThat(child.isAlive()).as("orphan %s", child.info().command().orElse("?")).isFalse();
+    }
+  }
+
+  private static JsonNode logLine(NerveProcess process, String message) {
+    return process.output().stream()
+        .filter(line -> line.startsWith("{") && line.contains(message))
+        .map(JSON::readTree)
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no JSON log line with '" + message + "' in:\n" + String.join("\n", process.output())));
+  }
+}
