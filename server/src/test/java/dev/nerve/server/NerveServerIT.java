@@ -209,7 +209,7 @@ class NerveServerIT {
     JsonNode liveness = JSON.readTree(http().get().uri("/actuator/health/liveness").retrieve().body(String.class));
 
     assertThat(readiness.get("status").asString()).isEqualTo("UP");
-    assertThat(names(readiness.get("components"))).contains("db", "redis", "readinessState");
+    assertThat(names(readiness.get("components"))).contains("db", "redis", "grpc", "readinessState");
     assertThat(names(liveness.get("components"))).containsExactly("livenessState");
   }
 

@@ -52,6 +52,11 @@ public class GrpcConfiguration {
         properties.grpc().port());
   }
 
+  @Bean(name = "grpcHealthIndicator")
+  GrpcServersHealthIndicator grpcHealthIndicator(GrpcServers servers) {
+    return new GrpcServersHealthIndicator(servers);
+  }
+
   @Bean(destroyMethod = "close")
   ChannelFactory channelFactory(
       TargetSelection selection,

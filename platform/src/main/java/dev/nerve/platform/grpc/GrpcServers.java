@@ -135,6 +135,11 @@ public final class GrpcServers implements SmartLifecycle {
     return boundPort;
   }
 
+  /** Targets whose services these servers carry. */
+  public Set<String> targets() {
+    return targetIds();
+  }
+
   /** Name co-located channels connect to. */
   public String inProcessName() {
     return inProcessName;
