@@ -45,6 +45,14 @@ class EnvironmentServiceIT {
     return EnvironmentServiceGrpc.newBlockingStub(channels.channel(Target.INSTALLATION));
   }
 
+  /** Check statuses by id, in the order the service returned them. */
+  private static Map<String, CheckStatus> statusById(List<EnvironmentCheck> checks) {
+    return checks.stream()
+        .collect(
+            Collectors.toMap(
+                EnvironmentCheck::getId, EnvironmentCheck::getStatus, (a, b) -> a, LinkedHashMap::new));
+  }
+
   private long recordedRuns() {
     return jdbc.sql("SELECT count(*) FROM installation.check_run").query(Long.class).single();
   }
@@ -55,14 +63,7 @@ class EnvironmentServiceIT {
 
     EnvironmentStatus status = stub().check(CheckEnvironmentRequest.getDefaultInstance());
 
-    Map<String, CheckStatus> byId =
-        status.getChecksList().stream()
-            .collect(
-                Collectors.toMap(
-                    EnvironmentCheck::getId,
-                    EnvironmentCheck::getStatus,
-                    (a, b) -> a,
-                    LinkedHashMap::new));
+    Map<String, CheckStatus> byId = statusById(status.getChecksList());
     assertThat(byId.keySet())
         .containsExactly(
             "java.version",
@@ -150,14 +151,7 @@ class EnvironmentServiceIT {
   void verifyWritesAndReadsBackWithoutLeavingProbes() {
     VerificationResult result = stub().verify(VerifyEnvironmentRequest.newBuilder().setRoundTrip(true).build());
 
-    Map<String, CheckStatus> byId =
-        result.getChecksList().stream()
-            .collect(
-                Collectors.toMap(
-                    EnvironmentCheck::getId,
-                    EnvironmentCheck::getStatus,
-                    (a, b) -> a,
-                    LinkedHashMap::new));
+    Map<String, CheckStatus> byId = statusById(result.getChecksList());
     assertThat(byId)
         .containsEntry("postgres.roundtrip", CheckStatus.CHECK_STATUS_OK)
         .containsEntry("redis.roundtrip", CheckStatus.CHECK_STATUS_OK);
