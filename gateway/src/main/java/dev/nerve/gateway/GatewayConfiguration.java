@@ -26,8 +26,8 @@ import org.springframework.graphql.execution.RuntimeWiringConfigurer;
 public class GatewayConfiguration {
 
   @Bean
-  CallerIdentity callerIdentity(GatewayProperties properties) {
-    return new CallerIdentity(properties.defaultTenant());
+  CallerIdentity callerIdentity() {
+    return new CallerIdentity();
   }
 
   @Bean
@@ -37,7 +37,14 @@ public class GatewayConfiguration {
 
   @Bean
   RuntimeWiringConfigurer nerveScalars() {
-    return wiring -> wiring.scalar(Scalars.DATE_TIME).scalar(Scalars.JSON);
+    return wiring ->
+        wiring
+            .scalar(Scalars.DATE_TIME)
+            .scalar(Scalars.JSON)
+            .scalar(Scalars.URL)
+            .scalar(Scalars.CRON)
+            .scalar(Scalars.DURATION)
+            .scalar(Scalars.UUID);
   }
 
   @Bean

@@ -24,7 +24,11 @@ public final class GatewaySurface implements EnvironmentPostProcessor {
     if (gateway) {
       defaults.put("spring.graphql.http.path", "/graphql");
       defaults.put("spring.graphql.websocket.path", "/graphql");
-      defaults.put("spring.graphql.graphiql.enabled", "true");
+      // NERVE_GRAPHQL_INTROSPECTION=false turns off introspection and GraphiQL (production).
+      String introspection =
+          environment.getProperty("nerve.gateway.graphql.introspection", "true").trim();
+      defaults.put("spring.graphql.graphiql.enabled", introspection);
+      defaults.put("spring.graphql.schema.introspection.enabled", introspection);
       defaults.put("springdoc.api-docs.path", "/v3/api-docs");
       defaults.put("springdoc.paths-to-match", "/api/**");
     } else {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.nerve.testing.TestServers;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import java.net.URI;
@@ -22,11 +23,13 @@ import org.springframework.context.annotation.Import;
 import org.springframework.graphql.client.ClientGraphQlResponse;
 import org.springframework.graphql.client.SubscriptionErrorException;
 import org.springframework.graphql.client.WebSocketGraphQlClient;
+import org.springframework.graphql.client.WebSocketGraphQlClientInterceptor;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.reactive.socket.client.ReactorNettyWebSocketClient;
+import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -52,11 +55,30 @@ class NerveServerIT {
     }
   }
 
+  private String accessToken;
+
+  /** HTTP as the bootstrapped test admin (every public operation needs a credential). */
   private RestClient http() {
     return RestClient.builder()
         .baseUrl("http://localhost:" + port)
+        .defaultHeader("Authorization", "Bearer " + token())
         .defaultStatusHandler(HttpStatusCode::isError, (request, response) -> {})
         .build();
+  }
+
+  private String token() {
+    if (accessToken == null) {
+      String body =
+          RestClient.create("http://localhost:" + port)
+              .post()
+              .uri("/api/v1/auth/token")
+              .contentType(MediaType.APPLICATION_JSON)
+              .body(Map.of("username", TestServers.ADMIN_USERNAME, "password", TestServers.adminPassword()))
+              .retrieve()
+              .body(String.class);
+      accessToken = JSON.readTree(body).get("accessToken").asString();
+    }
+    return accessToken;
   }
 
   private JsonNode graphql(String query) {
@@ -97,8 +119,16 @@ class NerveServerIT {
 
   @Test
   void environmentCheckProgressOverWebSocketSubscription() {
+    String bearer = "Bearer " + token();
     WebSocketGraphQlClient client =
         WebSocketGraphQlClient.builder(URI.create("ws://localhost:" + port + "/graphql"), new ReactorNettyWebSocketClient())
+            .interceptor(
+                new WebSocketGraphQlClientInterceptor() {
+                  @Override
+                  public Mono<Object> connectionInitPayload() {
+                    return Mono.just(Map.of("Authorization", bearer));
+                  }
+                })
             .build();
     try {
       List<ClientGraphQlResponse> events =

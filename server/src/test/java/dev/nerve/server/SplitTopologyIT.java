@@ -33,6 +33,8 @@ class SplitTopologyIT {
   @Test
   void gatewayAndInstallationWorkAcrossProcesses() throws Exception {
     int grpcPort = NerveProcess.freePort();
+    // Both processes must share the internal secret, or the service refuses the gateway's calls.
+    String secret = "split-" + java.util.UUID.randomUUID() + java.util.UUID.randomUUID();
     int httpPort = NerveProcess.freePort();
     List<ProcessHandle> embeddedServers;
 
@@ -43,21 +45,33 @@ class SplitTopologyIT {
                 "--nerve.grpc.port=" + grpcPort,
                 "--server.port=0",
                 "--nerve.data-dir=" + installationData),
-            Map.of("NERVE_LOG_FORMAT", "json"))) {
+            Map.of("NERVE_LOG_FORMAT", "json", "NERVE_INTERNAL_SECRET", secret))) {
       List<String> gatewayArgs = new ArrayList<>(TestServers.applicationArguments());
       gatewayArgs.addAll(
           List.of(
               "--targets=gateway",
               "--server.port=" + httpPort,
               "--nerve.services.installation.address=localhost:" + grpcPort));
-      try (NerveProcess gateway = NerveProcess.start(gatewayArgs, Map.of())) {
+      try (NerveProcess gateway = NerveProcess.start(gatewayArgs, Map.of("NERVE_INTERNAL_SECRET", secret))) {
         installation.awaitStarted(Duration.ofSeconds(120));
         gateway.awaitStarted(Duration.ofSeconds(120));
         embeddedServers = installation.process().descendants().toList();
 
+        String token =
+            JSON.readTree(
+                    RestClient.create("http://localhost:" + httpPort)
+                        .post()
+                        .uri("/api/v1/auth/token")
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .body(Map.of("username", TestServers.ADMIN_USERNAME, "password", TestServers.adminPassword()))
+                        .retrieve()
+                        .body(String.class))
+                .get("accessToken")
+                .asString();
         RestClient http =
             RestClient.builder()
                 .baseUrl("http://localhost:" + httpPort)
+                .defaultHeader("Authorization", "Bearer " + token)
                 .defaultStatusHandler(HttpStatusCode::isError, (request, response) -> {})
                 .build();
 

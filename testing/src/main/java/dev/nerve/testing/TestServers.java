@@ -24,8 +24,19 @@ import java.util.UUID;
  */
 public final class TestServers {
 
+  /** Username of the first admin every test application with the gateway target creates. */
+  public static final String ADMIN_USERNAME = "test-admin";
+
+  /** Its password: random per test JVM, so no password is ever written down. */
+  private static final String ADMIN_PASSWORD = "test-" + UUID.randomUUID();
+
   private static DatabaseEndpoint database;
   private static String redisUri;
+
+  /** Password of {@link #ADMIN_USERNAME}. */
+  public static String adminPassword() {
+    return ADMIN_PASSWORD;
+  }
 
   private TestServers() {}
 
@@ -66,6 +77,11 @@ public final class TestServers {
     properties.put("nerve.grpc.port", "0");
     properties.put("nerve.data-dir", tempDirectory("nerve-test-data").toString());
     properties.put("management.tracing.sampling.probability", "1.0");
+    // The gateway bootstraps this admin into a fresh database (tenant "default").
+    properties.put("nerve.gateway.auth.bootstrap-admin-username", ADMIN_USERNAME);
+    properties.put("nerve.gateway.auth.bootstrap-admin-password", ADMIN_PASSWORD);
+    // Every test logs in from 127.0.0.1; the production limit (10/min per IP) is tested on its own.
+    properties.put("nerve.gateway.rate-limit.login-per-minute", "10000");
     return properties;
   }
 

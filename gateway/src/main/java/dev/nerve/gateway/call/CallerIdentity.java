@@ -1,22 +1,17 @@
 package dev.nerve.gateway.call;
 
 import dev.nerve.platform.identity.Identity;
-import java.util.Set;
+import dev.nerve.platform.identity.IdentityContext;
 
 /**
- * Resolves the identity a gateway request acts as. Until authentication is enabled every request
- * acts as the anonymous viewer of the configured default tenant.
+ * The identity a gateway request acts as: the authenticated caller, which the gateway's HTTP
+ * filter (REST) or GraphQL guard (GraphQL fields and subscriptions) attached to the gRPC context.
+ * A request without one never reaches a service: the call fails with UNAUTHENTICATED.
  */
 public final class CallerIdentity {
 
-  private final Identity anonymous;
-
-  public CallerIdentity(String defaultTenant) {
-    this.anonymous = new Identity(defaultTenant, "anonymous", Set.of("viewer"));
-  }
-
   /** Identity of the current request. */
   public Identity current() {
-    return anonymous;
+    return IdentityContext.require();
   }
 }

@@ -1,5 +1,6 @@
 package dev.nerve.gateway.error;
 
+import dev.nerve.gateway.ratelimit.RateLimitedException;
 import graphql.ErrorClassification;
 import graphql.GraphQLError;
 import graphql.GraphqlErrorBuilder;
@@ -41,10 +42,14 @@ public final class GraphQlErrors {
     @Override
     protected GraphQLError resolveToSingleError(Throwable ex, DataFetchingEnvironment env) {
       ClientError error = ClientError.ofAny(ex);
+      Map<String, Object> extensions = extensions(error);
+      if (ex instanceof RateLimitedException limited) {
+        extensions.put("retryAfterSeconds", limited.retryAfterSeconds());
+      }
       return GraphqlErrorBuilder.newError(env)
           .errorType(classification(error))
           .message(error.message())
-          .extensions(extensions(error))
+          .extensions(extensions)
           .build();
     }
   }

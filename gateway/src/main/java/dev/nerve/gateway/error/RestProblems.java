@@ -1,5 +1,6 @@
 package dev.nerve.gateway.error;
 
+import dev.nerve.gateway.ratelimit.RateLimitedException;
 import dev.nerve.platform.error.NerveException;
 import io.grpc.StatusRuntimeException;
 import java.net.URI;
@@ -28,12 +29,27 @@ public class RestProblems extends ResponseEntityExceptionHandler {
 
   @ExceptionHandler({NerveException.class, StatusRuntimeException.class})
   ResponseEntity<ProblemDetail> domain(RuntimeException ex) {
-    return problem(ClientError.ofAny(ex));
+    ResponseEntity<ProblemDetail> response = problem(ClientError.ofAny(ex));
+    if (ex instanceof RateLimitedException limited && response.getBody() != null) {
+      response.getBody().setProperty("retryAfterSeconds", limited.retryAfterSeconds());
+      return ResponseEntity.status(response.getStatusCode())
+          .header(HttpHeaders.RETRY_AFTER, Long.toString(limited.retryAfterSeconds()))
+          .body(response.getBody());
+    }
+    return response;
   }
 
   @ExceptionHandler(Exception.class)
   ResponseEntity<ProblemDetail> unexpected(Exception ex) {
     return problem(ClientError.ofAny(ex));
+  }
+
+  /** Query parameters that are not valid percent-encoded UTF-8 (Tomcat refuses to decode them). */
+  @ExceptionHandler(org.apache.tomcat.util.http.InvalidParameterException.class)
+  ResponseEntity<ProblemDetail> undecodable(RuntimeException ex) {
+    return problem(
+        new ClientError(
+            ErrorClass.BAD_USER_INPUT, "request parameters are not valid percent-encoded UTF-8", java.util.List.of()));
   }
 
   @Override

@@ -47,6 +47,107 @@ public final class Scalars {
           .coercing(new JsonCoercing())
           .build();
 
+  /** Absolute http(s) URL, at most 2048 characters. */
+  public static final GraphQLScalarType URL =
+      text("URL", "Absolute http or https URL, at most 2048 characters", Scalars::url);
+
+  /** Spring cron expression with six fields (second minute hour day month weekday). */
+  public static final GraphQLScalarType CRON =
+      text("Cron", "Cron expression with six fields: second minute hour day-of-month month day-of-week", Scalars::cron);
+
+  /** ISO-8601 duration such as {@code PT5M}. */
+  public static final GraphQLScalarType DURATION =
+      text("Duration", "ISO-8601 duration, e.g. PT5M or PT0.5S", Scalars::duration);
+
+  /** RFC 4122 UUID in its canonical text form. */
+  public static final GraphQLScalarType UUID =
+      text("UUID", "UUID in canonical form, e.g. 3f2b8c1e-4a5d-4e6f-9a0b-1c2d3e4f5a6b", Scalars::uuid);
+
+  private static Object url(String text) {
+    if (text.length() > 2048) {
+      throw new IllegalArgumentException("is longer than 2048 characters");
+    }
+    java.net.URI uri = java.net.URI.create(text);
+    if (!uri.isAbsolute()
+        || !("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))
+        || uri.getHost() == null) {
+      throw new IllegalArgumentException("must be an absolute http or https URL");
+    }
+    return uri;
+  }
+
+  private static Object cron(String text) {
+    org.springframework.scheduling.support.CronExpression.parse(text);
+    return text;
+  }
+
+  private static Object duration(String text) {
+    return java.time.Duration.parse(text);
+  }
+
+  private static Object uuid(String text) {
+    java.util.UUID uuid = java.util.UUID.fromString(text);
+    if (!uuid.toString().equalsIgnoreCase(text)) {
+      throw new IllegalArgumentException("is not in canonical form");
+    }
+    return uuid;
+  }
+
+  private static GraphQLScalarType text(
+      String name, String description, java.util.function.Function<String, Object> parser) {
+    return GraphQLScalarType.newScalar()
+        .name(name)
+        .description(description)
+        .coercing(new TextCoercing(name, description, parser))
+        .build();
+  }
+
+  /** A scalar written as a string and checked by a parser; the error names the scalar and the rule. */
+  private static final class TextCoercing implements Coercing<Object, String> {
+
+    private final String name;
+    private final String description;
+    private final java.util.function.Function<String, Object> parser;
+
+    TextCoercing(String name, String description, java.util.function.Function<String, Object> parser) {
+      this.name = name;
+      this.description = description;
+      this.parser = parser;
+    }
+
+    @Override
+    public String serialize(Object value, GraphQLContext context, Locale locale) {
+      return String.valueOf(value);
+    }
+
+    @Override
+    public Object parseValue(Object input, GraphQLContext context, Locale locale) {
+      if (input instanceof String text) {
+        return parse(text, CoercingParseValueException::new);
+      }
+      throw new CoercingParseValueException(name + " must be a string: " + description);
+    }
+
+    @Override
+    public Object parseLiteral(
+        Value<?> input, CoercedVariables variables, GraphQLContext context, Locale locale) {
+      if (input instanceof StringValue text) {
+        return parse(text.getValue(), CoercingParseLiteralException::new);
+      }
+      throw new CoercingParseLiteralException(name + " must be a string: " + description);
+    }
+
+    private <E extends RuntimeException> Object parse(
+        String text, java.util.function.Function<String, E> error) {
+      try {
+        return parser.apply(text);
+      } catch (RuntimeException e) {
+        String shown = text.length() > 64 ? text.substring(0, 64) + "..." : text;
+        throw error.apply("invalid " + name + " '" + shown + "': " + description);
+      }
+    }
+  }
+
   private static final class JsonCoercing implements Coercing<Object, Object> {
 
     @Override

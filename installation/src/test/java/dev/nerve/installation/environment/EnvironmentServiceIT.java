@@ -16,12 +16,21 @@ import dev.nerve.platform.error.GrpcErrors;
 import dev.nerve.platform.error.NerveException;
 import dev.nerve.platform.grpc.ChannelFactory;
 import dev.nerve.platform.target.Target;
+import dev.nerve.platform.identity.Identity;
+import dev.nerve.platform.identity.IdentityContext;
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
+import io.grpc.ClientInterceptors;
+import io.grpc.MethodDescriptor;
 import io.grpc.StatusRuntimeException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -41,8 +50,20 @@ class EnvironmentServiceIT {
   @Autowired ChannelFactory channels;
   @Autowired JdbcClient jdbc;
 
+  /** Services accept only signed identities: every call here is made as an operator. */
+  private static final Identity OPERATOR = new Identity("default", "environment-it", Set.of("operator"));
+
   private EnvironmentServiceGrpc.EnvironmentServiceBlockingStub stub() {
-    return EnvironmentServiceGrpc.newBlockingStub(channels.channel(Target.INSTALLATION));
+    return EnvironmentServiceGrpc.newBlockingStub(
+        ClientInterceptors.intercept(
+            channels.channel(Target.INSTALLATION),
+            new ClientInterceptor() {
+              @Override
+              public <Q, R> ClientCall<Q, R> interceptCall(
+                  MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
+                return IdentityContext.callAs(OPERATOR, () -> next.newCall(method, options));
+              }
+            }));
   }
 
   /** Check statuses by id, in the order the service returned them. */

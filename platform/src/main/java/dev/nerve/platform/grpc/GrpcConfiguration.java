@@ -4,6 +4,9 @@ import dev.nerve.platform.NerveProperties;
 import dev.nerve.platform.error.ErrorMappingServerInterceptor;
 import dev.nerve.platform.identity.IdentityClientInterceptor;
 import dev.nerve.platform.identity.IdentityServerInterceptor;
+import dev.nerve.platform.identity.InternalProperties;
+import dev.nerve.platform.identity.InternalSecret;
+import dev.nerve.platform.security.AuthorizationServerInterceptor;
 import dev.nerve.platform.target.TargetSelection;
 import io.micrometer.core.instrument.binder.grpc.ObservationGrpcClientInterceptor;
 import io.micrometer.core.instrument.binder.grpc.ObservationGrpcServerInterceptor;
@@ -16,14 +19,19 @@ import org.springframework.context.annotation.Bean;
 
 /**
  * gRPC for every target: servers for local services, channels to every target, and the one
- * interceptor chain both paths share (observation for traces and metrics, deadline, identity,
- * error mapping).
+ * interceptor chain both paths share (observation for traces and metrics, deadline, signed
+ * identity, authorization, error mapping).
  */
 @AutoConfiguration(
     afterName =
         "org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration")
-@EnableConfigurationProperties(NerveProperties.class)
+@EnableConfigurationProperties({NerveProperties.class, InternalProperties.class})
 public class GrpcConfiguration {
+
+  @Bean
+  InternalSecret internalSecret(InternalProperties properties) {
+    return properties.internalSecret();
+  }
 
   @Bean
   TargetSelection targetSelection(NerveProperties properties) {
@@ -40,13 +48,15 @@ public class GrpcConfiguration {
       NerveProperties properties,
       InProcessAddress address,
       ObjectProvider<TargetService> services,
+      InternalSecret secret,
       ObjectProvider<ObservationRegistry> observations) {
     ObservationRegistry registry = observations.getIfAvailable(() -> ObservationRegistry.NOOP);
     return new GrpcServers(
         services.orderedStream().toList(),
         List.of(
             new ObservationGrpcServerInterceptor(registry),
-            new IdentityServerInterceptor(),
+            new IdentityServerInterceptor(secret),
+            new AuthorizationServerInterceptor(),
             new ErrorMappingServerInterceptor()),
         address.name(),
         properties.grpc().port());
@@ -62,6 +72,7 @@ public class GrpcConfiguration {
       TargetSelection selection,
       NerveProperties properties,
       InProcessAddress address,
+      InternalSecret secret,
       ObjectProvider<ObservationRegistry> observations) {
     ObservationRegistry registry = observations.getIfAvailable(() -> ObservationRegistry.NOOP);
     return new ChannelFactory(
@@ -71,6 +82,6 @@ public class GrpcConfiguration {
         List.of(
             new ObservationGrpcClientInterceptor(registry),
             new DeadlineClientInterceptor(properties.grpc().defaultDeadline()),
-            new IdentityClientInterceptor()));
+            new IdentityClientInterceptor(secret)));
   }
 }

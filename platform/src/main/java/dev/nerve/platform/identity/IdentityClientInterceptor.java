@@ -8,8 +8,22 @@ import io.grpc.ForwardingClientCall.SimpleForwardingClientCall;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 
-/** Copies the identity of the current {@link io.grpc.Context} into outgoing call metadata. */
+/**
+ * Copies the identity of the current {@link io.grpc.Context} into outgoing call metadata, signed
+ * with the deployment's {@link InternalSecret} so the receiving service can trust it.
+ */
 public final class IdentityClientInterceptor implements ClientInterceptor {
+
+  private final InternalToken token;
+
+  /** Signs with this JVM's generated secret (every target in one process). */
+  public IdentityClientInterceptor() {
+    this(InternalSecret.processDefault());
+  }
+
+  public IdentityClientInterceptor(InternalSecret secret) {
+    this.token = new InternalToken(secret);
+  }
 
   @Override
   public <Q, R> ClientCall<Q, R> interceptCall(
@@ -22,7 +36,7 @@ public final class IdentityClientInterceptor implements ClientInterceptor {
     return new SimpleForwardingClientCall<>(call) {
       @Override
       public void start(Listener<R> listener, Metadata headers) {
-        IdentityContext.write(identity, headers);
+        IdentityContext.write(identity, headers, token);
         super.start(listener, headers);
       }
     };

@@ -25,6 +25,8 @@ public final class IdentityContext {
       Metadata.Key.of("x-nerve-user", Metadata.ASCII_STRING_MARSHALLER);
   static final Metadata.Key<String> ROLES =
       Metadata.Key.of("x-nerve-roles", Metadata.ASCII_STRING_MARSHALLER);
+  static final Metadata.Key<String> SIGNATURE =
+      Metadata.Key.of("x-nerve-identity-signature", Metadata.ASCII_STRING_MARSHALLER);
 
   private IdentityContext() {}
 
@@ -51,10 +53,30 @@ public final class IdentityContext {
     }
   }
 
-  static void write(Identity identity, Metadata headers) {
+  static void write(Identity identity, Metadata headers, InternalToken token) {
     headers.put(TENANT, identity.tenantId());
     headers.put(USER, identity.userId());
     headers.put(ROLES, String.join(",", identity.roles()));
+    headers.put(SIGNATURE, token.sign(identity));
+  }
+
+  /** Whether the metadata claims an identity at all (signed or not). */
+  static boolean claimsIdentity(Metadata headers) {
+    return headers.containsKey(TENANT)
+        || headers.containsKey(USER)
+        || headers.containsKey(ROLES)
+        || headers.containsKey(SIGNATURE);
+  }
+
+  /** The identity in the metadata when its signature verifies; empty when absent or forged. */
+  static Optional<Identity> readVerified(Metadata headers, InternalToken token) {
+    Optional<Identity> claimed;
+    try {
+      claimed = read(headers);
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+    return claimed.filter(identity -> token.verify(identity, headers.get(SIGNATURE)));
   }
 
   static Optional<Identity> read(Metadata headers) {

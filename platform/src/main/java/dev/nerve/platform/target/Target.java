@@ -9,8 +9,8 @@ import java.util.Optional;
  * (one Kubernetes Deployment) that contributes gRPC services, migrations, health and workers.
  */
 public enum Target {
-  /** Public surface: GraphQL, REST, authentication, rate limits. */
-  GATEWAY("gateway", null),
+  /** Public surface: GraphQL, REST, authentication, rate limits; owns tenants, users and keys. */
+  GATEWAY("gateway", "gateway"),
   /** Short-term, long-term and context memory. */
   MEMORY("memory", "memory"),
   /** Environment, dependencies and configuration. */

@@ -32,8 +32,8 @@ class TargetSelectionTest {
   }
 
   @Test
-  void onlyStorageTargetsOwnASchema() {
-    assertThat(Target.GATEWAY.schema()).isEmpty();
+  void everyTargetOwnsItsSchema() {
+    assertThat(Target.GATEWAY.schema()).contains("gateway");
     assertThat(Target.MEMORY.schema()).contains("memory");
   }
 }

@@ -10,12 +10,18 @@ import dev.nerve.api.installation.v1.EnvironmentStatus;
 import dev.nerve.platform.grpc.ChannelFactory;
 import dev.nerve.platform.target.Target;
 import dev.nerve.server.NerveApplication;
+import dev.nerve.platform.identity.Identity;
+import dev.nerve.platform.identity.IdentityClientInterceptor;
+import dev.nerve.platform.identity.IdentityContext;
+import dev.nerve.platform.identity.InternalSecret;
+import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -27,13 +33,17 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 public final class Doctor {
 
+  /** The operator running the doctor: reads environment checks, nothing else. */
+  private static final Identity DOCTOR = new Identity("default", "nerve-doctor", Set.of("viewer"));
+
   private Doctor() {}
 
   /** Runs the checks (here, or on {@code --server}) and prints them; returns the exit code. */
   public static int run(CommandLine line, PrintStream out) {
     EnvironmentStatus status;
     try {
-      status = line.value("--server").map(Doctor::remote).orElseGet(() -> local(line));
+      status =
+          line.value("--server").map(server -> remote(server, secret(line))).orElseGet(() -> local(line));
     } catch (StatusRuntimeException e) {
       out.println("[XX] Nerve did not answer: " + e.getStatus());
       return 1;
@@ -55,12 +65,25 @@ public final class Doctor {
     return status.getOverall() == CheckStatus.CHECK_STATUS_FAIL ? 1 : 0;
   }
 
-  private static EnvironmentStatus remote(String address) {
+  /**
+   * Services accept only identities signed with the deployment's internal secret, so the doctor
+   * signs its own with {@code --nerve.internal.secret} or {@code NERVE_INTERNAL_SECRET}.
+   */
+  private static InternalSecret secret(CommandLine line) {
+    return InternalSecret.of(
+        line.value("--nerve.internal.secret").orElse(System.getenv("NERVE_INTERNAL_SECRET")));
+  }
+
+  private static EnvironmentStatus remote(String address, InternalSecret secret) {
     ManagedChannel channel = NettyChannelBuilder.forTarget(address).usePlaintext().build();
     try {
-      return EnvironmentServiceGrpc.newBlockingStub(channel)
-          .withDeadlineAfter(30, TimeUnit.SECONDS)
-          .check(CheckEnvironmentRequest.getDefaultInstance());
+      return IdentityContext.callAs(
+          DOCTOR,
+          () ->
+              EnvironmentServiceGrpc.newBlockingStub(
+                      ClientInterceptors.intercept(channel, new IdentityClientInterceptor(secret)))
+                  .withDeadlineAfter(30, TimeUnit.SECONDS)
+                  .check(CheckEnvironmentRequest.getDefaultInstance()));
     } finally {
       channel.shutdownNow();
     }
@@ -82,9 +105,12 @@ public final class Doctor {
         new SpringApplicationBuilder(NerveApplication.class)
             .web(WebApplicationType.NONE)
             .run(args.toArray(String[]::new))) {
-      return EnvironmentServiceGrpc.newBlockingStub(
-              context.getBean(ChannelFactory.class).channel(Target.INSTALLATION))
-          .check(CheckEnvironmentRequest.getDefaultInstance());
+      return IdentityContext.callAs(
+          DOCTOR,
+          () ->
+              EnvironmentServiceGrpc.newBlockingStub(
+                      context.getBean(ChannelFactory.class).channel(Target.INSTALLATION))
+                  .check(CheckEnvironmentRequest.getDefaultInstance()));
     }
   }
 

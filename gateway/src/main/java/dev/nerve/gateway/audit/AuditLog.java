@@ -1,0 +1,145 @@
+package dev.nerve.gateway.audit;
+
+import dev.nerve.platform.error.NerveException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * Every mutation through the gateway (GraphQL mutations, REST writes, logins), recorded in
+ * PostgreSQL; admins read their tenant's entries newest first with filters and cursors.
+ */
+public final class AuditLog {
+
+  private static final Logger log = LoggerFactory.getLogger(AuditLog.class);
+
+  private final JdbcClient jdbc;
+
+  public AuditLog(JdbcClient jdbc) {
+    this.jdbc = jdbc;
+  }
+
+  /**
+   * One recorded operation.
+   *
+   * @param id position in the log (cursor source)
+   * @param tenantId tenant the operation acted in
+   * @param actor principal that acted ({@code user:<id>}, {@code key:<id>}, {@code ip:<addr>})
+   * @param operation GraphQL field ({@code Mutation.identityApiKeysCreate}) or REST route
+   * @param targetIds ids of the objects the operation named or produced
+   * @param result {@code OK} or the error code the caller received
+   * @param traceId trace of the request, to find its logs and spans
+   * @param at when it happened
+   */
+  public record Entry(
+      long id,
+      String tenantId,
+      String actor,
+      String operation,
+      List<String> targetIds,
+      String result,
+      String traceId,
+      Instant at) {}
+
+  /**
+   * Filters of an audit query; null fields do not filter.
+   *
+   * @param actor exact principal
+   * @param operation exact operation name
+   * @param result exact result
+   * @param since entries at or after
+   * @param until entries before
+   */
+  public record Filter(String actor, String operation, String result, Instant since, Instant until) {}
+
+  /** A page of entries and the cursor of the next one (null on the last page). */
+  public record Page(List<Entry> entries, String nextCursor) {}
+
+  /** Records an operation; a failing insert is logged and never fails the request. */
+  public void record(
+      String tenantId, String actor, String operation, List<String> targetIds, String result, String traceId) {
+    try {
+      jdbc.sql(
+              "insert into gateway.audit_log (tenant_id, actor, operation, target_ids, result, trace_id)"
+                  + " values (?, ?, ?, ?, ?, ?)")
+          .params(tenantId, actor, operation, targetIds.toArray(String[]::new), result, traceId)
+          .update();
+    } catch (RuntimeException e) {
+      log.error("audit entry for {} could not be written", operation, e);
+    }
+  }
+
+  /** The tenant's entries, newest first. */
+  public Page query(String tenantId, Filter filter, int first, String after) {
+    return query(tenantId, filter, first, after, "after");
+  }
+
+  /** The tenant's entries, newest first; {@code cursorField} names the cursor in errors. */
+  public Page query(String tenantId, Filter filter, int first, String after, String cursorField) {
+    StringBuilder sql =
+        new StringBuilder(
+            "select id, tenant_id, actor, operation, target_ids, result, trace_id, at"
+                + " from gateway.audit_log where tenant_id = ?");
+    List<Object> params = new ArrayList<>(List.of(tenantId));
+    if (after != null && !after.isBlank()) {
+      sql.append(" and id < ?");
+      params.add(decode(after, cursorField));
+    }
+    if (filter != null) {
+      condition(sql, params, "actor = ?", filter.actor());
+      condition(sql, params, "operation = ?", filter.operation());
+      condition(sql, params, "result = ?", filter.result());
+      condition(sql, params, "at >= ?", filter.since() == null ? null : Timestamp.from(filter.since()));
+      condition(sql, params, "at < ?", filter.until() == null ? null : Timestamp.from(filter.until()));
+    }
+    sql.append(" order by id desc limit ?");
+    params.add(first + 1);
+    List<Entry> rows =
+        jdbc.sql(sql.toString())
+            .params(params)
+            .query(
+                (rs, n) ->
+                    new Entry(
+                        rs.getLong("id"),
+                        rs.getString("tenant_id"),
+                        rs.getString("actor"),
+                        rs.getString("operation"),
+                        List.of((String[]) rs.getArray("target_ids").getArray()),
+                        rs.getString("result"),
+                        rs.getString("trace_id"),
+                        rs.getTimestamp("at").toInstant()))
+            .list();
+    boolean more = rows.size() > first;
+    List<Entry> page = more ? rows.subList(0, first) : rows;
+    return new Page(List.copyOf(page), more ? encode(page.get(page.size() - 1).id()) : null);
+  }
+
+  private static void condition(StringBuilder sql, List<Object> params, String clause, Object value) {
+    if (value != null && !(value instanceof String s && s.isBlank())) {
+      sql.append(" and ").append(clause);
+      params.add(value);
+    }
+  }
+
+  static String encode(long id) {
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(("audit:" + id).getBytes(StandardCharsets.UTF_8));
+  }
+
+  static long decode(String cursor, String field) {
+    try {
+      String text = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+      if (!text.startsWith("audit:")) {
+        throw new IllegalArgumentException();
+      }
+      return Long.parseLong(text.substring(6));
+    } catch (IllegalArgumentException e) {
+      throw NerveException.invalid(field, "format", "is not a cursor of this list");
+    }
+  }
+}

@@ -1,0 +1,147 @@
+package dev.nerve.gateway.ratelimit;
+
+import dev.nerve.gateway.GatewayProperties;
+import dev.nerve.platform.error.ErrorCode;
+import dev.nerve.platform.error.NerveException;
+import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.TokensInheritanceStrategy;
+import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
+import io.github.bucket4j.distributed.proxy.ProxyManager;
+import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.codec.StringCodec;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Token buckets in Redis (Bucket4j, Lettuce proxy manager), so every gateway replica draws from the
+ * same budget. When Redis cannot be reached the limiter fails open (request passes, metric {@code
+ * nerve.gateway.ratelimit.unavailable} counts it, a warning is logged at most every 30 s) or, with
+ * {@code fail-open=false}, refuses with UNAVAILABLE.
+ */
+public final class RateLimiter implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(RateLimiter.class);
+  private static final Duration RECONNECT_GAP = Duration.ofSeconds(5);
+
+  private final RedisClient client;
+  private final RedisURI uri;
+  private final GatewayProperties.RateLimit settings;
+  private final Counter unavailable;
+  private final Counter limited;
+  private volatile StatefulRedisConnection<String, byte[]> connection;
+  private volatile ProxyManager<String> buckets;
+  private volatile Instant lastConnectAttempt = Instant.EPOCH;
+  private volatile Instant lastWarning = Instant.EPOCH;
+
+  public RateLimiter(
+      RedisClient client, String redisUri, GatewayProperties.RateLimit settings, MeterRegistry meters) {
+    this.client = client;
+    this.uri = RedisURI.create(redisUri);
+    this.uri.setTimeout(settings.redisTimeout());
+    this.settings = settings;
+    this.unavailable = meters.counter("nerve.gateway.ratelimit.unavailable");
+    this.limited = meters.counter("nerve.gateway.ratelimit.rejected");
+  }
+
+  /**
+   * Takes {@code cost} tokens from the bucket {@code key} that holds {@code perMinute} tokens and
+   * refills them evenly over a minute.
+   *
+   * @throws RateLimitedException when the bucket has too few tokens
+   */
+  public void consume(String key, long cost, long perMinute) {
+    if (!settings.enabled() || cost <= 0) {
+      return;
+    }
+    ConsumptionProbe probe;
+    try {
+      probe =
+          buckets()
+              .builder()
+              // A changed limit replaces the stored configuration instead of waiting for expiry.
+              .withImplicitConfigurationReplacement(perMinute, TokensInheritanceStrategy.PROPORTIONALLY)
+              .build(settings.keyPrefix() + key, () -> configuration(perMinute))
+              .tryConsumeAndReturnRemaining(Math.min(cost, perMinute));
+    } catch (RuntimeException e) {
+      redisUnavailable(e);
+      return;
+    }
+    if (!probe.isConsumed()) {
+      limited.increment();
+      long seconds = (long) Math.ceil(probe.getNanosToWaitForRefill() / 1e9);
+      throw new RateLimitedException("rate limit exceeded; retry in " + Math.max(1, seconds) + " s", seconds);
+    }
+  }
+
+  private static BucketConfiguration configuration(long perMinute) {
+    return BucketConfiguration.builder()
+        .addLimit(limit -> limit.capacity(perMinute).refillGreedy(perMinute, Duration.ofMinutes(1)))
+        .build();
+  }
+
+  private ProxyManager<String> buckets() {
+    ProxyManager<String> current = buckets;
+    if (current != null) {
+      return current;
+    }
+    synchronized (this) {
+      if (buckets == null) {
+        if (lastConnectAttempt.plus(RECONNECT_GAP).isAfter(Instant.now())) {
+          throw new IllegalStateException("Redis for rate limits is unreachable; next attempt soon");
+        }
+        lastConnectAttempt = Instant.now();
+        StatefulRedisConnection<String, byte[]> opened =
+            client
+                .connectAsync(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE), uri)
+                .toCompletableFuture()
+                .orTimeout(settings.redisTimeout().toMillis() * 4, TimeUnit.MILLISECONDS)
+                .join();
+        opened.setTimeout(settings.redisTimeout());
+        connection = opened;
+        buckets =
+            Bucket4jLettuce.casBasedBuilder(opened)
+                .requestTimeout(settings.redisTimeout())
+                .expirationAfterWrite(
+                    ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(
+                        Duration.ofMinutes(1)))
+                .build();
+      }
+      return buckets;
+    }
+  }
+
+  private void redisUnavailable(RuntimeException e) {
+    unavailable.increment();
+    Instant now = Instant.now();
+    if (lastWarning.plusSeconds(30).isBefore(now)) {
+      lastWarning = now;
+      log.warn(
+          "Rate limiting cannot reach Redis ({}); requests are {} until it is back",
+          e.getClass().getSimpleName(),
+          settings.failOpen() ? "allowed without limits (fail-open)" : "refused (fail-closed)");
+    }
+    if (!settings.failOpen()) {
+      throw new NerveException(
+          ErrorCode.UNAVAILABLE, "rate limiting is unavailable; retry later");
+    }
+  }
+
+  @Override
+  public void close() {
+    StatefulRedisConnection<String, byte[]> current = connection;
+    if (current != null) {
+      current.close();
+    }
+  }
+}

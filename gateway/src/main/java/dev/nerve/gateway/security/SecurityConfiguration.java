@@ -1,0 +1,133 @@
+package dev.nerve.gateway.security;
+
+import dev.nerve.gateway.GatewayProperties;
+import dev.nerve.gateway.audit.AuditLog;
+import dev.nerve.gateway.audit.TraceIds;
+import dev.nerve.gateway.identity.AccessTokens;
+import dev.nerve.gateway.identity.ApiKeys;
+import dev.nerve.gateway.identity.GatewayStore;
+import dev.nerve.gateway.identity.IdentityConfiguration;
+import dev.nerve.gateway.ratelimit.RateLimiter;
+import dev.nerve.platform.redis.RedisEndpoint;
+import graphql.analysis.MaxQueryComplexityInstrumentation;
+import graphql.analysis.MaxQueryDepthInstrumentation;
+import graphql.parser.ParserOptions;
+import io.lettuce.core.RedisClient;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.tracing.Tracer;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.web.servlet.config.annotation.CorsRegistry;
+import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Authentication, authorization, rate limits, GraphQL limits, audit and HTTP hygiene of the gateway. */
+@Configuration(proxyBeanMethods = false)
+public class SecurityConfiguration {
+
+  @Bean
+  Authenticator authenticator(
+      AccessTokens accessTokens, ApiKeys apiKeys, IdentityConfiguration.OidcIssuer oidc) {
+    return new Authenticator(accessTokens, apiKeys, oidc.tokens());
+  }
+
+  @Bean(destroyMethod = "close")
+  RateLimiter rateLimiter(
+      RedisClient redis,
+      RedisEndpoint endpoint,
+      GatewayProperties properties,
+      ObjectProvider<MeterRegistry> meters) {
+    return new RateLimiter(
+        redis,
+        endpoint.uri(),
+        properties.rateLimit(),
+        meters.getIfAvailable(SimpleMeterRegistry::new));
+  }
+
+  @Bean
+  Guard guard(RateLimiter limiter, GatewayProperties properties) {
+    return new Guard(limiter, properties.rateLimit());
+  }
+
+  @Bean
+  AuditLog auditLog(GatewayStore store) {
+    return new AuditLog(store.jdbc());
+  }
+
+  @Bean
+  TraceIds traceIds(ObjectProvider<Tracer> tracer) {
+    return new TraceIds(tracer);
+  }
+
+  @Bean
+  FilterRegistrationBean<GatewayHttpFilter> gatewayHttpFilter(
+      Authenticator authenticator, GatewayProperties properties, JsonMapper json) {
+    FilterRegistrationBean<GatewayHttpFilter> registration =
+        new FilterRegistrationBean<>(
+            new GatewayHttpFilter(authenticator, properties.http().maxBodyBytes().toBytes(), json));
+    // After the observation filter (so rejected requests are traced), before everything else.
+    registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
+    return registration;
+  }
+
+  @Bean
+  WebMvcConfigurer gatewayWebMvc(
+      Guard guard, AuditLog audit, TraceIds traces, GatewayProperties properties) {
+    RestGuard restGuard = new RestGuard(guard, audit, traces);
+    return new WebMvcConfigurer() {
+      @Override
+      public void addInterceptors(InterceptorRegistry registry) {
+        registry.addInterceptor(restGuard);
+      }
+
+      @Override
+      public void addCorsMappings(CorsRegistry registry) {
+        if (!properties.http().corsOrigins().isEmpty()) {
+          String[] origins = properties.http().corsOrigins().toArray(String[]::new);
+          for (String path : new String[] {"/api/**", "/graphql", "/.well-known/**"}) {
+            registry
+                .addMapping(path)
+                .allowedOrigins(origins)
+                .allowedMethods("GET", "POST", "PUT", "PATCH", "DELETE")
+                .allowedHeaders("Authorization", "Content-Type", "X-API-Key")
+                .exposedHeaders("Retry-After")
+                .maxAge(600);
+          }
+        }
+      }
+    };
+  }
+
+  @Bean
+  GraphQlGuard graphQlGuard(Guard guard, AuditLog audit, TraceIds traces, GatewayProperties properties) {
+    return new GraphQlGuard(guard, audit, traces, properties.graphql().maxAliases());
+  }
+
+  @Bean
+  MaxQueryDepthInstrumentation graphQlMaxDepth(GatewayProperties properties) {
+    return new MaxQueryDepthInstrumentation(properties.graphql().maxDepth());
+  }
+
+  @Bean
+  MaxQueryComplexityInstrumentation graphQlMaxComplexity(GatewayProperties properties) {
+    return new MaxQueryComplexityInstrumentation(properties.graphql().maxComplexity());
+  }
+
+  @Bean
+  GraphQlCallers graphQlCallers(Authenticator authenticator, GatewayProperties properties) {
+    GatewayProperties.GraphQl limits = properties.graphql();
+    ParserOptions parser =
+        ParserOptions.getDefaultOperationParserOptions().transform(
+            options ->
+                options
+                    .maxTokens(limits.maxTokens())
+                    .maxCharacters((int) limits.maxDocumentBytes().toBytes())
+                    .maxRuleDepth(Math.max(50, limits.maxDepth() * 4)));
+    return new GraphQlCallers(authenticator, parser);
+  }
+}

@@ -1,0 +1,59 @@
+package dev.nerve.platform.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.nerve.platform.identity.Identity;
+import io.grpc.MethodDescriptor;
+import io.grpc.ServiceDescriptor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.springframework.core.io.Resource;
+import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
+
+/** Every gRPC method of every contract in module api has a permission, and roles nest. */
+class GrpcPermissionsTest {
+
+  static List<ServiceDescriptor> contracts() throws Exception {
+    List<ServiceDescriptor> services = new ArrayList<>();
+    for (Resource resource :
+        new PathMatchingResourcePatternResolver().getResources("classpath*:dev/nerve/api/**/*Grpc.class")) {
+      String path = resource.getURL().toString();
+      String name = path.substring(path.indexOf("dev/nerve/api/"), path.length() - ".class".length()).replace('/', '.');
+      services.add((ServiceDescriptor) Class.forName(name).getMethod("getServiceDescriptor").invoke(null));
+    }
+    return services;
+  }
+
+  @Test
+  void everyMethodOfEveryContractHasAPermission() throws Exception {
+    List<ServiceDescriptor> services = contracts();
+    assertThat(services).hasSizeGreaterThanOrEqualTo(15);
+    List<String> missing = new ArrayList<>();
+    for (ServiceDescriptor service : services) {
+      for (MethodDescriptor<?, ?> method : service.getMethods()) {
+        if (GrpcPermissions.of(method.getFullMethodName()).isEmpty()) {
+          missing.add(method.getFullMethodName());
+        }
+      }
+    }
+    assertThat(missing).as("gRPC methods without a permission in GrpcPermissions").isEmpty();
+    assertThat(GrpcPermissions.of("nerve.memory.v1.NoSuchService/Get")).isEmpty();
+  }
+
+  @Test
+  void rolesNestAndUnknownRolesGrantNothing() {
+    Identity viewer = new Identity("t", "u", Set.of("viewer"));
+    Identity operator = new Identity("t", "u", Set.of("operator"));
+    Identity admin = new Identity("t", "u", Set.of("admin"));
+    Identity stranger = new Identity("t", "u", Set.of("root"));
+    assertThat(Permission.MEMORY_READ.grantedTo(viewer)).isTrue();
+    assertThat(Permission.MEMORY_WRITE.grantedTo(viewer)).isFalse();
+    assertThat(Permission.MEMORY_WRITE.grantedTo(operator)).isTrue();
+    assertThat(Permission.MEMORY_ADMIN.grantedTo(operator)).isFalse();
+    assertThat(Permission.AUDIT_READ.grantedTo(admin)).isTrue();
+    assertThat(Permission.SESSION.grantedTo(stranger)).isFalse();
+    assertThat(Permission.PUBLIC.grantedTo(stranger)).isTrue();
+  }
+}
