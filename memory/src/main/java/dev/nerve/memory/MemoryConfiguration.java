@@ -1,21 +1,33 @@
 package dev.nerve.memory;
 
-import dev.nerve.api.memory.v1.ShortTermMemoryServiceGrpc;
-import dev.nerve.api.memory.v1.LongTermMemoryServiceGrpc;
-import dev.nerve.api.memory.v1.ContextServiceGrpc;
-import dev.nerve.platform.grpc.TargetService;
+import dev.nerve.memory.context.ContextConfiguration;
+import dev.nerve.memory.embedding.EmbeddingConfiguration;
+import dev.nerve.memory.longterm.LongTermConfiguration;
+import dev.nerve.memory.shortterm.ShortTermConfiguration;
+import dev.nerve.memory.support.Inputs;
+import dev.nerve.memory.support.MemoryEvents;
 import dev.nerve.platform.storage.ServiceSchema;
 import dev.nerve.platform.target.ConditionalOnTarget;
 import dev.nerve.platform.target.Target;
+import io.lettuce.core.api.StatefulRedisConnection;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 
 /**
- * Registers the memory target: short-term, long-term and context memory: its schema and its gRPC contracts, which answer UNIMPLEMENTED until the
- * service's implementation ships.
+ * The memory target: its schema, the shared pieces of its features (input limits, events) and the
+ * short-term, long-term and context features, each wired by its own configuration.
  */
 @AutoConfiguration
 @ConditionalOnTarget(Target.MEMORY)
+@EnableConfigurationProperties(MemoryProperties.class)
+@Import({
+  ShortTermConfiguration.class,
+  ContextConfiguration.class,
+  EmbeddingConfiguration.class,
+  LongTermConfiguration.class
+})
 public class MemoryConfiguration {
 
   @Bean
@@ -24,17 +36,13 @@ public class MemoryConfiguration {
   }
 
   @Bean
-  TargetService shortTermMemoryService() {
-    return TargetService.unimplemented(Target.MEMORY, ShortTermMemoryServiceGrpc.getServiceDescriptor());
+  Inputs memoryInputs(MemoryProperties properties) {
+    return new Inputs(properties.limits());
   }
 
   @Bean
-  TargetService longTermMemoryService() {
-    return TargetService.unimplemented(Target.MEMORY, LongTermMemoryServiceGrpc.getServiceDescriptor());
+  MemoryEvents memoryEvents(StatefulRedisConnection<String, String> redis) {
+    return new MemoryEvents(redis);
   }
 
-  @Bean
-  TargetService contextService() {
-    return TargetService.unimplemented(Target.MEMORY, ContextServiceGrpc.getServiceDescriptor());
-  }
 }

@@ -1,0 +1,119 @@
+package dev.nerve.memory;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Settings of the memory target (prefix {@code nerve.memory}); each is listed with its default in
+ * the README's configuration table.
+ *
+ * @param limits input limits applied to every operation
+ * @param shortTerm working memory in Redis
+ * @param longTerm durable memories and their search
+ * @param embedding how embeddings are computed
+ * @param context contexts and their cache
+ */
+@ConfigurationProperties("nerve.memory")
+public record MemoryProperties(
+    @DefaultValue Limits limits,
+    @DefaultValue ShortTerm shortTerm,
+    @DefaultValue LongTerm longTerm,
+    @DefaultValue Embedding embedding,
+    @DefaultValue Context context) {
+
+  /**
+   * Input limits; a request beyond one fails with INVALID_ARGUMENT naming the field.
+   *
+   * @param maxTextChars longest text of a memory, item or query, in characters
+   * @param maxMetadataBytes largest metadata or context data, as compact JSON in UTF-8
+   * @param maxTags most tags on a memory or in a filter
+   * @param maxTagChars longest tag
+   * @param maxIdChars longest agent id, session id, context id, kind or source
+   */
+  public record Limits(
+      @DefaultValue("32768") int maxTextChars,
+      @DefaultValue("65536") int maxMetadataBytes,
+      @DefaultValue("64") int maxTags,
+      @DefaultValue("128") int maxTagChars,
+      @DefaultValue("128") int maxIdChars) {}
+
+  /**
+   * Working memory.
+   *
+   * @param maxItems per-session cap; the oldest items are evicted beyond it
+   * @param defaultTtl lifetime of a session after its last write when the call sets none
+   * @param maxTtl longest lifetime a call may ask for
+   * @param recencyHalfLife age at which an item's recency score halves
+   * @param recencyWeight share of recency in the retrieve score (the rest is lexical relevance)
+   */
+  public record ShortTerm(
+      @DefaultValue("200") int maxItems,
+      @DefaultValue("24h") Duration defaultTtl,
+      @DefaultValue("30d") Duration maxTtl,
+      @DefaultValue("1h") Duration recencyHalfLife,
+      @DefaultValue("0.3") double recencyWeight) {}
+
+  /**
+   * Durable memories and hybrid search (ranking formula on {@code HybridSearcher}).
+   *
+   * @param dedupeThreshold cosine similarity at or above which a store refreshes an existing
+   *     memory of the same scope instead of creating one
+   * @param keywordWeight default weight of the BM25 ranking in reciprocal rank fusion
+   * @param vectorWeight default weight of the vector ranking in reciprocal rank fusion
+   * @param recencyWeight default weight of recency in the final blend
+   * @param importanceWeight default weight of importance in the final blend
+   * @param rrfK the k constant of reciprocal rank fusion
+   * @param recencyHalfLife age at which a memory's recency score halves
+   * @param candidates how many hits each ranking (keyword, vector) contributes to fusion
+   * @param syncInterval how often a replica polls the change feed as a safety net
+   * @param purgeInterval how often expired memories and contexts are deleted
+   * @param changeRetention how long change-feed entries are kept; a replica offline for longer
+   *     rebuilds its index from PostgreSQL when it returns
+   */
+  public record LongTerm(
+      @DefaultValue("0.95") double dedupeThreshold,
+      @DefaultValue("1.0") double keywordWeight,
+      @DefaultValue("1.0") double vectorWeight,
+      @DefaultValue("0.1") double recencyWeight,
+      @DefaultValue("0.1") double importanceWeight,
+      @DefaultValue("60") int rrfK,
+      @DefaultValue("30d") Duration recencyHalfLife,
+      @DefaultValue("200") int candidates,
+      @DefaultValue("1s") Duration syncInterval,
+      @DefaultValue("1m") Duration purgeInterval,
+      @DefaultValue("7d") Duration changeRetention) {}
+
+  /**
+   * Embeddings.
+   *
+   * @param model {@code all-minilm-l6-v2} (local ONNX, no network) or the model name of an
+   *     OpenAI-compatible endpoint
+   * @param endpoint base URL of an OpenAI-compatible embeddings API (e.g. {@code
+   *     http://localhost:11434/v1}); blank uses the local model
+   * @param apiKey bearer token for the endpoint; blank sends none
+   * @param batchSize texts per embedding call when many are embedded at once
+   * @param timeout deadline of one call to the endpoint
+   */
+  public record Embedding(
+      @DefaultValue("all-minilm-l6-v2") String model,
+      String endpoint,
+      String apiKey,
+      @DefaultValue("64") int batchSize,
+      @DefaultValue("30s") Duration timeout) {
+
+    /** Whether a remote endpoint is configured. */
+    public boolean remote() {
+      return endpoint != null && !endpoint.isBlank();
+    }
+  }
+
+  /**
+   * Contexts.
+   *
+   * @param cacheTtl lifetime of a context in the shared Redis cache
+   * @param localCacheSize contexts each replica keeps in memory (0 disables the local cache)
+   */
+  public record Context(
+      @DefaultValue("10m") Duration cacheTtl, @DefaultValue("1000") int localCacheSize) {}
+}

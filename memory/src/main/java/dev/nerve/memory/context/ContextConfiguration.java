@@ -1,0 +1,36 @@
+package dev.nerve.memory.context;
+
+import dev.nerve.memory.MemoryProperties;
+import dev.nerve.memory.support.Inputs;
+import dev.nerve.memory.support.MemoryEvents;
+import dev.nerve.platform.grpc.TargetService;
+import dev.nerve.platform.target.Target;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** Wires contexts (PostgreSQL, cached in Redis and in each replica) and their gRPC service. */
+@Configuration(proxyBeanMethods = false)
+public class ContextConfiguration {
+
+  @Bean(destroyMethod = "close")
+  ContextCache contextCache(
+      RedisClient client, StatefulRedisConnection<String, String> redis, MemoryProperties properties) {
+    return new ContextCache(
+        client, redis, properties.context().cacheTtl(), properties.context().localCacheSize());
+  }
+
+  @Bean
+  Contexts contexts(
+      JdbcClient jdbc, ContextCache cache, TransactionTemplate tx, MemoryEvents events, Inputs inputs) {
+    return new Contexts(new ContextRepository(jdbc), cache, tx, events, inputs);
+  }
+
+  @Bean
+  TargetService contextService(Contexts contexts, Inputs inputs) {
+    return new TargetService(Target.MEMORY, new ContextGrpcService(contexts, inputs));
+  }
+}

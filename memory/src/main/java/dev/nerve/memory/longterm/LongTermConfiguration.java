@@ -1,0 +1,147 @@
+package dev.nerve.memory.longterm;
+
+import dev.nerve.api.memory.v1.ShortTermItem;
+import dev.nerve.memory.MemoryProperties;
+import dev.nerve.memory.context.Contexts;
+import dev.nerve.memory.embedding.Embedder;
+import dev.nerve.memory.search.ChangeNotifications;
+import dev.nerve.memory.search.IndexSync;
+import dev.nerve.memory.search.SearchIndex;
+import dev.nerve.memory.shortterm.Promotion;
+import dev.nerve.memory.shortterm.ShortTermMemory;
+import dev.nerve.memory.support.Inputs;
+import dev.nerve.memory.support.MemoryEvents;
+import dev.nerve.memory.support.Owner;
+import dev.nerve.platform.NerveProperties;
+import dev.nerve.platform.grpc.TargetService;
+import dev.nerve.platform.identity.IdentityContext;
+import dev.nerve.platform.target.Target;
+import io.lettuce.core.RedisClient;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Wires long-term memory: PostgreSQL repository, this replica's Lucene index under {@code
+ * <data-dir>/memory-index} kept in step by {@link IndexSync}, hybrid search, maintenance, the gRPC
+ * service and the promotion path short-term memory uses.
+ */
+@Configuration(proxyBeanMethods = false)
+public class LongTermConfiguration {
+
+  @Bean
+  MemoryRepository memoryRepository(JdbcClient jdbc, JdbcTemplate jdbcTemplate) {
+    return new MemoryRepository(jdbc, jdbcTemplate);
+  }
+
+  @Bean(destroyMethod = "close")
+  SearchIndex memorySearchIndex(NerveProperties nerve) {
+    return new SearchIndex(nerve.dataDir().resolve("memory-index"));
+  }
+
+  @Bean(destroyMethod = "close")
+  IndexSync memoryIndexSync(SearchIndex index, MemoryRepository repository, MemoryProperties properties) {
+    IndexSync sync = new IndexSync(index, repository);
+    sync.start(properties.longTerm().syncInterval().toMillis());
+    return sync;
+  }
+
+  /** Other replicas' writes announce themselves as events; each one triggers a catch-up. */
+  @Bean(destroyMethod = "close")
+  ChangeNotifications memoryChangeNotifications(RedisClient client, IndexSync sync) {
+    return new ChangeNotifications(client, MemoryEvents.CHANNEL, sync);
+  }
+
+  @Bean
+  LongTermMemories longTermMemories(
+      MemoryRepository repository,
+      SearchIndex index,
+      IndexSync sync,
+      Embedder embedder,
+      TransactionTemplate tx,
+      MemoryEvents events,
+      MemoryProperties properties) {
+    return new LongTermMemories(
+        repository, index, sync, embedder, tx, events, properties.longTerm().dedupeThreshold());
+  }
+
+  @Bean
+  MemorySearch memorySearch(
+      SearchIndex index, MemoryRepository repository, Embedder embedder, MemoryProperties properties) {
+    MemoryProperties.LongTerm settings = properties.longTerm();
+    return new MemorySearch(
+        new HybridSearcher(index, settings.rrfK(), settings.candidates(), settings.recencyHalfLife()),
+        repository,
+        embedder);
+  }
+
+  @Bean
+  Reembedder reembedder(MemoryRepository repository, Embedder embedder, TransactionTemplate tx, IndexSync sync) {
+    return new Reembedder(repository, embedder, tx, sync);
+  }
+
+  @Bean(destroyMethod = "close")
+  MemoryMaintenance memoryMaintenance(
+      MemoryRepository repository,
+      Contexts contexts,
+      Reembedder reembedder,
+      IndexSync sync,
+      TransactionTemplate tx,
+      MemoryProperties properties) {
+    MemoryMaintenance maintenance =
+        new MemoryMaintenance(
+            repository, contexts, reembedder, sync, tx, properties.longTerm().changeRetention());
+    maintenance.start(properties.longTerm().purgeInterval().toMillis());
+    return maintenance;
+  }
+
+  @Bean
+  TargetService longTermMemoryService(
+      LongTermMemories memories,
+      MemorySearch search,
+      Inputs inputs,
+      MemoryProperties properties,
+      ShortTermMemory shortTerm,
+      Contexts contexts,
+      MemoryRepository repository,
+      Reembedder reembedder,
+      IndexSync sync,
+      Embedder embedder) {
+    return new TargetService(
+        Target.MEMORY,
+        new LongTermGrpcService(
+            memories,
+            search,
+            new LongTermRequests(inputs, properties.longTerm()),
+            new UserEraser(memories, shortTerm, contexts),
+            new IndexRebuilder(repository, reembedder, sync, embedder)));
+  }
+
+  /** Promotion stores each item through the long-term path (with dedupe), oldest first. */
+  @Bean
+  Promotion promotion(LongTermMemories memories) {
+    return items -> {
+      var identity = IdentityContext.require();
+      List<LongTermMemories.Draft> drafts = new ArrayList<>();
+      for (ShortTermItem item : items) {
+        drafts.add(
+            new LongTermMemories.Draft(
+                new Owner(identity.tenantId(), identity.userId(), item.getScope().getAgentId(), item.getScope().getSessionId()),
+                item.getText(),
+                List.of("short_term"),
+                "short_term",
+                0.5,
+                null,
+                item.getMetadata(),
+                false));
+      }
+      long deduplicated =
+          memories.storeAll(drafts).stream().filter(LongTermMemories.Stored::deduplicated).count();
+      return new Promotion.Outcome(drafts.size() - deduplicated, deduplicated);
+    };
+  }
+}

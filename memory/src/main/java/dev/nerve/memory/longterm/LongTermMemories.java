@@ -1,0 +1,203 @@
+package dev.nerve.memory.longterm;
+
+import com.google.protobuf.Struct;
+import dev.nerve.api.memory.v1.Memory;
+import dev.nerve.memory.embedding.Embedder;
+import dev.nerve.memory.search.IndexSync;
+import dev.nerve.memory.search.SearchIndex;
+import dev.nerve.memory.support.MemoryEvents;
+import dev.nerve.memory.support.Owner;
+import dev.nerve.memory.support.Times;
+import dev.nerve.platform.error.NerveException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Long-term memory writes and reads. PostgreSQL first (row, version, change feed in one
+ * transaction), then the local index catches up from the feed and an event is published.
+ */
+public final class LongTermMemories {
+
+  private final MemoryRepository repository;
+  private final IndexSync sync;
+  private final Embedder embedder;
+  private final TransactionTemplate tx;
+  private final MemoryEvents events;
+  private final MemoryWriter writer;
+
+  LongTermMemories(
+      MemoryRepository repository,
+      SearchIndex index,
+      IndexSync sync,
+      Embedder embedder,
+      TransactionTemplate tx,
+      MemoryEvents events,
+      double dedupeThreshold) {
+    this.repository = repository;
+    this.sync = sync;
+    this.embedder = embedder;
+    this.tx = tx;
+    this.events = events;
+    this.writer = new MemoryWriter(repository, index, sync, embedder, tx, events, dedupeThreshold);
+  }
+
+  /**
+   * A validated memory to store.
+   *
+   * @param owner tenant, user and the scope to store under
+   * @param text content
+   * @param tags labels
+   * @param source origin label
+   * @param importance 0..1
+   * @param expiresAt expiry, null for never
+   * @param metadata free-form JSON object
+   * @param skipDeduplication always create
+   */
+  public record Draft(
+      Owner owner,
+      String text,
+      List<String> tags,
+      String source,
+      double importance,
+      Instant expiresAt,
+      Struct metadata,
+      boolean skipDeduplication) {}
+
+  /**
+   * Result of storing one draft.
+   *
+   * @param memory the memory as stored
+   * @param deduplicated whether an existing near-duplicate absorbed the draft
+   */
+  public record Stored(Memory memory, boolean deduplicated) {}
+
+  /**
+   * Stores drafts in order, embedding them in one batch; each one is deduplicated against
+   * existing memories and earlier drafts of the same batch.
+   */
+  public List<Stored> storeAll(List<Draft> drafts) {
+    return writer.storeAll(drafts);
+  }
+
+  /** Fields an update may change. */
+  enum Field {
+    TEXT,
+    TAGS,
+    SOURCE,
+    IMPORTANCE,
+    EXPIRES_AT,
+    METADATA,
+    SCOPE
+  }
+
+  Memory update(Owner caller, String id, Draft changes, Set<Field> fields, Long expectedVersion) {
+    float[] vector = fields.contains(Field.TEXT) ? embedder.embed(changes.text()) : null;
+    MemoryRow row =
+        tx.execute(
+            status -> {
+              Instant now = Times.now();
+              MemoryRow old = live(caller, id, true, now);
+              checkVersion(id, old, expectedVersion);
+              Owner owner =
+                  fields.contains(Field.SCOPE)
+                      ? new Owner(old.owner().tenantId(), old.owner().userId(), changes.owner().agentId(), changes.owner().sessionId())
+                      : old.owner();
+              MemoryRow next =
+                  new MemoryRow(
+                      old.id(),
+                      owner,
+                      fields.contains(Field.TEXT) ? changes.text() : old.text(),
+                      fields.contains(Field.TAGS) ? changes.tags() : old.tags(),
+                      fields.contains(Field.SOURCE) ? changes.source() : old.source(),
+                      fields.contains(Field.IMPORTANCE) ? changes.importance() : old.importance(),
+                      fields.contains(Field.EXPIRES_AT) ? changes.expiresAt() : old.expiresAt(),
+                      fields.contains(Field.METADATA) ? changes.metadata() : old.metadata(),
+                      old.version() + 1,
+                      old.createdAt(),
+                      now,
+                      vector == null ? old.model() : embedder.model(),
+                      vector == null ? old.dimension() : vector.length,
+                      vector == null ? old.vector() : vector);
+              repository.update(next);
+              repository.changed(owner.tenantId(), List.of(id));
+              return next;
+            });
+    sync.catchUp();
+    events.publish("memory.updated", row.owner(), id, row.version());
+    return row.toProto();
+  }
+
+  Instant delete(Owner caller, String id, Long expectedVersion) {
+    MemoryRow gone =
+        tx.execute(
+            status -> {
+              MemoryRow old = live(caller, id, true, Instant.now());
+              checkVersion(id, old, expectedVersion);
+              repository.delete(id);
+              repository.changed(old.owner().tenantId(), List.of(id));
+              return old;
+            });
+    sync.catchUp();
+    events.publish("memory.deleted", gone.owner(), id, gone.version());
+    return Instant.now();
+  }
+
+  Memory get(Owner caller, String id, Long version) {
+    if (version == null) {
+      return live(caller, id, false, Instant.now()).toProto();
+    }
+    live(caller, id, false, Instant.now());
+    return repository
+        .findVersion(caller.tenantId(), caller.userId(), id, version)
+        .orElseThrow(() -> NerveException.notFound("memory version", id + "@" + version))
+        .toProto();
+  }
+
+  List<Memory> list(Owner scope, List<String> tagsAny, boolean includeExpired, Long afterMicros, String afterId, int limit) {
+    return repository.list(scope, tagsAny, includeExpired, afterMicros, afterId, limit).stream()
+        .map(MemoryRow::toProto)
+        .toList();
+  }
+
+  List<Memory> versions(Owner caller, String id, Long beforeVersion, int limit) {
+    live(caller, id, false, Instant.now());
+    return repository.versions(caller.tenantId(), caller.userId(), id, beforeVersion, limit).stream()
+        .map(MemoryRow::toProto)
+        .toList();
+  }
+
+  /** Erases every long-term memory of a user; returns [memories, past versions] deleted. */
+  long[] forget(String tenantId, String userId) {
+    long[] counts = tx.execute(status -> repository.forget(tenantId, userId));
+    sync.catchUp();
+    return counts;
+  }
+
+  private MemoryRow live(Owner caller, String id, boolean lock, Instant now) {
+    if (!isUuid(id)) {
+      throw NerveException.notFound("memory", id);
+    }
+    return repository
+        .find(caller.tenantId(), caller.userId(), id, lock)
+        .filter(row -> !row.expired(now))
+        .orElseThrow(() -> NerveException.notFound("memory", id));
+  }
+
+  private static void checkVersion(String id, MemoryRow row, Long expected) {
+    if (expected != null && row.version() != expected) {
+      throw NerveException.conflict(
+          "memory '" + id + "' is at version " + row.version() + ", not the expected " + expected);
+    }
+  }
+
+  static boolean isUuid(String id) {
+    try {
+      return UUID.fromString(id).toString().equalsIgnoreCase(id);
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,148 @@
+package dev.nerve.memory.longterm;
+
+import com.google.protobuf.Struct;
+import com.google.protobuf.Timestamp;
+import com.google.protobuf.util.Timestamps;
+import dev.nerve.api.memory.v1.RankingWeights;
+import dev.nerve.api.memory.v1.SearchMemoriesRequest;
+import dev.nerve.api.memory.v1.StoreMemoryRequest;
+import dev.nerve.api.memory.v1.TimeRange;
+import dev.nerve.memory.MemoryProperties;
+import dev.nerve.memory.search.SearchFilter;
+import dev.nerve.memory.support.Inputs;
+import dev.nerve.memory.support.Json;
+import dev.nerve.memory.support.Owner;
+import dev.nerve.memory.support.PageCursor;
+import dev.nerve.memory.support.Times;
+import dev.nerve.platform.error.NerveException;
+import dev.nerve.platform.identity.Identity;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Turns long-term requests into validated domain values; every rule names the offending field. */
+final class LongTermRequests {
+
+  static final int MAX_RETRIEVE = 100;
+  static final int MAX_PAGE = 500;
+  static final double MAX_WEIGHT = 100;
+
+  private final Inputs inputs;
+  private final MemoryProperties.LongTerm defaults;
+
+  LongTermRequests(Inputs inputs, MemoryProperties.LongTerm defaults) {
+    this.inputs = inputs;
+    this.defaults = defaults;
+  }
+
+  LongTermMemories.Draft draft(Identity identity, StoreMemoryRequest request) {
+    Owner owner = Owner.of(identity, request.getScope(), inputs, "scope");
+    String text = inputs.text("text", request.getText());
+    List<String> tags = inputs.tags("tags", request.getTagsList());
+    String source = inputs.label("source", request.getSource());
+    double importance =
+        request.hasImportance() ? Inputs.range("importance", request.getImportance(), 0, 1) : 0.5;
+    Instant expiresAt = request.hasExpiresAt() ? instant("expiresAt", request.getExpiresAt()) : null;
+    inputs.json("metadata", request.getMetadata());
+    return new LongTermMemories.Draft(
+        owner, text, tags, source, importance, expiresAt, request.getMetadata(), request.getSkipDeduplication());
+  }
+
+  MemorySearch.Query search(Identity identity, SearchMemoriesRequest request) {
+    Owner scope = Owner.of(identity, request.getScope(), inputs, "scope");
+    String query = inputs.boundedText("query", request.getQuery());
+    List<String> tagsAny = inputs.tags("tagsAny", request.getTagsAnyList());
+    List<String> tagsAll = inputs.tags("tagsAll", request.getTagsAllList());
+    inputs.json("metadataEquals", request.getMetadataEquals());
+    Map<String, String> metadata = new LinkedHashMap<>();
+    request.getMetadataEquals().getFieldsMap().forEach((k, v) -> metadata.put(k, Json.canonical(v)));
+    Instant[] created = range("created", request.hasCreated() ? request.getCreated() : null);
+    Instant[] updated = range("updated", request.hasUpdated() ? request.getUpdated() : null);
+    int limit = Inputs.limit("page.pageSize", request.getPage().getPageSize(), 50, MAX_PAGE);
+    if (Double.isNaN(request.getMinScore()) || request.getMinScore() < 0 || request.getMinScore() > 1) {
+      throw NerveException.invalid("minScore", "range", "must be between 0 and 1");
+    }
+    HybridSearcher.Weights weights = weights(request.getWeights());
+    if (!query.isBlank() && weights.keyword() == 0 && weights.vector() == 0) {
+      throw NerveException.invalid(
+          "weights", "required", "keywordWeight and vectorWeight cannot both be 0 for a query");
+    }
+    PageCursor cursor = null;
+    Instant now = Instant.now();
+    if (!request.getPage().getCursor().isEmpty()) {
+      cursor = PageCursor.decode("page.cursor", request.getPage().getCursor(), 4);
+      MemorySearch.checkCursor(cursor, query.isBlank());
+      now = Instant.ofEpochMilli(cursor.number("page.cursor", 1));
+    }
+    SearchFilter filter =
+        new SearchFilter(
+            scope.tenantId(),
+            scope.userId(),
+            scope.agentId(),
+            scope.sessionId(),
+            tagsAny,
+            tagsAll,
+            metadata,
+            created[0],
+            created[1],
+            updated[0],
+            updated[1],
+            request.getIncludeExpired(),
+            now);
+    return new MemorySearch.Query(filter, query, weights, limit, cursor, request.getMinScore(), request.getExplain());
+  }
+
+  MemorySearch.Query retrieve(Identity identity, dev.nerve.api.memory.v1.RetrieveMemoriesRequest request) {
+    Owner scope = Owner.of(identity, request.getScope(), inputs, "scope");
+    String query = inputs.text("query", request.getQuery());
+    int limit = Inputs.limit("limit", request.getLimit(), 10, MAX_RETRIEVE);
+    SearchFilter filter =
+        new SearchFilter(
+            scope.tenantId(), scope.userId(), scope.agentId(), scope.sessionId(), List.of(), List.of(), Map.of(),
+            null, null, null, null, false, Instant.now());
+    return new MemorySearch.Query(filter, query, weights(RankingWeights.getDefaultInstance()), limit, null, 0, false);
+  }
+
+  HybridSearcher.Weights weights(RankingWeights w) {
+    return new HybridSearcher.Weights(
+        w.hasKeywordWeight() ? weight("weights.keywordWeight", w.getKeywordWeight()) : defaults.keywordWeight(),
+        w.hasVectorWeight() ? weight("weights.vectorWeight", w.getVectorWeight()) : defaults.vectorWeight(),
+        w.hasRecencyWeight() ? weight("weights.recencyWeight", w.getRecencyWeight()) : defaults.recencyWeight(),
+        w.hasImportanceWeight()
+            ? weight("weights.importanceWeight", w.getImportanceWeight())
+            : defaults.importanceWeight());
+  }
+
+  Struct metadata(String field, Struct metadata) {
+    inputs.json(field, metadata);
+    return metadata;
+  }
+
+  Inputs inputs() {
+    return inputs;
+  }
+
+  static Instant instant(String field, Timestamp timestamp) {
+    if (!Timestamps.isValid(timestamp)) {
+      throw NerveException.invalid(field, "format", "is not a valid timestamp");
+    }
+    return Times.instant(timestamp);
+  }
+
+  private static double weight(String field, double value) {
+    return Inputs.range(field, value, 0, MAX_WEIGHT);
+  }
+
+  private static Instant[] range(String field, TimeRange range) {
+    if (range == null) {
+      return new Instant[2];
+    }
+    Instant start = range.hasStart() ? instant(field + ".start", range.getStart()) : null;
+    Instant end = range.hasEnd() ? instant(field + ".end", range.getEnd()) : null;
+    if (start != null && end != null && !start.isBefore(end)) {
+      throw NerveException.invalid(field, "order", "start must be before end");
+    }
+    return new Instant[] {start, end};
+  }
+}

@@ -1,0 +1,396 @@
+package dev.nerve.memory.longterm;
+
+import dev.nerve.memory.search.ChangeFeed;
+import dev.nerve.memory.search.IndexedMemory;
+import dev.nerve.memory.support.Json;
+import dev.nerve.memory.support.Owner;
+import dev.nerve.memory.support.Times;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.sql.Array;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * Long-term memories, their versions and the change feed in PostgreSQL. Every write appends to
+ * {@code memory.memory_change} under a transaction-scoped advisory lock, so feed order is commit
+ * order (see the migration).
+ */
+final class MemoryRepository implements ChangeFeed {
+
+  private static final String COLUMNS =
+      "id, tenant_id, user_id, agent_id, session_id, text, tags, source, importance, expires_at,"
+          + " metadata::text AS metadata, version, created_at, updated_at, embedding_model,"
+          + " embedding_dimension";
+  private static final long FEED_LOCK = 0x6d656d6f72790001L;
+
+  private static final String INSERT =
+      "INSERT INTO memory.long_term_memory (id, tenant_id, user_id, agent_id, session_id, text,"
+          + " tags, source, importance, expires_at, metadata, version, created_at, updated_at,"
+          + " embedding_model, embedding_dimension, embedding)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?)";
+  private static final String INSERT_VERSION =
+      "INSERT INTO memory.long_term_memory_version (memory_id, tenant_id, user_id, agent_id,"
+          + " session_id, text, tags, source, importance, expires_at, metadata, version, created_at,"
+          + " updated_at, embedding_model, embedding_dimension)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?)";
+
+  private final JdbcClient jdbc;
+  private final JdbcTemplate batch;
+
+  MemoryRepository(JdbcClient jdbc, JdbcTemplate batch) {
+    this.jdbc = jdbc;
+    this.batch = batch;
+  }
+
+  /** Inserts new current rows in one batch (their versions are appended separately). */
+  void insertAll(List<MemoryRow> rows) {
+    if (!rows.isEmpty()) {
+      batch.batchUpdate(INSERT, rows.stream().map(row -> values(row, true)).toList());
+    }
+  }
+
+  /** Appends version rows in one batch. */
+  void appendVersions(List<MemoryRow> rows) {
+    if (!rows.isEmpty()) {
+      batch.batchUpdate(INSERT_VERSION, rows.stream().map(row -> Arrays.copyOf(values(row, true), 16)).toList());
+    }
+  }
+
+  /** Overwrites the current row (its version is appended separately). */
+  void updateCurrent(MemoryRow row) {
+    jdbc.sql(
+            "UPDATE memory.long_term_memory SET tenant_id = ?, user_id = ?, agent_id = ?, session_id = ?,"
+                + " text = ?, tags = ?, source = ?, importance = ?, expires_at = ?, metadata = ?::jsonb,"
+                + " version = ?, created_at = ?, updated_at = ?, embedding_model = ?,"
+                + " embedding_dimension = ?, embedding = ? WHERE id = ?")
+        .params(values(row, false))
+        .update();
+  }
+
+  Optional<MemoryRow> find(String tenantId, String userId, String id, boolean lock) {
+    return jdbc.sql(
+            "SELECT " + COLUMNS + ", embedding FROM memory.long_term_memory"
+                + " WHERE id = ? AND tenant_id = ? AND user_id = ?" + (lock ? " FOR UPDATE" : ""))
+        .params(UUID.fromString(id), tenantId, userId)
+        .query((rs, n) -> map(rs, true))
+        .optional();
+  }
+
+  Optional<MemoryRow> findVersion(String tenantId, String userId, String id, long version) {
+    return jdbc.sql(
+            "SELECT memory_id AS id, tenant_id, user_id, agent_id, session_id, text, tags, source,"
+                + " importance, expires_at, metadata::text AS metadata, version, created_at, updated_at,"
+                + " embedding_model, embedding_dimension FROM memory.long_term_memory_version"
+                + " WHERE memory_id = ? AND tenant_id = ? AND user_id = ? AND version = ?")
+        .params(UUID.fromString(id), tenantId, userId, version)
+        .query((rs, n) -> map(rs, false))
+        .optional();
+  }
+
+  /** Current rows of the given ids in one tenant and user, without vectors. */
+  List<MemoryRow> findAll(String tenantId, String userId, Collection<String> ids) {
+    if (ids.isEmpty()) {
+      return List.of();
+    }
+    return jdbc.sql(
+            "SELECT " + COLUMNS + " FROM memory.long_term_memory"
+                + " WHERE id = ANY(?::uuid[]) AND tenant_id = ? AND user_id = ?")
+        .params(uuids(ids), tenantId, userId)
+        .query((rs, n) -> map(rs, false))
+        .list();
+  }
+
+  /** Current rows of the given ids with their vectors (for explanations). */
+  List<MemoryRow> findAllWithVectors(String tenantId, String userId, Collection<String> ids) {
+    if (ids.isEmpty()) {
+      return List.of();
+    }
+    return jdbc.sql(
+            "SELECT " + COLUMNS + ", embedding FROM memory.long_term_memory"
+                + " WHERE id = ANY(?::uuid[]) AND tenant_id = ? AND user_id = ?")
+        .params(uuids(ids), tenantId, userId)
+        .query((rs, n) -> map(rs, true))
+        .list();
+  }
+
+  void update(MemoryRow row) {
+    updateCurrent(row);
+    appendVersions(List.of(row));
+  }
+
+  /** Replaces a memory's vector (model change); not a new version of its content. */
+  void updateEmbedding(String id, String model, float[] vector) {
+    jdbc.sql(
+            "UPDATE memory.long_term_memory SET embedding_model = ?, embedding_dimension = ?,"
+                + " embedding = ? WHERE id = ?")
+        .params(model, vector.length, bytes(vector), UUID.fromString(id))
+        .update();
+    jdbc.sql("UPDATE memory.long_term_memory_version SET embedding_model = ?, embedding_dimension = ?"
+            + " WHERE memory_id = ? AND version = (SELECT version FROM memory.long_term_memory WHERE id = ?)")
+        .params(model, vector.length, UUID.fromString(id), UUID.fromString(id))
+        .update();
+  }
+
+  /** Deletes a memory and its versions; returns whether it existed. */
+  boolean delete(String id) {
+    jdbc.sql("DELETE FROM memory.long_term_memory_version WHERE memory_id = ?")
+        .param(UUID.fromString(id))
+        .update();
+    return jdbc.sql("DELETE FROM memory.long_term_memory WHERE id = ?").param(UUID.fromString(id)).update() > 0;
+  }
+
+  /** Appends changes of the given memories to the feed; call last in the transaction. */
+  void changed(String tenantId, Collection<String> ids) {
+    if (ids.isEmpty()) {
+      return;
+    }
+    jdbc.sql("SELECT 1 FROM pg_advisory_xact_lock(?)").param(FEED_LOCK).query(Integer.class).single();
+    jdbc.sql(
+            "INSERT INTO memory.memory_change (tenant_id, memory_id) SELECT ?, unnest(?::uuid[])")
+        .params(tenantId, uuids(ids))
+        .update();
+  }
+
+  /** Page of memories, most recently updated first, after a keyset position when given. */
+  List<MemoryRow> list(
+      Owner scope, List<String> tagsAny, boolean includeExpired, Long afterMicros, String afterId, int limit) {
+    StringBuilder sql =
+        new StringBuilder("SELECT " + COLUMNS + " FROM memory.long_term_memory WHERE tenant_id = :t AND user_id = :u");
+    if (!scope.agentId().isEmpty()) {
+      sql.append(" AND agent_id = :agent");
+    }
+    if (!scope.sessionId().isEmpty()) {
+      sql.append(" AND session_id = :session");
+    }
+    if (!tagsAny.isEmpty()) {
+      sql.append(" AND tags && CAST(:tags AS text[])");
+    }
+    if (!includeExpired) {
+      sql.append(" AND (expires_at IS NULL OR expires_at > now())");
+    }
+    if (afterMicros != null) {
+      sql.append(" AND (updated_at, id) < (:afterAt, :afterId)");
+    }
+    sql.append(" ORDER BY updated_at DESC, id DESC LIMIT :limit");
+    return jdbc.sql(sql.toString())
+        .param("t", scope.tenantId())
+        .param("u", scope.userId())
+        .param("agent", scope.agentId())
+        .param("session", scope.sessionId())
+        .param("tags", tagsAny.toArray(String[]::new))
+        .param("afterAt", afterMicros == null ? null : Times.sql(micros(afterMicros)))
+        .param("afterId", afterId == null ? null : UUID.fromString(afterId))
+        .param("limit", limit)
+        .query((rs, n) -> map(rs, false))
+        .list();
+  }
+
+  List<MemoryRow> versions(String tenantId, String userId, String id, Long beforeVersion, int limit) {
+    return jdbc.sql(
+            "SELECT memory_id AS id, tenant_id, user_id, agent_id, session_id, text, tags, source,"
+                + " importance, expires_at, metadata::text AS metadata, version, created_at, updated_at,"
+                + " embedding_model, embedding_dimension FROM memory.long_term_memory_version"
+                + " WHERE memory_id = ? AND tenant_id = ? AND user_id = ? AND version < ?"
+                + " ORDER BY version DESC LIMIT ?")
+        .params(UUID.fromString(id), tenantId, userId, beforeVersion == null ? Long.MAX_VALUE : beforeVersion, limit)
+        .query((rs, n) -> map(rs, false))
+        .list();
+  }
+
+  /** Deletes every memory of a user; returns [memories, past versions] deleted. */
+  long[] forget(String tenantId, String userId) {
+    List<String> ids =
+        jdbc.sql("DELETE FROM memory.long_term_memory WHERE tenant_id = ? AND user_id = ? RETURNING id::text")
+            .params(tenantId, userId)
+            .query(String.class)
+            .list();
+    long versions =
+        jdbc.sql("DELETE FROM memory.long_term_memory_version WHERE tenant_id = ? AND user_id = ?")
+            .params(tenantId, userId)
+            .update();
+    changed(tenantId, ids);
+    return new long[] {ids.size(), versions - ids.size()};
+  }
+
+  /** Deletes up to {@code batch} memories expired at {@code now}; returns how many. */
+  int purgeExpired(Instant now, int batch) {
+    List<String[]> gone =
+        jdbc.sql(
+                "DELETE FROM memory.long_term_memory WHERE id IN (SELECT id FROM memory.long_term_memory"
+                    + " WHERE expires_at <= ? LIMIT ?) RETURNING id::text, tenant_id")
+            .params(Times.sql(now), batch)
+            .query((rs, n) -> new String[] {rs.getString(1), rs.getString(2)})
+            .list();
+    if (gone.isEmpty()) {
+      return 0;
+    }
+    List<String> ids = gone.stream().map(g -> g[0]).toList();
+    jdbc.sql("DELETE FROM memory.long_term_memory_version WHERE memory_id = ANY(?::uuid[])").param(uuids(ids)).update();
+    for (String[] g : gone) {
+      changed(g[1], List.of(g[0]));
+    }
+    return gone.size();
+  }
+
+  /** Up to {@code limit} memories whose vector was made by another model than {@code model}. */
+  List<MemoryRow> embeddedByOtherModel(String model, int limit) {
+    return jdbc.sql(
+            "SELECT " + COLUMNS + " FROM memory.long_term_memory WHERE embedding_model <> ? LIMIT ?")
+        .params(model, limit)
+        .query((rs, n) -> map(rs, false))
+        .list();
+  }
+
+  /** Current rows of the given ids, whoever owns them. */
+  List<MemoryRow> rowsById(Collection<String> ids) {
+    return jdbc.sql("SELECT " + COLUMNS + " FROM memory.long_term_memory WHERE id = ANY(?::uuid[])")
+        .param(uuids(ids))
+        .query((rs, n) -> map(rs, false))
+        .list();
+  }
+
+  /** Memory ids of a tenant after {@code afterId} in id order, for rebuilds. */
+  List<String> tenantIds(String tenantId, String afterId, int limit) {
+    return jdbc.sql(
+            "SELECT id::text FROM memory.long_term_memory WHERE tenant_id = ? AND id::text > ?"
+                + " ORDER BY id::text LIMIT ?")
+        .params(tenantId, afterId, limit)
+        .query(String.class)
+        .list();
+  }
+
+  @Override
+  public long firstSeq() {
+    return jdbc.sql("SELECT coalesce(min(seq), 0) FROM memory.memory_change").query(Long.class).single();
+  }
+
+  @Override
+  public long lastSeq() {
+    return jdbc.sql("SELECT coalesce(max(seq), 0) FROM memory.memory_change").query(Long.class).single();
+  }
+
+  @Override
+  public List<String> ids(String afterId, int max) {
+    return jdbc.sql("SELECT id::text FROM memory.long_term_memory WHERE id::text > ? ORDER BY id::text LIMIT ?")
+        .params(afterId, max)
+        .query(String.class)
+        .list();
+  }
+
+  /**
+   * Deletes feed entries older than {@code before}, always keeping the newest one so replicas can
+   * tell a pruned gap from an empty feed; returns how many were deleted.
+   */
+  int pruneChanges(Instant before) {
+    return jdbc.sql(
+            "DELETE FROM memory.memory_change WHERE changed_at < ?"
+                + " AND seq < (SELECT max(seq) FROM memory.memory_change)")
+        .param(Times.sql(before))
+        .update();
+  }
+
+  @Override
+  public List<Change> after(long afterSeq, int max) {
+    return jdbc.sql("SELECT seq, memory_id::text FROM memory.memory_change WHERE seq > ? ORDER BY seq LIMIT ?")
+        .params(afterSeq, max)
+        .query((rs, n) -> new Change(rs.getLong(1), rs.getString(2)))
+        .list();
+  }
+
+  @Override
+  public List<IndexedMemory> load(Collection<String> ids) {
+    if (ids.isEmpty()) {
+      return List.of();
+    }
+    return jdbc.sql("SELECT " + COLUMNS + ", embedding FROM memory.long_term_memory WHERE id = ANY(?::uuid[])")
+        .param(uuids(ids))
+        .query((rs, n) -> map(rs, true).indexed())
+        .list();
+  }
+
+  static long micros(Instant instant) {
+    return instant.getEpochSecond() * 1_000_000 + instant.getNano() / 1_000;
+  }
+
+  static Instant micros(long micros) {
+    return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000), Math.floorMod(micros, 1_000_000) * 1_000);
+  }
+
+  /** Column values; the id comes first for inserts and last for updates. */
+  private static Object[] values(MemoryRow row, boolean idFirst) {
+    List<Object> values = new ArrayList<>();
+    if (idFirst) {
+      values.add(UUID.fromString(row.id()));
+    }
+    values.add(row.owner().tenantId());
+    values.add(row.owner().userId());
+    values.add(row.owner().agentId());
+    values.add(row.owner().sessionId());
+    values.add(row.text());
+    values.add(row.tags().toArray(String[]::new));
+    values.add(row.source());
+    values.add(row.importance());
+    values.add(Times.sql(row.expiresAt()));
+    values.add(Json.print(row.metadata()));
+    values.add(row.version());
+    values.add(Times.sql(row.createdAt()));
+    values.add(Times.sql(row.updatedAt()));
+    values.add(row.model());
+    values.add(row.dimension());
+    values.add(bytes(row.vector()));
+    if (!idFirst) {
+      values.add(UUID.fromString(row.id()));
+    }
+    return values.toArray();
+  }
+
+  private static MemoryRow map(ResultSet rs, boolean withVector) throws SQLException {
+    Array tags = rs.getArray("tags");
+    return new MemoryRow(
+        rs.getString("id"),
+        new Owner(rs.getString("tenant_id"), rs.getString("user_id"), rs.getString("agent_id"), rs.getString("session_id")),
+        rs.getString("text"),
+        tags == null ? List.of() : List.of((String[]) tags.getArray()),
+        rs.getString("source"),
+        rs.getDouble("importance"),
+        Times.read(rs, "expires_at"),
+        Json.struct(rs.getString("metadata")),
+        rs.getLong("version"),
+        Times.read(rs, "created_at"),
+        Times.read(rs, "updated_at"),
+        rs.getString("embedding_model"),
+        rs.getInt("embedding_dimension"),
+        withVector ? floats(rs.getBytes("embedding")) : null);
+  }
+
+  private static String[] uuids(Collection<String> ids) {
+    return ids.toArray(String[]::new);
+  }
+
+  static byte[] bytes(float[] vector) {
+    ByteBuffer buffer = ByteBuffer.allocate(vector.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+    for (float v : vector) {
+      buffer.putFloat(v);
+    }
+    return buffer.array();
+  }
+
+  static float[] floats(byte[] bytes) {
+    ByteBuffer buffer = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+    float[] vector = new float[bytes.length / 4];
+    for (int i = 0; i < vector.length; i++) {
+      vector[i] = buffer.getFloat();
+    }
+    return vector;
+  }
+}

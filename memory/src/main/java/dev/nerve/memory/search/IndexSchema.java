@@ -1,0 +1,90 @@
+package dev.nerve.memory.search;
+
+import java.time.Instant;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.DoubleDocValuesField;
+import org.apache.lucene.document.Field;
+import org.apache.lucene.document.KnnFloatVectorField;
+import org.apache.lucene.document.LongField;
+import org.apache.lucene.document.SortedDocValuesField;
+import org.apache.lucene.document.StringField;
+import org.apache.lucene.document.TextField;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.index.VectorSimilarityFunction;
+import org.apache.lucene.search.BooleanClause.Occur;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.util.BytesRef;
+
+/**
+ * The fields of a memory document and the filter queries over them, in one place so the two
+ * cannot drift apart. Vectors live in one field per embedding model, so vectors of different
+ * models are never compared.
+ */
+final class IndexSchema {
+
+  private static final char SEP = '\u0000';
+
+  private IndexSchema() {}
+
+  static String vectorField(String model) {
+    return "vec." + model;
+  }
+
+  static Query filter(SearchFilter f) {
+    BooleanQuery.Builder query = new BooleanQuery.Builder();
+    query.add(new TermQuery(new Term("owner", f.tenantId() + SEP + f.userId())), Occur.FILTER);
+    if (!f.agentId().isEmpty()) {
+      query.add(new TermQuery(new Term("agent", f.agentId())), Occur.FILTER);
+    }
+    if (!f.sessionId().isEmpty()) {
+      query.add(new TermQuery(new Term("session", f.sessionId())), Occur.FILTER);
+    }
+    if (!f.tagsAny().isEmpty()) {
+      BooleanQuery.Builder any = new BooleanQuery.Builder();
+      f.tagsAny().forEach(tag -> any.add(new TermQuery(new Term("tag", tag)), Occur.SHOULD));
+      query.add(any.setMinimumNumberShouldMatch(1).build(), Occur.FILTER);
+    }
+    f.tagsAll().forEach(tag -> query.add(new TermQuery(new Term("tag", tag)), Occur.FILTER));
+    f.metadataEquals()
+        .forEach((key, value) -> query.add(new TermQuery(new Term("meta." + key, value)), Occur.FILTER));
+    if (f.createdFrom() != null || f.createdTo() != null) {
+      query.add(range("created", f.createdFrom(), f.createdTo()), Occur.FILTER);
+    }
+    if (f.updatedFrom() != null || f.updatedTo() != null) {
+      query.add(range("updated", f.updatedFrom(), f.updatedTo()), Occur.FILTER);
+    }
+    if (!f.includeExpired()) {
+      query.add(LongField.newRangeQuery("expires", f.now().toEpochMilli() + 1, Long.MAX_VALUE), Occur.FILTER);
+    }
+    return query.build();
+  }
+
+  private static Query range(String field, Instant from, Instant to) {
+    long lower = from == null ? Long.MIN_VALUE : from.toEpochMilli();
+    long upper = to == null ? Long.MAX_VALUE : to.toEpochMilli() - 1;
+    return LongField.newRangeQuery(field, lower, upper);
+  }
+
+  static Document document(IndexedMemory m) {
+    Document doc = new Document();
+    doc.add(new StringField("id", m.id(), Field.Store.YES));
+    doc.add(new SortedDocValuesField("id", new BytesRef(m.id())));
+    doc.add(new StringField("tenant", m.tenantId(), Field.Store.NO));
+    doc.add(new StringField("owner", m.tenantId() + SEP + m.userId(), Field.Store.NO));
+    doc.add(new StringField("agent", m.agentId(), Field.Store.NO));
+    doc.add(new StringField("session", m.sessionId(), Field.Store.NO));
+    m.tags().forEach(tag -> doc.add(new StringField("tag", tag, Field.Store.NO)));
+    m.metadata().forEach((key, value) -> doc.add(new StringField("meta." + key, value, Field.Store.NO)));
+    doc.add(new TextField("text", m.text(), Field.Store.NO));
+    doc.add(new LongField("created", m.createdAt().toEpochMilli(), Field.Store.NO));
+    doc.add(new LongField("updated", m.updatedAt().toEpochMilli(), Field.Store.NO));
+    doc.add(
+        new LongField(
+            "expires", m.expiresAt() == null ? Long.MAX_VALUE : m.expiresAt().toEpochMilli(), Field.Store.NO));
+    doc.add(new DoubleDocValuesField("importance", m.importance()));
+    doc.add(new KnnFloatVectorField(vectorField(m.model()), m.vector(), VectorSimilarityFunction.DOT_PRODUCT));
+    return doc;
+  }
+}

@@ -1,0 +1,297 @@
+package dev.nerve.memory.search;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.analysis.standard.StandardAnalyzer;
+import org.apache.lucene.document.LongField;
+import org.apache.lucene.index.DocValues;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.NumericDocValues;
+import org.apache.lucene.index.ReaderUtil;
+import org.apache.lucene.index.SortedDocValues;
+import org.apache.lucene.index.SortedNumericDocValues;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.search.BooleanClause.Occur;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.KnnFloatVectorQuery;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.SearcherManager;
+import org.apache.lucene.search.Sort;
+import org.apache.lucene.search.SortField;
+import org.apache.lucene.search.SortedNumericSortField;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.search.TermRangeQuery;
+import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.util.BytesRef;
+import org.apache.lucene.util.QueryBuilder;
+
+/**
+ * This replica's derived search index (Lucene: BM25 over the text, HNSW over the embeddings,
+ * filters as indexed terms and points). It records in each commit the last change-feed sequence
+ * it contains, so after a crash it resumes from there; it is never the system of record.
+ */
+public final class SearchIndex implements AutoCloseable {
+
+  private static final String SEQ = "nerve.seq";
+
+  private final Analyzer analyzer = new StandardAnalyzer();
+  private final FSDirectory directory;
+  private final IndexWriter writer;
+  private final SearcherManager searchers;
+  private volatile long appliedSeq;
+  private volatile long committedSeq;
+
+  /** One ranked hit with what the blend needs. */
+  public record Hit(String id, float score, long updatedMillis, double importance) {}
+
+  public SearchIndex(Path path) {
+    this(path, 64);
+  }
+
+  /** An index with a larger indexing buffer, for bulk loads (fewer, larger segments). */
+  public SearchIndex(Path path, double ramBufferMb) {
+    try {
+      directory = FSDirectory.open(path);
+      IndexWriterConfig config = new IndexWriterConfig(analyzer);
+      config.setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
+      config.setRAMBufferSizeMB(ramBufferMb);
+      writer = new IndexWriter(directory, config);
+      long seq = 0;
+      for (Map.Entry<String, String> entry : writer.getLiveCommitData() == null ? List.<Map.Entry<String, String>>of() : writer.getLiveCommitData()) {
+        if (entry.getKey().equals(SEQ)) {
+          seq = Long.parseLong(entry.getValue());
+        }
+      }
+      appliedSeq = seq;
+      committedSeq = seq;
+      searchers = new SearcherManager(writer, null);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open the memory search index at " + path, e);
+    }
+  }
+
+  /** Last change-feed sequence applied (visible to searches). */
+  public long appliedSeq() {
+    return appliedSeq;
+  }
+
+  /** Last change-feed sequence durably committed; a restart resumes after it. */
+  public long committedSeq() {
+    return committedSeq;
+  }
+
+  /** Applies upserts and deletes up to feed position {@code seq} and makes them searchable. */
+  public void apply(Collection<IndexedMemory> upserts, Collection<String> deletes, long seq) {
+    try {
+      for (String id : deletes) {
+        writer.deleteDocuments(new Term("id", id));
+      }
+      for (IndexedMemory memory : upserts) {
+        writer.updateDocument(new Term("id", memory.id()), IndexSchema.document(memory));
+      }
+      appliedSeq = Math.max(appliedSeq, seq);
+      searchers.maybeRefreshBlocking();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Removes every document (before a full rebuild). */
+  void deleteAll() {
+    try {
+      writer.deleteAll();
+      appliedSeq = 0;
+      searchers.maybeRefreshBlocking();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Sets the feed position after a full rebuild that read the table as of {@code seq}. */
+  void resetSeq(long seq) {
+    appliedSeq = seq;
+  }
+
+  /** Re-adds every memory of a tenant: deletes the tenant's documents first. */
+  public void deleteTenant(String tenantId) {
+    try {
+      writer.deleteDocuments(new Term("tenant", tenantId));
+      searchers.maybeRefreshBlocking();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Makes everything applied so far durable, recording the feed position. */
+  public synchronized void commit() {
+    long seq = appliedSeq;
+    if (seq == committedSeq && !writer.hasUncommittedChanges()) {
+      return;
+    }
+    try {
+      writer.setLiveCommitData(Map.of(SEQ, Long.toString(seq)).entrySet());
+      writer.commit();
+      committedSeq = seq;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** BM25 ranking of the filtered memories for {@code text}; empty when no term is searchable. */
+  public List<Hit> keyword(SearchFilter filter, String text, int k) {
+    Query terms = new QueryBuilder(analyzer).createBooleanQuery("text", text, Occur.SHOULD);
+    if (terms == null) {
+      return List.of();
+    }
+    Query query = new BooleanQuery.Builder().add(terms, Occur.MUST).add(IndexSchema.filter(filter), Occur.FILTER).build();
+    return search(query, k, null);
+  }
+
+  /** Approximate (HNSW) nearest neighbours among filtered memories embedded by {@code model}. */
+  public List<Hit> vector(SearchFilter filter, String model, float[] vector, int k) {
+    return search(new KnnFloatVectorQuery(IndexSchema.vectorField(model), vector, k, IndexSchema.filter(filter)), k, null);
+  }
+
+  /** Nearest neighbour in exactly one scope (empty agent/session meaning empty), for dedupe. */
+  public List<Hit> nearestInScope(SearchFilter scope, String model, float[] vector, int k) {
+    BooleanQuery exact =
+        new BooleanQuery.Builder()
+            .add(IndexSchema.filter(scope), Occur.FILTER)
+            .add(new TermQuery(new Term("agent", scope.agentId())), Occur.FILTER)
+            .add(new TermQuery(new Term("session", scope.sessionId())), Occur.FILTER)
+            .build();
+    return search(new KnnFloatVectorQuery(IndexSchema.vectorField(model), vector, k, exact), k, null);
+  }
+
+  /**
+   * Filtered memories newest first (ties by id), after the keyset position ({@code afterMillis},
+   * {@code afterId}) when given.
+   */
+  public List<Hit> recent(SearchFilter filter, Long afterMillis, String afterId, int k) {
+    BooleanQuery.Builder query = new BooleanQuery.Builder().add(IndexSchema.filter(filter), Occur.FILTER);
+    if (afterMillis != null) {
+      Query older = LongField.newRangeQuery("updated", Long.MIN_VALUE, afterMillis - 1);
+      Query sameTimeLaterId =
+          new BooleanQuery.Builder()
+              .add(LongField.newExactQuery("updated", afterMillis), Occur.FILTER)
+              .add(new TermRangeQuery("id", new BytesRef(afterId), null, false, false), Occur.FILTER)
+              .build();
+      query.add(
+          new BooleanQuery.Builder()
+              .add(older, Occur.SHOULD)
+              .add(sameTimeLaterId, Occur.SHOULD)
+              .setMinimumNumberShouldMatch(1)
+              .build(),
+          Occur.FILTER);
+    }
+    Sort sort = new Sort(new SortedNumericSortField("updated", SortField.Type.LONG, true), new SortField("id", SortField.Type.STRING));
+    return search(query.build(), k, sort);
+  }
+
+  /** Merges into at most {@code segments} segments and commits, after a bulk load. */
+  public void forceMerge(int segments) {
+    try {
+      writer.forceMerge(segments);
+      commit();
+      searchers.maybeRefreshBlocking();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Number of memories the filter lets through. */
+  public int count(SearchFilter filter) {
+    try {
+      IndexSearcher searcher = searchers.acquire();
+      try {
+        return searcher.count(IndexSchema.filter(filter));
+      } finally {
+        searchers.release(searcher);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Number of documents (for operators and tests). */
+  public int size() {
+    try {
+      IndexSearcher searcher = searchers.acquire();
+      try {
+        return searcher.getIndexReader().numDocs();
+      } finally {
+        searchers.release(searcher);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Closes without committing, as a crash would: work since the last commit is lost. */
+  public void abandon() {
+    try {
+      searchers.close();
+      writer.rollback();
+      directory.close();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      commit();
+      searchers.close();
+      writer.close();
+      directory.close();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private List<Hit> search(Query query, int k, Sort sort) {
+    try {
+      IndexSearcher searcher = searchers.acquire();
+      try {
+        TopDocs top = sort == null ? searcher.search(query, k) : searcher.search(query, k, sort);
+        return hits(searcher, top.scoreDocs);
+      } finally {
+        searchers.release(searcher);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static List<Hit> hits(IndexSearcher searcher, ScoreDoc[] docs) throws IOException {
+    List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
+    List<Hit> hits = new ArrayList<>(docs.length);
+    for (ScoreDoc doc : docs) {
+      int leafIndex = ReaderUtil.subIndex(doc.doc, leaves);
+      LeafReaderContext leaf = leaves.get(leafIndex);
+      int local = doc.doc - leaf.docBase;
+      // Doc values iterate forward only, so each hit gets fresh iterators of its leaf.
+      SortedNumericDocValues updated = DocValues.getSortedNumeric(leaf.reader(), "updated");
+      NumericDocValues importance = DocValues.getNumeric(leaf.reader(), "importance");
+      SortedDocValues ids = DocValues.getSorted(leaf.reader(), "id");
+      String id = ids.advanceExact(local) ? ids.lookupOrd(ids.ordValue()).utf8ToString() : "";
+      long updatedMillis = updated.advanceExact(local) ? updated.nextValue() : 0;
+      double weight = importance.advanceExact(local) ? Double.longBitsToDouble(importance.longValue()) : 0;
+      hits.add(new Hit(id, Float.isNaN(doc.score) ? 0 : doc.score, updatedMillis, weight));
+    }
+    return hits;
+  }
+
+}
