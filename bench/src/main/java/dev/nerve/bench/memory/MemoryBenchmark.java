@@ -1,5 +1,7 @@
 package dev.nerve.bench.memory;
 
+import dev.nerve.bench.Latencies;
+import dev.nerve.bench.ResultsFile;
 import dev.nerve.api.memory.v1.LongTermMemoryServiceGrpc;
 import dev.nerve.api.memory.v1.SearchMemoriesRequest;
 import dev.nerve.memory.longterm.HybridSearcher;

@@ -1,23 +1,23 @@
-package dev.nerve.bench.memory;
+package dev.nerve.bench;
 
 import java.util.Arrays;
 
 /** Collected latencies in nanoseconds and their percentiles in milliseconds. */
-final class Latencies {
+public final class Latencies {
 
   private final long[] nanos;
   private int count;
 
-  Latencies(int capacity) {
+  public Latencies(int capacity) {
     nanos = new long[capacity];
   }
 
-  void add(long value) {
+  public void add(long value) {
     nanos[count++] = value;
   }
 
   /** The {@code p}-th percentile (nearest rank), in milliseconds. */
-  double percentileMs(double p) {
+  public double percentileMs(double p) {
     long[] sorted = Arrays.copyOf(nanos, count);
     Arrays.sort(sorted);
     int rank = (int) Math.ceil(p / 100.0 * count) - 1;

@@ -1,4 +1,4 @@
-package dev.nerve.bench.memory;
+package dev.nerve.bench;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,20 +12,20 @@ import java.util.Map;
  * Writes {@code bench/results/<name>.json}: {"benchmark","date","machine","commit","metrics":{name:
  * {"value","unit"}}}, the format every Nerve benchmark reports in.
  */
-final class ResultsFile {
+public final class ResultsFile {
 
   private final Map<String, String[]> metrics = new LinkedHashMap<>();
   private final Map<String, String> parameters = new LinkedHashMap<>();
 
-  void metric(String name, double value, String unit) {
+  public void metric(String name, double value, String unit) {
     metrics.put(name, new String[] {String.format(Locale.ROOT, "%.4f", value), unit});
   }
 
-  void parameter(String name, Object value) {
+  public void parameter(String name, Object value) {
     parameters.put(name, String.valueOf(value));
   }
 
-  void write(Path file, String benchmark, String commit) throws IOException {
+  public void write(Path file, String benchmark, String commit) throws IOException {
     StringBuilder json = new StringBuilder("{\n");
     json.append("  \"benchmark\": ").append(quote(benchmark)).append(",\n");
     json.append("  \"date\": ").append(quote(Instant.now().toString())).append(",\n");
