@@ -1,5 +1,6 @@
 package dev.nerve.memory.context;
 
+import dev.nerve.testing.RedisChannelRecorder;
 import static dev.nerve.memory.MemoryTests.as;
 import static dev.nerve.memory.MemoryTests.fails;
 import static dev.nerve.memory.MemoryTests.freshTenant;
@@ -30,13 +31,9 @@ import dev.nerve.platform.identity.Identity;
 import dev.nerve.platform.target.Target;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.pubsub.RedisPubSubAdapter;
-import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -273,23 +270,14 @@ class ContextIT {
   @Test
   void writesPublishContextUpdatedEvents() throws Exception {
     Identity alice = user(freshTenant(), "alice");
-    BlockingQueue<String> events = new LinkedBlockingQueue<>();
-    try (StatefulRedisPubSubConnection<String, String> sub = redisClient.connectPubSub()) {
-      sub.addListener(
-          new RedisPubSubAdapter<>() {
-            @Override
-            public void message(String channel, String message) {
-              if (message.contains(alice.tenantId())) {
-                events.add(message);
-              }
-            }
-          });
-      sub.sync().subscribe(MemoryEvents.CHANNEL);
+    try (RedisChannelRecorder events =
+        RedisChannelRecorder.subscribe(
+            redisClient, MemoryEvents.CHANNEL, message -> message.contains(alice.tenantId()))) {
       manage(alice, ManageContextRequest.newBuilder().setId("e").build());
       update(alice, "e", "{\"x\":1}", null);
 
-      Struct first = Json.struct(events.poll(5, TimeUnit.SECONDS));
-      Struct second = Json.struct(events.poll(5, TimeUnit.SECONDS));
+      Struct first = Json.struct(events.next(Duration.ofSeconds(5)));
+      Struct second = Json.struct(events.next(Duration.ofSeconds(5)));
       assertThat(first.getFieldsOrThrow("type").getStringValue()).isEqualTo("context.updated");
       assertThat(first.getFieldsOrThrow("id").getStringValue()).isEqualTo("e");
       assertThat(second.getFieldsOrThrow("version").getNumberValue()).isEqualTo(2);

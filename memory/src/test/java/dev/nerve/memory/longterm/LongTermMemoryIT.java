@@ -1,5 +1,6 @@
 package dev.nerve.memory.longterm;
 
+import dev.nerve.testing.RedisChannelRecorder;
 import static dev.nerve.memory.MemoryTests.admin;
 import static dev.nerve.memory.MemoryTests.as;
 import static dev.nerve.memory.MemoryTests.fails;
@@ -41,14 +42,10 @@ import dev.nerve.platform.error.ErrorCode;
 import dev.nerve.platform.grpc.ChannelFactory;
 import dev.nerve.platform.identity.Identity;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.pubsub.RedisPubSubAdapter;
-import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -375,25 +372,16 @@ class LongTermMemoryIT {
   @Test
   void writesPublishMemoryEvents() throws Exception {
     Identity alice = user(freshTenant(), "alice");
-    BlockingQueue<String> events = new LinkedBlockingQueue<>();
-    try (StatefulRedisPubSubConnection<String, String> sub = redisClient.connectPubSub()) {
-      sub.addListener(
-          new RedisPubSubAdapter<>() {
-            @Override
-            public void message(String channel, String message) {
-              if (message.contains(alice.tenantId())) {
-                events.add(message);
-              }
-            }
-          });
-      sub.sync().subscribe(MemoryEvents.CHANNEL);
+    try (RedisChannelRecorder events =
+        RedisChannelRecorder.subscribe(
+            redisClient, MemoryEvents.CHANNEL, message -> message.contains(alice.tenantId()))) {
       Memory m = lt.store(alice, "An event-worthy memory").getMemory();
       lt.store(alice, "An event-worthy memory.");
       as(alice, () -> lt.stub().delete(DeleteMemoryRequest.newBuilder().setId(m.getId()).build()));
 
       List<String> types = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
-        Struct event = Json.struct(events.poll(5, TimeUnit.SECONDS));
+        Struct event = Json.struct(events.next(Duration.ofSeconds(5)));
         assertThat(event.getFieldsOrThrow("id").getStringValue()).isEqualTo(m.getId());
         types.add(event.getFieldsOrThrow("type").getStringValue());
       }
