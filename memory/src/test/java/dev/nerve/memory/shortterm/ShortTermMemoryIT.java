@@ -29,6 +29,7 @@ import dev.nerve.platform.target.Target;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -59,7 +60,20 @@ class ShortTermMemoryIT {
   }
 
   private ShortTermItem store(Identity who, MemoryScope scope, String text) {
-    return as(who, () -> stub().store(StoreShortTermItemRequest.newBuilder().setScope(scope).setText(text).build()));
+    return store(who, scope, text, request -> request);
+  }
+
+  /** Stores with extra request fields set by {@code more} (role, metadata, TTL). */
+  private ShortTermItem store(
+      Identity who,
+      MemoryScope scope,
+      String text,
+      UnaryOperator<StoreShortTermItemRequest.Builder> more) {
+    return as(
+        who,
+        () ->
+            stub().store(
+                    more.apply(StoreShortTermItemRequest.newBuilder().setScope(scope).setText(text)).build()));
   }
 
   private List<ShortTermHit> retrieve(Identity who, MemoryScope scope, String query, int limit) {
@@ -77,16 +91,11 @@ class ShortTermMemoryIT {
     Struct metadata = Struct.newBuilder().putFields("messageId", Value.newBuilder().setStringValue("m-1").build()).build();
 
     ShortTermItem item =
-        as(
+        store(
             alice,
-            () ->
-                stub().store(
-                        StoreShortTermItemRequest.newBuilder()
-                            .setScope(session("s1"))
-                            .setText("hello there")
-                            .setRole(MessageRole.MESSAGE_ROLE_USER)
-                            .setMetadata(metadata)
-                            .build()));
+            session("s1"),
+            "hello there",
+            request -> request.setRole(MessageRole.MESSAGE_ROLE_USER).setMetadata(metadata));
 
     assertThat(item.getId()).isNotEmpty();
     assertThat(item.getExpiresAt().getSeconds() - item.getCreatedAt().getSeconds()).isEqualTo(24 * 3600);
@@ -149,15 +158,7 @@ class ShortTermMemoryIT {
   @Test
   void sessionsExpireThroughRedisTtlAndWritesRefreshIt() throws Exception {
     Identity alice = user(freshTenant(), "alice");
-    as(
-        alice,
-        () ->
-            stub().store(
-                    StoreShortTermItemRequest.newBuilder()
-                        .setScope(session("short"))
-                        .setText("fleeting thought")
-                        .setTtl(Durations.fromMillis(1_500))
-                        .build()));
+    store(alice, session("short"), "fleeting thought", request -> request.setTtl(Durations.fromMillis(1_500)));
     String key = ShortTermKeys.items(new dev.nerve.memory.support.Owner(alice.tenantId(), "alice", "chat", "short"));
     assertThat(redis.sync().pttl(key)).isBetween(1L, 1_500L);
     store(alice, session("short"), "refreshing write"); // default TTL, longer: refreshes the session
@@ -239,29 +240,11 @@ class ShortTermMemoryIT {
     Struct huge =
         Struct.newBuilder().putFields("blob", Value.newBuilder().setStringValue("y".repeat(70_000)).build()).build();
     fails(
-        () ->
-            as(
-                alice,
-                () ->
-                    stub().store(
-                            StoreShortTermItemRequest.newBuilder()
-                                .setScope(session("bad"))
-                                .setText("ok")
-                                .setMetadata(huge)
-                                .build())),
+        () -> store(alice, session("bad"), "ok", request -> request.setMetadata(huge)),
         ErrorCode.INVALID_ARGUMENT,
         "metadata");
     fails(
-        () ->
-            as(
-                alice,
-                () ->
-                    stub().store(
-                            StoreShortTermItemRequest.newBuilder()
-                                .setScope(session("bad"))
-                                .setText("ok")
-                                .setTtl(Durations.fromDays(31))
-                                .build())),
+        () -> store(alice, session("bad"), "ok", request -> request.setTtl(Durations.fromDays(31))),
         ErrorCode.INVALID_ARGUMENT,
         "ttl");
     fails(() -> store(alice, MemoryScope.newBuilder().setSessionId("has space").build(), "ok"),
