@@ -15,12 +15,17 @@ import dev.nerve.api.memory.v1.TimeRange;
 import dev.nerve.api.memory.v1.UpdateContextRequest;
 import dev.nerve.api.memory.v1.UpdateMemoryRequest;
 import dev.nerve.gateway.memory.MemoryViews.Scope;
+import dev.nerve.gateway.validation.JsonSchema;
 import dev.nerve.platform.error.NerveException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 
-/** Client inputs of the memory API (GraphQL input types and REST bodies) and their gRPC requests. */
+/**
+ * Client inputs of the memory API (GraphQL input types and REST bodies) and their gRPC requests.
+ * Free-form JSON components carry {@link JsonSchema} for REST; the GraphQL input types declare the
+ * same schemas with {@code @jsonSchema} in memory.graphqls.
+ */
 final class MemoryInputs {
 
   private MemoryInputs() {}
@@ -41,7 +46,7 @@ final class MemoryInputs {
       String source,
       Double importance,
       Instant expiresAt,
-      Object metadata,
+      @JsonSchema("memory-metadata") Object metadata,
       Boolean skipDeduplication) {
     StoreMemoryRequest proto() {
       StoreMemoryRequest.Builder r =
@@ -102,7 +107,7 @@ final class MemoryInputs {
       Scope scope,
       List<String> tagsAny,
       List<String> tagsAll,
-      Object metadataEquals,
+      @JsonSchema("memory-metadata-filter") Object metadataEquals,
       Range created,
       Range updated,
       Boolean includeExpired,
@@ -143,7 +148,7 @@ final class MemoryInputs {
       String source,
       Double importance,
       Instant expiresAt,
-      Object metadata,
+      @JsonSchema("memory-metadata") Object metadata,
       Scope scope,
       Long expectedVersion) {
     UpdateMemoryRequest proto(String id) {
@@ -186,7 +191,8 @@ final class MemoryInputs {
   }
 
   /** A short-term item to store; role is USER, ASSISTANT, SYSTEM or TOOL. */
-  record StoreItem(Scope scope, String text, String role, Object metadata, Double ttlSeconds) {
+  record StoreItem(
+      Scope scope, String text, String role, @JsonSchema("memory-metadata") Object metadata, Double ttlSeconds) {
     StoreShortTermItemRequest proto() {
       StoreShortTermItemRequest.Builder r =
           StoreShortTermItemRequest.newBuilder()
@@ -214,7 +220,13 @@ final class MemoryInputs {
 
   /** spec: ContextData. A context to create or replace. */
   record ManageContext(
-      String id, String kind, Scope scope, Object data, Integer tokenBudget, Double ttlSeconds, Long expectedVersion) {
+      String id,
+      String kind,
+      Scope scope,
+      @JsonSchema("context-data") Object data,
+      Integer tokenBudget,
+      Double ttlSeconds,
+      Long expectedVersion) {
     ManageContextRequest proto() {
       ManageContextRequest.Builder r =
           ManageContextRequest.newBuilder()

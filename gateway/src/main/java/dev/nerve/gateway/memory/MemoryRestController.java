@@ -14,6 +14,7 @@ import dev.nerve.gateway.memory.MemoryViews.Rebuilt;
 import dev.nerve.gateway.memory.MemoryViews.Scope;
 import dev.nerve.gateway.memory.MemoryViews.SearchPage;
 import dev.nerve.gateway.memory.MemoryViews.StoreResult;
+import dev.nerve.gateway.validation.JsonSchema;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
@@ -172,7 +173,9 @@ class MemoryRestController {
   @PatchMapping(path = "/contexts/{id}", consumes = {"application/merge-patch+json", "application/json"})
   @Operation(summary = "Patch a context", description = "spec: memory.context.update(contextId, data). The body is a JSON Merge Patch (RFC 7386); pass If-Match style optimistic locking as expectedVersion.")
   ContextView updateContext(
-      @PathVariable String id, @RequestBody Map<String, Object> patch, @RequestParam(required = false) Long expectedVersion) {
+      @PathVariable String id,
+      @RequestBody @JsonSchema("context-patch") Map<String, Object> patch,
+      @RequestParam(required = false) Long expectedVersion) {
     return api.updateContext(id, new MemoryInputs.UpdateContext(patch, expectedVersion));
   }
 

@@ -11,14 +11,25 @@ import dev.nerve.api.memory.v1.UpdateMemoryRequest;
 import dev.nerve.gateway.memory.MemoryViews.Scope;
 import dev.nerve.platform.error.ErrorCode;
 import dev.nerve.platform.error.NerveException;
+import dev.nerve.gateway.validation.JsonSchema;
+import dev.nerve.gateway.validation.PayloadSchemas;
+import java.lang.reflect.Method;
+import java.lang.reflect.Parameter;
+import java.lang.reflect.RecordComponent;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
+import org.springframework.web.bind.annotation.RequestBody;
 
-/** The gateway's translation of client inputs into memory requests, and of JSON both ways. */
+/**
+ * The gateway's translation of client inputs into memory requests, of JSON both ways, and the
+ * JSON Schemas its REST bodies declare.
+ */
 class MemoryInputsTest {
 
   @Test
@@ -98,5 +109,42 @@ class MemoryInputsTest {
     assertThatThrownBy(() -> JsonValues.struct("metadata", List.of(1)))
         .isInstanceOfSatisfying(
             NerveException.class, e -> assertThat(e.violations()).extracting("field").containsExactly("metadata"));
+  }
+
+  @Test
+  void everyFreeFormRestBodyFieldDeclaresAJsonSchema() {
+    Set<String> known = PayloadSchemas.load().names();
+    Set<String> declared = new TreeSet<>();
+    for (Method method : MemoryRestController.class.getDeclaredMethods()) {
+      for (Parameter parameter : method.getParameters()) {
+        if (!parameter.isAnnotationPresent(RequestBody.class)) {
+          continue;
+        }
+        Class<?> body = parameter.getType();
+        if (!body.isRecord()) {
+          JsonSchema schema = parameter.getAnnotation(JsonSchema.class);
+          assertThat(schema).as(method.getName() + " body").isNotNull();
+          declared.add(method.getName() + "=" + schema.value());
+          continue;
+        }
+        for (RecordComponent component : body.getRecordComponents()) {
+          if (component.getType() == Object.class || Map.class.isAssignableFrom(component.getType())) {
+            JsonSchema schema = component.getAnnotation(JsonSchema.class);
+            assertThat(schema).as(body.getSimpleName() + "." + component.getName()).isNotNull();
+            declared.add(body.getSimpleName() + "." + component.getName() + "=" + schema.value());
+          }
+        }
+      }
+    }
+
+    assertThat(declared)
+        .allSatisfy(d -> assertThat(known).contains(d.substring(d.indexOf('=') + 1)))
+        .containsExactly(
+            "ManageContext.data=context-data",
+            "Search.metadataEquals=memory-metadata-filter",
+            "StoreItem.metadata=memory-metadata",
+            "StoreMemory.metadata=memory-metadata",
+            "UpdateMemory.metadata=memory-metadata",
+            "updateContext=context-patch");
   }
 }
