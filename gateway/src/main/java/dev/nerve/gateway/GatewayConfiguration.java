@@ -4,12 +4,14 @@ import dev.nerve.gateway.call.CallerIdentity;
 import dev.nerve.gateway.call.ServiceCalls;
 import dev.nerve.gateway.error.ErrorCodeInterceptor;
 import dev.nerve.gateway.error.GraphQlErrors;
+import dev.nerve.gateway.graphql.DocumentCache;
 import dev.nerve.gateway.graphql.Scalars;
 import dev.nerve.platform.grpc.ChannelFactory;
 import dev.nerve.platform.target.ConditionalOnTarget;
 import dev.nerve.platform.target.Target;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.graphql.autoconfigure.GraphQlSourceBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ComponentScan;
 import org.springframework.context.annotation.FilterType;
@@ -33,6 +35,17 @@ public class GatewayConfiguration {
   @Bean
   ServiceCalls serviceCalls(ChannelFactory channels, CallerIdentity identity) {
     return new ServiceCalls(channels, identity);
+  }
+
+  @Bean
+  DocumentCache graphQlDocumentCache() {
+    // About 8 MB of query text: hundreds of distinct operations at the 16 KB document limit.
+    return new DocumentCache(4_000_000);
+  }
+
+  @Bean
+  GraphQlSourceBuilderCustomizer graphQlDocumentCaching(DocumentCache documents) {
+    return builder -> builder.configureGraphQl(graphQl -> graphQl.preparsedDocumentProvider(documents));
   }
 
   @Bean

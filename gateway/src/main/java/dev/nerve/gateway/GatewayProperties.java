@@ -68,6 +68,10 @@ public record GatewayProperties(
    * @param failOpen whether requests pass (true) or get 503 (false) when Redis cannot be reached
    * @param redisTimeout how long a bucket operation may wait for Redis
    * @param keyPrefix prefix of the bucket keys in Redis (deployments sharing one Redis differ here)
+   * @param syncTokens most tokens a replica takes from a bucket locally before it writes them to
+   *     Redis; also capped at 1% of the bucket, so small buckets (login) are synced on every request.
+   *     {@code 0} syncs every request
+   * @param syncInterval longest time a replica keeps locally taken tokens before writing them
    */
   public record RateLimit(
       @DefaultValue("true") boolean enabled,
@@ -76,7 +80,9 @@ public record GatewayProperties(
       @DefaultValue("10") long loginPerMinute,
       @DefaultValue("true") boolean failOpen,
       @DefaultValue("500ms") Duration redisTimeout,
-      @DefaultValue("nerve:ratelimit:") String keyPrefix) {}
+      @DefaultValue("nerve:ratelimit:") String keyPrefix,
+      @DefaultValue("20") long syncTokens,
+      @DefaultValue("200ms") Duration syncInterval) {}
 
   /**
    * GraphQL abuse limits, applied over HTTP and WebSocket alike.

@@ -1,5 +1,7 @@
 package dev.nerve.gateway.identity;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -23,21 +25,36 @@ import java.util.UUID;
 /**
  * Short-lived JWT access tokens (ES256) the gateway issues and accepts: {@code sub} is the user or
  * API key id, {@code tid} the tenant, {@code roles} the roles.
+ *
+ * <p>Checking an ES256 signature is the costliest step of an authenticated request, and a client
+ * sends the same token until it expires. So a token whose signature and claims passed once is
+ * remembered (bounded, at most {@value #VERIFIED_CACHE_SIZE} tokens) until it expires or its key
+ * stops being published; only the exact same token string is recognised.
  */
 public final class AccessTokens {
 
+  static final int VERIFIED_CACHE_SIZE = 10_000;
   private static final Duration CLOCK_SKEW = Duration.ofSeconds(30);
 
   private final SigningKeys keys;
   private final String issuer;
   private final Duration lifetime;
   private final Clock clock;
+  private final Cache<String, Verified> verified;
+
+  /** A token that passed {@link #verify}: who it names, until when, and the key that signed it. */
+  private record Verified(Identity identity, Instant expiresAt, String keyId) {}
 
   public AccessTokens(SigningKeys keys, String issuer, Duration lifetime, Clock clock) {
     this.keys = keys;
     this.issuer = issuer;
     this.lifetime = lifetime;
     this.clock = clock;
+    this.verified =
+        Caffeine.newBuilder()
+            .maximumSize(VERIFIED_CACHE_SIZE)
+            .expireAfterWrite(lifetime.plus(CLOCK_SKEW))
+            .build();
   }
 
   /** Lifetime of the tokens issued. */
@@ -89,6 +106,22 @@ public final class AccessTokens {
     }
   }
 
+  /**
+   * The identity of {@code token} if exactly this token was verified before and is still valid;
+   * empty when it has to be (re)verified.
+   */
+  public Optional<Identity> recall(String token) {
+    Verified known = verified.getIfPresent(token);
+    if (known == null) {
+      return Optional.empty();
+    }
+    if (expired(known.expiresAt()) || !keys.published(known.keyId())) {
+      verified.invalidate(token);
+      return Optional.empty();
+    }
+    return Optional.of(known.identity());
+  }
+
   /** The identity of a valid, unexpired own token; empty for anything else. */
   public Optional<Identity> verify(SignedJWT jwt) {
     try {
@@ -102,9 +135,7 @@ public final class AccessTokens {
       }
       JWTClaimsSet claims = jwt.getJWTClaimsSet();
       Date expires = claims.getExpirationTime();
-      if (!issuer.equals(claims.getIssuer())
-          || expires == null
-          || expires.toInstant().plus(CLOCK_SKEW).isBefore(clock.instant())) {
+      if (!issuer.equals(claims.getIssuer()) || expires == null || expired(expires.toInstant())) {
         return Optional.empty();
       }
       String tenant = claims.getStringClaim("tid");
@@ -112,10 +143,20 @@ public final class AccessTokens {
       if (tenant == null || claims.getSubject() == null) {
         return Optional.empty();
       }
-      return Optional.of(
-          new Identity(tenant, claims.getSubject(), roles == null ? Set.of() : Set.copyOf(roles)));
+      Identity identity =
+          new Identity(tenant, claims.getSubject(), roles == null ? Set.of() : Set.copyOf(roles));
+      if (jwt.getParsedString() != null) {
+        verified.put(
+            jwt.getParsedString(),
+            new Verified(identity, expires.toInstant(), jwt.getHeader().getKeyID()));
+      }
+      return Optional.of(identity);
     } catch (ParseException | JOSEException | IllegalArgumentException e) {
       return Optional.empty();
     }
+  }
+
+  private boolean expired(Instant expiresAt) {
+    return expiresAt.plus(CLOCK_SKEW).isBefore(clock.instant());
   }
 }

@@ -71,6 +71,11 @@ public final class SigningKeys {
     return key;
   }
 
+  /** Whether the key with this id is still published (tokens it signed are still accepted). */
+  public boolean published(String kid) {
+    return keys().stream().anyMatch(k -> k.key().getKeyID().equals(kid));
+  }
+
   /** The published keys, as served at {@code /.well-known/jwks.json}. */
   public Map<String, Object> jwks() {
     List<JWK> published = keys().stream().map(s -> (JWK) s.key().toPublicJWK()).toList();

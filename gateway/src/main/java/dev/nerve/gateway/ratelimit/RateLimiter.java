@@ -3,11 +3,17 @@ package dev.nerve.gateway.ratelimit;
 import dev.nerve.gateway.GatewayProperties;
 import dev.nerve.platform.error.ErrorCode;
 import dev.nerve.platform.error.NerveException;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.github.bucket4j.Bucket;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.TokensInheritanceStrategy;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
+import io.github.bucket4j.distributed.proxy.RemoteBucketBuilder;
+import io.github.bucket4j.distributed.proxy.optimization.DelayParameters;
+import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
 import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -28,6 +34,13 @@ import org.slf4j.LoggerFactory;
  * same budget. When Redis cannot be reached the limiter fails open (request passes, metric {@code
  * nerve.gateway.ratelimit.unavailable} counts it, a warning is logged at most every 30 s) or, with
  * {@code fail-open=false}, refuses with UNAVAILABLE.
+ *
+ * <p>A bucket check costs two Redis round trips (read, then compare-and-swap). To keep that off
+ * the path of most requests, a replica may take up to {@code sync-tokens} tokens (never more than
+ * 1% of the bucket) locally and writes them to Redis when that many are taken or {@code
+ * sync-interval} has passed (Bucket4j's delaying optimization). All replicas together can so
+ * overspend a bucket by at most that many tokens each; small buckets such as the login limit are
+ * synced on every request.
  */
 public final class RateLimiter implements AutoCloseable {
 
@@ -39,6 +52,9 @@ public final class RateLimiter implements AutoCloseable {
   private final GatewayProperties.RateLimit settings;
   private final Counter unavailable;
   private final Counter limited;
+  /** Bucket proxies by key and size; they hold the locally taken, not yet synced tokens. */
+  private final Cache<String, Bucket> local =
+      Caffeine.newBuilder().maximumSize(100_000).expireAfterAccess(Duration.ofMinutes(2)).build();
   private volatile StatefulRedisConnection<String, byte[]> connection;
   private volatile ProxyManager<String> buckets;
   private volatile Instant lastConnectAttempt = Instant.EPOCH;
@@ -66,13 +82,7 @@ public final class RateLimiter implements AutoCloseable {
     }
     ConsumptionProbe probe;
     try {
-      probe =
-          buckets()
-              .builder()
-              // A changed limit replaces the stored configuration instead of waiting for expiry.
-              .withImplicitConfigurationReplacement(perMinute, TokensInheritanceStrategy.PROPORTIONALLY)
-              .build(settings.keyPrefix() + key, () -> configuration(perMinute))
-              .tryConsumeAndReturnRemaining(Math.min(cost, perMinute));
+      probe = bucket(key, perMinute).tryConsumeAndReturnRemaining(Math.min(cost, perMinute));
     } catch (RuntimeException e) {
       redisUnavailable(e);
       return;
@@ -82,6 +92,26 @@ public final class RateLimiter implements AutoCloseable {
       long seconds = (long) Math.ceil(probe.getNanosToWaitForRefill() / 1e9);
       throw new RateLimitedException("rate limit exceeded; retry in " + Math.max(1, seconds) + " s", seconds);
     }
+  }
+
+  private Bucket bucket(String key, long perMinute) {
+    ProxyManager<String> manager = buckets();
+    return local.get(
+        perMinute + "/" + key,
+        ignored -> {
+          RemoteBucketBuilder<String> builder =
+              manager
+                  .builder()
+                  // A changed limit replaces the stored configuration instead of waiting for expiry.
+                  .withImplicitConfigurationReplacement(perMinute, TokensInheritanceStrategy.PROPORTIONALLY);
+          long unsynced = Math.min(settings.syncTokens(), perMinute / 100);
+          if (unsynced > 0) {
+            builder =
+                builder.withOptimization(
+                    Optimizations.delaying(new DelayParameters(unsynced, settings.syncInterval())));
+          }
+          return builder.build(settings.keyPrefix() + key, () -> configuration(perMinute));
+        });
   }
 
   private static BucketConfiguration configuration(long perMinute) {
@@ -109,6 +139,7 @@ public final class RateLimiter implements AutoCloseable {
                 .join();
         opened.setTimeout(settings.redisTimeout());
         connection = opened;
+        local.invalidateAll();
         buckets =
             Bucket4jLettuce.casBasedBuilder(opened)
                 .requestTimeout(settings.redisTimeout())

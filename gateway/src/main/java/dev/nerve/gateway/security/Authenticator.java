@@ -49,6 +49,10 @@ public final class Authenticator {
     if (token.startsWith(ApiKeys.PREFIX)) {
       return Optional.of(apiKeys.authenticate(token).orElseThrow(() -> invalid("invalid API key")));
     }
+    Optional<Identity> known = accessTokens.recall(token);
+    if (known.isPresent()) {
+      return known;
+    }
     SignedJWT jwt;
     try {
       jwt = SignedJWT.parse(token);

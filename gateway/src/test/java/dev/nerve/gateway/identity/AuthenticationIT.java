@@ -13,12 +13,16 @@ import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpServer;
 import dev.nerve.gateway.GatewayClient;
 import dev.nerve.gateway.GatewayTestApplication;
+import dev.nerve.platform.identity.Identity;
+import dev.nerve.testing.MutableClock;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -46,6 +50,7 @@ class AuthenticationIT {
   @LocalServerPort int port;
   @Autowired UserStore users;
   @Autowired RefreshTokens refreshTokens;
+  @Autowired SigningKeys signingKeys;
 
   private GatewayClient client;
 
@@ -197,6 +202,24 @@ class AuthenticationIT {
     // The published key verifies the token.
     com.nimbusds.jose.jwk.ECKey published = JWKSet.parse(jwks.toString()).getKeyByKeyId(newKid).toECKey();
     assertThat(SignedJWT.parse(fresh).verify(new com.nimbusds.jose.crypto.ECDSAVerifier(published))).isTrue();
+  }
+
+  @Test
+  void aVerifiedTokenIsRememberedUntilItExpiresAndOnlyAsTheSameString() throws Exception {
+    MutableClock clock = MutableClock.now();
+    AccessTokens tokens = new AccessTokens(signingKeys, "nerve", Duration.ofMinutes(15), clock);
+    Identity who = new Identity("tenant-cache", "user-cache", Set.of("viewer"));
+    String token = tokens.issue(who, "cache-user");
+    String other = tokens.issue(who, "cache-user");
+
+    assertThat(tokens.recall(token)).as("not verified yet").isEmpty();
+    assertThat(tokens.verify(SignedJWT.parse(token))).contains(who);
+    assertThat(tokens.recall(token)).contains(who);
+    assertThat(tokens.recall(other)).as("another token of the same user").isEmpty();
+
+    clock.advance(Duration.ofMinutes(16));
+    assertThat(tokens.recall(token)).as("expired while remembered").isEmpty();
+    assertThat(tokens.verify(SignedJWT.parse(token))).isEmpty();
   }
 
   @Test
