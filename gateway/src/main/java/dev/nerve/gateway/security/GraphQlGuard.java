@@ -1,6 +1,7 @@
 package dev.nerve.gateway.security;
 
 import dev.nerve.gateway.audit.AuditLog;
+import dev.nerve.gateway.audit.RefusalAudit;
 import dev.nerve.gateway.audit.TraceIds;
 import dev.nerve.gateway.error.ClientError;
 import dev.nerve.gateway.ratelimit.RateLimitedException;
@@ -45,19 +46,22 @@ import org.reactivestreams.Subscriber;
  * Guards every GraphQL operation before it runs: counts aliases, checks the permission of each
  * operation field ({@link OperationPermissions}) and takes the summed cost from the caller's rate
  * limit. While fields run it attaches the caller's identity for service calls, and it records an
- * audit entry for each mutation field.
+ * audit entry for each mutation field, also when the guard refused the mutation before it ran.
  */
 public final class GraphQlGuard extends SimplePerformantInstrumentation {
 
   private final Guard guard;
   private final AuditLog audit;
   private final TraceIds traces;
+  private final RefusalAudit refusals;
   private final int maxAliases;
 
-  public GraphQlGuard(Guard guard, AuditLog audit, TraceIds traces, int maxAliases) {
+  public GraphQlGuard(
+      Guard guard, AuditLog audit, TraceIds traces, RefusalAudit refusals, int maxAliases) {
     this.guard = guard;
     this.audit = audit;
     this.traces = traces;
+    this.refusals = refusals;
     this.maxAliases = maxAliases;
   }
 
@@ -96,8 +100,10 @@ public final class GraphQlGuard extends SimplePerformantInstrumentation {
       }
       guard.charge(caller, cost);
     } catch (RateLimitedException e) {
+      auditRefusal(caller, operations, e);
       throw abort(e, Map.of("retryAfterSeconds", e.retryAfterSeconds()));
     } catch (NerveException e) {
+      auditRefusal(caller, operations, e);
       throw abort(e, Map.of());
     }
     return super.beginExecuteOperation(parameters, state);
@@ -146,6 +152,20 @@ public final class GraphQlGuard extends SimplePerformantInstrumentation {
     };
   }
 
+  /** Refused mutation fields are audited too; queries and anonymous callers are not. */
+  private void auditRefusal(Caller caller, List<String> operations, NerveException e) {
+    Identity identity = caller.identity();
+    if (identity == null) {
+      return;
+    }
+    String result = ClientError.ofAny(e).errorClass().name();
+    operations.stream()
+        .filter(coordinate -> coordinate.startsWith("Mutation."))
+        .forEach(
+            coordinate ->
+                refusals.refused(identity.tenantId(), caller.principal(), coordinate, List.of(), result));
+  }
+
   private static Throwable unwrap(Throwable error) {
     return error instanceof java.util.concurrent.CompletionException && error.getCause() != null
         ? error.getCause()
@@ -184,7 +204,10 @@ public final class GraphQlGuard extends SimplePerformantInstrumentation {
     for (RecordComponent component : result.getClass().getRecordComponents()) {
       Object value;
       try {
-        value = component.getAccessor().invoke(result);
+        java.lang.reflect.Method accessor = component.getAccessor();
+        // View records are often package-private; their accessors are still readable here.
+        accessor.trySetAccessible();
+        value = accessor.invoke(result);
       } catch (ReflectiveOperationException e) {
         continue;
       }

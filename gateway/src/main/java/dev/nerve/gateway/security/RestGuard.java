@@ -1,8 +1,11 @@
 package dev.nerve.gateway.security;
 
 import dev.nerve.gateway.audit.AuditLog;
+import dev.nerve.gateway.audit.RefusalAudit;
 import dev.nerve.gateway.audit.TraceIds;
+import dev.nerve.gateway.error.ClientError;
 import dev.nerve.gateway.error.ErrorClass;
+import dev.nerve.platform.error.NerveException;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -16,7 +19,8 @@ import org.springframework.web.servlet.HandlerMapping;
 
 /**
  * Enforces {@link OperationPermissions} on REST routes: permission and rate limit before the
- * controller runs, and an audit entry after every write (any method but GET).
+ * controller runs, and an audit entry after every write (any method but GET), including writes the
+ * guard refused.
  */
 public final class RestGuard implements HandlerInterceptor {
 
@@ -28,11 +32,13 @@ public final class RestGuard implements HandlerInterceptor {
   private final Guard guard;
   private final AuditLog audit;
   private final TraceIds traces;
+  private final RefusalAudit refusals;
 
-  public RestGuard(Guard guard, AuditLog audit, TraceIds traces) {
+  public RestGuard(Guard guard, AuditLog audit, TraceIds traces, RefusalAudit refusals) {
     this.guard = guard;
     this.audit = audit;
     this.traces = traces;
+    this.refusals = refusals;
   }
 
   @Override
@@ -46,9 +52,29 @@ public final class RestGuard implements HandlerInterceptor {
     Optional<OperationPermissions.Operation> entry =
         OperationPermissions.rest(request.getMethod(), String.valueOf(pattern));
     Caller caller = caller(request);
-    guard.authorize(route, entry, caller);
-    guard.charge(caller, entry.get().cost());
+    try {
+      guard.authorize(route, entry, caller);
+      guard.charge(caller, entry.get().cost());
+    } catch (NerveException e) {
+      if (!"GET".equals(request.getMethod()) && caller.identity() != null) {
+        refusals.refused(
+            caller.identity().tenantId(),
+            caller.principal(),
+            route,
+            pathIds(request),
+            ClientError.ofAny(e).errorClass().name());
+      }
+      throw e;
+    }
     return true;
+  }
+
+  private static List<String> pathIds(HttpServletRequest request) {
+    List<String> ids = new ArrayList<>();
+    if (request.getAttribute(HandlerMapping.URI_TEMPLATE_VARIABLES_ATTRIBUTE) instanceof Map<?, ?> vars) {
+      vars.values().forEach(v -> ids.add(String.valueOf(v)));
+    }
+    return ids;
   }
 
   @Override
@@ -59,10 +85,7 @@ public final class RestGuard implements HandlerInterceptor {
     if (route == null || "GET".equals(request.getMethod()) || caller.identity() == null) {
       return;
     }
-    List<String> targets = new ArrayList<>();
-    if (request.getAttribute(HandlerMapping.URI_TEMPLATE_VARIABLES_ATTRIBUTE) instanceof Map<?, ?> vars) {
-      vars.values().forEach(v -> targets.add(String.valueOf(v)));
-    }
+    List<String> targets = pathIds(request);
     if (request.getAttribute(AUDIT_TARGETS) instanceof List<?> created) {
       created.forEach(v -> targets.add(String.valueOf(v)));
     }

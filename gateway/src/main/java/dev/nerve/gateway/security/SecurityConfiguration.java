@@ -2,6 +2,7 @@ package dev.nerve.gateway.security;
 
 import dev.nerve.gateway.GatewayProperties;
 import dev.nerve.gateway.audit.AuditLog;
+import dev.nerve.gateway.audit.RefusalAudit;
 import dev.nerve.gateway.audit.TraceIds;
 import dev.nerve.gateway.identity.AccessTokens;
 import dev.nerve.gateway.identity.ApiKeys;
@@ -60,6 +61,11 @@ public class SecurityConfiguration {
   }
 
   @Bean
+  RefusalAudit refusalAudit(AuditLog audit, TraceIds traces) {
+    return new RefusalAudit(audit, traces);
+  }
+
+  @Bean
   TraceIds traceIds(ObjectProvider<Tracer> tracer) {
     return new TraceIds(tracer);
   }
@@ -77,8 +83,12 @@ public class SecurityConfiguration {
 
   @Bean
   WebMvcConfigurer gatewayWebMvc(
-      Guard guard, AuditLog audit, TraceIds traces, GatewayProperties properties) {
-    RestGuard restGuard = new RestGuard(guard, audit, traces);
+      Guard guard,
+      AuditLog audit,
+      TraceIds traces,
+      RefusalAudit refusals,
+      GatewayProperties properties) {
+    RestGuard restGuard = new RestGuard(guard, audit, traces, refusals);
     return new WebMvcConfigurer() {
       @Override
       public void addInterceptors(InterceptorRegistry registry) {
@@ -104,8 +114,9 @@ public class SecurityConfiguration {
   }
 
   @Bean
-  GraphQlGuard graphQlGuard(Guard guard, AuditLog audit, TraceIds traces, GatewayProperties properties) {
-    return new GraphQlGuard(guard, audit, traces, properties.graphql().maxAliases());
+  GraphQlGuard graphQlGuard(
+      Guard guard, AuditLog audit, TraceIds traces, RefusalAudit refusals, GatewayProperties properties) {
+    return new GraphQlGuard(guard, audit, traces, refusals, properties.graphql().maxAliases());
   }
 
   @Bean

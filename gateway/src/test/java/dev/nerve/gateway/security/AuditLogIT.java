@@ -14,7 +14,10 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 
-/** Every mutation lands in the audit log with actor, targets, result and trace; admins page through it. */
+/**
+ * Every mutation lands in the audit log with actor, targets, result and trace, also when it was
+ * refused before it ran; admins page through it.
+ */
 @SpringBootTest(
     classes = GatewayTestApplication.class,
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -71,5 +74,34 @@ class AuditLogIT {
     assertThat(client.get("/api/v1/audit?limit=0", admin).status()).isEqualTo(400);
     assertThat(client.get("/api/v1/audit?cursor=bogus", admin).json().at("/violations/0/field").asString()).isEqualTo("cursor");
     assertThat(List.of(client.get("/api/v1/audit?since=yesterday", admin).status())).containsExactly(400);
+  }
+
+  @Test
+  void refusedMutationsAreRecordedOncePerCallerOperationAndMinute() {
+    GatewayClient client = new GatewayClient(port);
+    String tenant = "audit-refused-" + UUID.randomUUID();
+    String admin = client.accessToken(GatewayClient.user(users, tenant, "admin"), GatewayClient.PASSWORD);
+    String viewer = client.accessToken(GatewayClient.user(users, tenant, "viewer"), GatewayClient.PASSWORD);
+    String viewerActor = "user:" + client.get("/api/v1/auth/me", viewer).json().get("userId").asString();
+    String keyId = UUID.randomUUID().toString();
+
+    for (int attempt = 0; attempt < 3; attempt++) {
+      JsonNode refused =
+          client.graphql(viewer, "mutation { identityApiKeysCreate(input: {name: \"nope\", roles: [\"viewer\"]}) { key { id } } }");
+      assertThat(refused.at("/errors/0/extensions/code").asString()).isEqualTo("FORBIDDEN");
+      assertThat(client.send("DELETE", "/api/v1/identity/api-keys/" + keyId, viewer, null, Map.of()).status())
+          .isEqualTo(403);
+      // Reads are not audited, refused or not.
+      assertThat(client.get("/api/v1/audit", viewer).status()).isEqualTo(403);
+    }
+
+    JsonNode entries = client.get("/api/v1/audit?actor=" + viewerActor, admin).json().get("items");
+    assertThat(entries).hasSize(2);
+    assertThat(entries.get(0).get("operation").asString()).isEqualTo("DELETE /api/v1/identity/api-keys/{id}");
+    assertThat(entries.get(0).get("result").asString()).isEqualTo("FORBIDDEN");
+    assertThat(entries.get(0).get("targetIds").toString()).contains(keyId);
+    assertThat(entries.get(1).get("operation").asString()).isEqualTo("Mutation.identityApiKeysCreate");
+    assertThat(entries.get(1).get("result").asString()).isEqualTo("FORBIDDEN");
+    assertThat(entries.get(1).get("traceId").asString()).matches("[0-9a-f]{32}");
   }
 }
