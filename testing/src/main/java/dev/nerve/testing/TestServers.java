@@ -27,6 +27,9 @@ public final class TestServers {
   /** Username of the first admin every test application with the gateway target creates. */
   public static final String ADMIN_USERNAME = "test-admin";
 
+  /** Master key (base64 of 32 bytes) of every test application; never used outside tests. */
+  public static final String TEST_MASTER_KEY = "bmVydmUtdGVzdC1tYXN0ZXIta2V5LTMyLWJ5dGVzISE=";
+
   /** Its password: random per test JVM, so no password is ever written down. */
   private static final String ADMIN_PASSWORD = "test-" + UUID.randomUUID();
 
@@ -76,6 +79,8 @@ public final class TestServers {
     properties.put("nerve.redis.url", redisUri());
     properties.put("nerve.grpc.port", "0");
     properties.put("nerve.data-dir", tempDirectory("nerve-test-data").toString());
+    // One master key for every test context, since they share the test database's encrypted rows.
+    properties.put("nerve.secrets.master-key", TEST_MASTER_KEY);
     properties.put("management.tracing.sampling.probability", "1.0");
     // The gateway bootstraps this admin into a fresh database (tenant "default").
     properties.put("nerve.gateway.auth.bootstrap-admin-username", ADMIN_USERNAME);

@@ -1,6 +1,7 @@
 package dev.nerve.gateway.identity;
 
 import dev.nerve.gateway.GatewayProperties;
+import dev.nerve.platform.secrets.SecretBox;
 import dev.nerve.platform.storage.SchemaMigrator;
 import dev.nerve.platform.storage.ServiceSchema;
 import dev.nerve.platform.target.Target;
@@ -36,9 +37,10 @@ public class IdentityConfiguration {
   }
 
   @Bean
-  SigningKeys signingKeys(GatewayStore store, GatewayProperties properties) {
+  SigningKeys signingKeys(GatewayStore store, SecretBox box, GatewayProperties properties) {
     return new SigningKeys(
         store.jdbc(),
+        box,
         properties.auth().accessTokenTtl(),
         properties.auth().signingKeyRotation(),
         Clock.systemUTC());
@@ -83,7 +85,8 @@ public class IdentityConfiguration {
                 auth.oidcAudience(),
                 auth.oidcTenantClaim(),
                 auth.oidcRolesClaim(),
-                properties.defaultTenant())));
+                properties.defaultTenant(),
+                Clock.systemUTC())));
   }
 
   /**

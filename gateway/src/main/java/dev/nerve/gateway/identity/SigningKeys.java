@@ -8,6 +8,7 @@ import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import dev.nerve.platform.secrets.SecretBox;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,7 +26,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * The ES256 keys access tokens are signed with, kept in PostgreSQL so every gateway replica signs
  * and verifies with the same set. The newest unretired key signs; a retired key stays published
  * (and accepted) until the longest-lived token it could have signed has expired, so rotation logs
- * nobody out.
+ * nobody out. Private keys are stored encrypted with the master key ({@link SecretBox}); a key
+ * stored in plaintext by an earlier version is encrypted when it is first read.
  */
 public final class SigningKeys {
 
@@ -34,6 +36,7 @@ public final class SigningKeys {
   private static final Duration MIN_RELOAD_GAP = Duration.ofSeconds(2);
 
   private final JdbcClient jdbc;
+  private final SecretBox box;
   private final Duration tokenLifetime;
   private final Duration rotationAge;
   private final Clock clock;
@@ -43,8 +46,10 @@ public final class SigningKeys {
 
   private record Loaded(List<Stored> keys, Instant at) {}
 
-  public SigningKeys(JdbcClient jdbc, Duration tokenLifetime, Duration rotationAge, Clock clock) {
+  public SigningKeys(
+      JdbcClient jdbc, SecretBox box, Duration tokenLifetime, Duration rotationAge, Clock clock) {
     this.jdbc = jdbc;
+    this.box = box;
     this.tokenLifetime = tokenLifetime;
     this.rotationAge = rotationAge;
     this.clock = clock;
@@ -100,7 +105,7 @@ public final class SigningKeys {
         .param(java.sql.Timestamp.from(now))
         .update();
     jdbc.sql("insert into gateway.signing_keys (kid, private_jwk, created_at) values (?, ?, ?)")
-        .params(key.getKeyID(), key.toJSONString(), java.sql.Timestamp.from(now))
+        .params(key.getKeyID(), box.seal(key.toJSONString(), context(key.getKeyID())), java.sql.Timestamp.from(now))
         .update();
     log.info("Signing key rotated: new key id {}", key.getKeyID());
     reload();
@@ -120,13 +125,13 @@ public final class SigningKeys {
     Instant oldestPublished = now.minus(tokenLifetime).minus(Duration.ofMinutes(1));
     List<Stored> keys =
         jdbc.sql(
-                "select private_jwk, created_at, retired_at from gateway.signing_keys"
+                "select kid, private_jwk, created_at, retired_at from gateway.signing_keys"
                     + " where retired_at is null or retired_at > ? order by created_at desc")
             .param(java.sql.Timestamp.from(oldestPublished))
             .query(
                 (rs, n) ->
                     new Stored(
-                        parse(rs.getString("private_jwk")),
+                        read(rs.getString("kid"), rs.getString("private_jwk")),
                         rs.getTimestamp("created_at").toInstant(),
                         UserStore.instant(rs.getTimestamp("retired_at"))))
             .list();
@@ -146,6 +151,24 @@ public final class SigningKeys {
         .filter(k -> k.getKeyID().equals(kid))
         .map(ECKey::toPublicJWK)
         .findFirst();
+  }
+
+  /** The private key of a row: decrypted, or (written before encryption) parsed and encrypted now. */
+  private ECKey read(String kid, String stored) {
+    if (SecretBox.sealed(stored)) {
+      return parse(box.open(stored, context(kid)));
+    }
+    ECKey key = parse(stored);
+    jdbc.sql("update gateway.signing_keys set private_jwk = ? where kid = ? and private_jwk = ?")
+        .params(box.seal(stored, context(kid)), kid, stored)
+        .update();
+    log.info("Signing key {} was stored unencrypted; it is encrypted now", kid);
+    return key;
+  }
+
+  /** Associated data binding a sealed key to its row. */
+  private static String context(String kid) {
+    return "gateway.signing_keys:" + kid;
   }
 
   private static ECKey parse(String json) {

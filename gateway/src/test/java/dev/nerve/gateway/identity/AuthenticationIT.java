@@ -51,6 +51,7 @@ class AuthenticationIT {
   @Autowired UserStore users;
   @Autowired RefreshTokens refreshTokens;
   @Autowired SigningKeys signingKeys;
+  @Autowired GatewayStore store;
 
   private GatewayClient client;
 
@@ -202,6 +203,38 @@ class AuthenticationIT {
     // The published key verifies the token.
     com.nimbusds.jose.jwk.ECKey published = JWKSet.parse(jwks.toString()).getKeyByKeyId(newKid).toECKey();
     assertThat(SignedJWT.parse(fresh).verify(new com.nimbusds.jose.crypto.ECDSAVerifier(published))).isTrue();
+  }
+
+  @Test
+  void signingKeysAreStoredEncryptedAndPlaintextOnesAreEncryptedOnRead() throws Exception {
+    client.adminToken();
+    List<String> stored =
+        store.jdbc().sql("select private_jwk from gateway.signing_keys").query(String.class).list();
+    assertThat(stored).isNotEmpty();
+
+    // A key written by a version that stored them in plaintext.
+    com.nimbusds.jose.jwk.ECKey legacy =
+        new com.nimbusds.jose.jwk.gen.ECKeyGenerator(com.nimbusds.jose.jwk.Curve.P_256)
+            .keyID("legacy-" + UUID.randomUUID())
+            .generate();
+    store.jdbc()
+        .sql("insert into gateway.signing_keys (kid, private_jwk, created_at, retired_at) values (?, ?, now(), now())")
+        .params(legacy.getKeyID(), legacy.toJSONString())
+        .update();
+    signingKeys.rotate();
+
+    assertThat(signingKeys.verificationKey(legacy.getKeyID())).isPresent();
+    List<String> all =
+        store.jdbc().sql("select private_jwk from gateway.signing_keys").query(String.class).list();
+    assertThat(all)
+        .allSatisfy(
+            value -> {
+              assertThat(value).startsWith(dev.nerve.platform.secrets.SecretBox.PREFIX);
+              assertThat(value).doesNotContain("\"d\"");
+            });
+    // The decrypted key is the one that was stored.
+    assertThat(signingKeys.verificationKey(legacy.getKeyID()).orElseThrow().getX())
+        .isEqualTo(legacy.getX());
   }
 
   @Test

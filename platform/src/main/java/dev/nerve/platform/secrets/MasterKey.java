@@ -1,0 +1,79 @@
+package dev.nerve.platform.secrets;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.Base64;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where the master key comes from: {@code NERVE_MASTER_KEY} (base64 of 32 bytes), or, for a
+ * zero-config start, a key generated once into {@code <data-dir>/master.key} (owner-only). Every
+ * process that reads the same encrypted rows needs the same key, so deployments set the variable.
+ */
+public final class MasterKey {
+
+  private static final Logger log = LoggerFactory.getLogger(MasterKey.class);
+  static final String FILE_NAME = "master.key";
+
+  private MasterKey() {}
+
+  /** The configured key, or the one kept in {@code dataDir} (made on first use). */
+  public static byte[] resolve(String configured, Path dataDir) {
+    if (configured != null && !configured.isBlank()) {
+      return decode(configured.trim(), "nerve.secrets.master-key (NERVE_MASTER_KEY)");
+    }
+    Path file = dataDir.resolve(FILE_NAME);
+    try {
+      if (!Files.exists(file)) {
+        create(file);
+      }
+      return decode(Files.readString(file, StandardCharsets.US_ASCII).trim(), file.toString());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read or create the master key " + file, e);
+    }
+  }
+
+  private static void create(Path file) throws IOException {
+    Files.createDirectories(file.toAbsolutePath().getParent());
+    byte[] key = new byte[32];
+    new SecureRandom().nextBytes(key);
+    String encoded = Base64.getEncoder().encodeToString(key) + "\n";
+    try {
+      Files.createFile(file);
+    } catch (FileAlreadyExistsException raced) {
+      return;
+    }
+    try {
+      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+    } catch (UnsupportedOperationException notPosix) {
+      // Windows: the file inherits the data directory's ACL.
+    }
+    Files.writeString(file, encoded, StandardCharsets.US_ASCII);
+    log.warn(
+        "NERVE_MASTER_KEY is not set: generated a master key in {}. Secrets stored in the database"
+            + " are encrypted with it; keep the file, and give every process of a split or"
+            + " replicated deployment the same key through NERVE_MASTER_KEY.",
+        file);
+  }
+
+  private static byte[] decode(String value, String source) {
+    byte[] key;
+    try {
+      key = Base64.getDecoder().decode(value);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(source + " must be base64 (e.g. `openssl rand -base64 32`)");
+    }
+    if (key.length != 32) {
+      throw new IllegalArgumentException(
+          source + " must decode to 32 bytes (e.g. `openssl rand -base64 32`), not " + key.length);
+    }
+    return key;
+  }
+}
