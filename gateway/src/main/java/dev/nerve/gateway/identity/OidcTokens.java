@@ -18,7 +18,9 @@ import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +33,8 @@ import org.slf4j.LoggerFactory;
  * Accepts access tokens of an external OpenID Connect issuer ({@code NERVE_OIDC_ISSUER}): keys come
  * from the issuer's discovery document ({@code jwks_uri}), the tenant and roles from configurable
  * claims. Unknown role names are dropped; a token without roles can authenticate but do nothing.
+ * While the issuer cannot be reached, discovery is retried with exponential backoff (1 s doubling
+ * to 1 min) instead of on every request, and its tokens are refused in the meantime.
  */
 public final class OidcTokens {
 
@@ -41,10 +45,22 @@ public final class OidcTokens {
   private final String tenantClaim;
   private final String rolesClaim;
   private final String defaultTenant;
+  private final Clock clock;
   private volatile DefaultJWTProcessor<SecurityContext> processor;
+  private Instant nextDiscovery = Instant.EPOCH;
+  private Duration backoff = FIRST_BACKOFF;
+
+  private static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
+  private static final Duration MAX_BACKOFF = Duration.ofMinutes(1);
 
   public OidcTokens(
-      String issuer, String audience, String tenantClaim, String rolesClaim, String defaultTenant) {
+      String issuer,
+      String audience,
+      String tenantClaim,
+      String rolesClaim,
+      String defaultTenant,
+      Clock clock) {
+    this.clock = clock;
     this.issuer = issuer.endsWith("/") ? issuer.substring(0, issuer.length() - 1) : issuer;
     this.audience = audience == null || audience.isBlank() ? null : audience;
     this.tenantClaim = tenantClaim;
@@ -90,7 +106,21 @@ public final class OidcTokens {
     }
     synchronized (this) {
       if (processor == null) {
-        JWKSource<SecurityContext> keys = JWKSourceBuilder.create(jwksUri()).retrying(true).build();
+        Instant now = clock.instant();
+        if (now.isBefore(nextDiscovery)) {
+          throw new IOException("OIDC issuer unreachable; next discovery attempt at " + nextDiscovery);
+        }
+        URL jwksUri;
+        try {
+          jwksUri = jwksUri();
+        } catch (IOException e) {
+          nextDiscovery = now.plus(backoff);
+          log.warn("OIDC discovery at {} failed ({}); retrying in {} s", issuer, e.getMessage(), backoff.toSeconds());
+          backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+          throw e;
+        }
+        backoff = FIRST_BACKOFF;
+        JWKSource<SecurityContext> keys = JWKSourceBuilder.create(jwksUri).retrying(true).build();
         DefaultJWTProcessor<SecurityContext> p = new DefaultJWTProcessor<>();
         p.setJWSKeySelector(
             new JWSVerificationKeySelector<>(
