@@ -1,6 +1,10 @@
 package dev.nerve.memory.search;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.HexFormat;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.DoubleDocValuesField;
 import org.apache.lucene.document.Field;
@@ -25,11 +29,31 @@ import org.apache.lucene.util.BytesRef;
 final class IndexSchema {
 
   private static final char SEP = '\u0000';
+  static final int MAX_META_TERM_BYTES = 1024;
+  /** Starts with a control character, which canonical JSON never does, so no value can collide. */
+  private static final String DIGEST_PREFIX = "\u0000sha256:";
 
   private IndexSchema() {}
 
   static String vectorField(String model) {
     return "vec." + model;
+  }
+
+  /**
+   * The indexed term of a metadata value: the canonical JSON itself, or, when that is longer than
+   * {@value #MAX_META_TERM_BYTES} bytes (Lucene refuses terms over 32766), a SHA-256 digest of it,
+   * so equality filters still match exactly.
+   */
+  static String metaTerm(String canonicalJson) {
+    byte[] bytes = canonicalJson.getBytes(StandardCharsets.UTF_8);
+    if (bytes.length <= MAX_META_TERM_BYTES) {
+      return canonicalJson;
+    }
+    try {
+      return DIGEST_PREFIX + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is unavailable", e);
+    }
   }
 
   static Query filter(SearchFilter f) {
@@ -48,7 +72,7 @@ final class IndexSchema {
     }
     f.tagsAll().forEach(tag -> query.add(new TermQuery(new Term("tag", tag)), Occur.FILTER));
     f.metadataEquals()
-        .forEach((key, value) -> query.add(new TermQuery(new Term("meta." + key, value)), Occur.FILTER));
+        .forEach((key, value) -> query.add(new TermQuery(new Term("meta." + key, metaTerm(value))), Occur.FILTER));
     if (f.createdFrom() != null || f.createdTo() != null) {
       query.add(range("created", f.createdFrom(), f.createdTo()), Occur.FILTER);
     }
@@ -76,7 +100,7 @@ final class IndexSchema {
     doc.add(new StringField("agent", m.agentId(), Field.Store.NO));
     doc.add(new StringField("session", m.sessionId(), Field.Store.NO));
     m.tags().forEach(tag -> doc.add(new StringField("tag", tag, Field.Store.NO)));
-    m.metadata().forEach((key, value) -> doc.add(new StringField("meta." + key, value, Field.Store.NO)));
+    m.metadata().forEach((key, value) -> doc.add(new StringField("meta." + key, metaTerm(value), Field.Store.NO)));
     doc.add(new TextField("text", m.text(), Field.Store.NO));
     doc.add(new LongField("created", m.createdAt().toEpochMilli(), Field.Store.NO));
     doc.add(new LongField("updated", m.updatedAt().toEpochMilli(), Field.Store.NO));

@@ -224,6 +224,23 @@ class LongTermMemoryIT {
   }
 
   @Test
+  void aMetadataValueLargerThanALuceneTermIsIndexedAndFilterable() {
+    Identity alice = user(freshTenant(), "alice");
+    // About 40 KB of canonical JSON in one top-level value: over Lucene's 32766-byte term limit,
+    // under the 64 KiB metadata limit.
+    String big = "{\"blob\":{\"text\":\"" + "x".repeat(40_000) + "\"}}";
+    Memory large = lt.store(alice, StoreMemoryRequest.newBuilder().setText("release notes with an attached blob").setMetadata(json(big)).build()).getMemory();
+    Memory after = lt.store(alice, StoreMemoryRequest.newBuilder().setText("a later memory about the release").build()).getMemory();
+
+    SearchMemoriesRequest base = SearchMemoriesRequest.newBuilder().setQuery("release").build();
+    // Both reach the index: the large value did not stop indexing.
+    assertThat(ids(lt.search(alice, base))).containsExactlyInAnyOrder(large.getId(), after.getId());
+    assertThat(ids(lt.search(alice, base.toBuilder().setMetadataEquals(json(big)).build()))).containsExactly(large.getId());
+    String other = "{\"blob\":{\"text\":\"" + "x".repeat(39_999) + "y\"}}";
+    assertThat(ids(lt.search(alice, base.toBuilder().setMetadataEquals(json(other)).build()))).isEmpty();
+  }
+
+  @Test
   void pagesAreStableAndCompleteWhileMemoriesAreAdded() {
     Identity alice = user(freshTenant(), "alice");
     List<String> all = new ArrayList<>();
