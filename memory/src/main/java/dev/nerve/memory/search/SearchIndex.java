@@ -45,10 +45,20 @@ public final class SearchIndex implements AutoCloseable {
 
   private static final String SEQ = "nerve.seq";
 
+  /**
+   * Version of the document schema and codec, changed whenever either changes in a way that makes
+   * an index built before it differ (tools that keep built indexes key them by it).
+   */
+  public static final String FORMAT = "v1-hnsw-f32";
+
+  /** Memory for cached scope bit sets (about 125 KB per scope and million memories). */
+  private static final long SCOPE_CACHE_BYTES = 64L << 20;
+
   private final Analyzer analyzer = new StandardAnalyzer();
   private final FSDirectory directory;
   private final IndexWriter writer;
   private final SearcherManager searchers;
+  private final ScopeFilter.Cache scopes = new ScopeFilter.Cache(SCOPE_CACHE_BYTES);
   private volatile long appliedSeq;
   private volatile long committedSeq;
 
@@ -154,24 +164,24 @@ public final class SearchIndex implements AutoCloseable {
     if (terms == null) {
       return List.of();
     }
-    Query query = new BooleanQuery.Builder().add(terms, Occur.MUST).add(IndexSchema.filter(filter), Occur.FILTER).build();
+    Query query = new BooleanQuery.Builder().add(terms, Occur.MUST).add(filter(filter), Occur.FILTER).build();
     return search(query, k, null);
   }
 
   /** Approximate (HNSW) nearest neighbours among filtered memories embedded by {@code model}. */
   public List<Hit> vector(SearchFilter filter, String model, float[] vector, int k) {
-    return search(new KnnFloatVectorQuery(IndexSchema.vectorField(model), vector, k, IndexSchema.filter(filter)), k, null);
+    return search(new KnnFloatVectorQuery(IndexSchema.vectorField(model), vector, k, filter(filter)), k, null);
   }
 
   /** Nearest neighbour in exactly one scope (empty agent/session meaning empty), for dedupe. */
   public List<Hit> nearestInScope(SearchFilter scope, String model, float[] vector, int k) {
-    BooleanQuery exact =
+    Query exact =
         new BooleanQuery.Builder()
-            .add(IndexSchema.filter(scope), Occur.FILTER)
+            .add(IndexSchema.scope(scope), Occur.FILTER)
             .add(new TermQuery(new Term("agent", scope.agentId())), Occur.FILTER)
             .add(new TermQuery(new Term("session", scope.sessionId())), Occur.FILTER)
             .build();
-    return search(new KnnFloatVectorQuery(IndexSchema.vectorField(model), vector, k, exact), k, null);
+    return search(new KnnFloatVectorQuery(IndexSchema.vectorField(model), vector, k, filter(exact, scope)), k, null);
   }
 
   /**
@@ -179,7 +189,7 @@ public final class SearchIndex implements AutoCloseable {
    * {@code afterId}) when given.
    */
   public List<Hit> recent(SearchFilter filter, Long afterMillis, String afterId, int k) {
-    BooleanQuery.Builder query = new BooleanQuery.Builder().add(IndexSchema.filter(filter), Occur.FILTER);
+    BooleanQuery.Builder query = new BooleanQuery.Builder().add(filter(filter), Occur.FILTER);
     if (afterMillis != null) {
       Query older = LongField.newRangeQuery("updated", Long.MIN_VALUE, afterMillis - 1);
       Query sameTimeLaterId =
@@ -210,12 +220,35 @@ public final class SearchIndex implements AutoCloseable {
     }
   }
 
+  /** Lets the merge policy pick merges now (they run in the background; close waits for them). */
+  public void maybeMerge() {
+    try {
+      writer.maybeMerge();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Number of segments searches visit (for operators and benchmarks). */
+  public int segmentCount() {
+    try {
+      IndexSearcher searcher = searchers.acquire();
+      try {
+        return searcher.getIndexReader().leaves().size();
+      } finally {
+        searchers.release(searcher);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** Number of memories the filter lets through. */
   public int count(SearchFilter filter) {
     try {
       IndexSearcher searcher = searchers.acquire();
       try {
-        return searcher.count(IndexSchema.filter(filter));
+        return searcher.count(filter(filter));
       } finally {
         searchers.release(searcher);
       }
@@ -259,6 +292,15 @@ public final class SearchIndex implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** The filter as one query whose time-independent part is cached per segment. */
+  private Query filter(SearchFilter filter) {
+    return filter(IndexSchema.scope(filter), filter);
+  }
+
+  private Query filter(Query scope, SearchFilter filter) {
+    return new ScopeFilter(scope, filter.includeExpired() ? Long.MIN_VALUE : filter.now().toEpochMilli(), scopes);
   }
 
   private List<Hit> search(Query query, int k, Sort sort) {
