@@ -77,11 +77,15 @@ public final class MemoryBenchmark {
     results.parameter("sizes", sizes);
     SyntheticCorpus corpus = new SyntheticCorpus(seed, 20_000, 1_000);
     if (ingest > 0) {
+      results.parameter("loadAverageBefore_ingest", loadAverage());
       ingest(corpus, ingest, results);
+      results.parameter("loadAverageAfter_ingest", loadAverage());
     }
     for (int size : sizes) {
+      results.parameter("loadAverageBefore_" + label(size), loadAverage());
       searchAtSize(
           corpus, seed, size, queries, warmup, recallQueries, cacheRoot, results, size == sizes.get(sizes.size() - 1));
+      results.parameter("loadAverageAfter_" + label(size), loadAverage());
     }
     results.write(out, "memory", commit());
     System.out.println("wrote " + out.toAbsolutePath());
@@ -389,6 +393,16 @@ public final class MemoryBenchmark {
       }
     }
     return options;
+  }
+
+  /** The 1, 5 and 15 minute load averages (other work on the machine skews every figure). */
+  private static String loadAverage() {
+    try {
+      String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
+      return fields[0] + " " + fields[1] + " " + fields[2];
+    } catch (IOException e) {
+      return "unknown";
+    }
   }
 
   private static String commit() {
