@@ -87,16 +87,17 @@ public record MemoryProperties(
   /**
    * Embeddings.
    *
-   * @param model {@code all-minilm-l6-v2} (local ONNX, no network) or the model name of an
-   *     OpenAI-compatible endpoint
+   * @param localModel the model computed in-process (ONNX, no network) when no endpoint is set
+   * @param model model name at the OpenAI-compatible endpoint; required with {@code endpoint}
    * @param endpoint base URL of an OpenAI-compatible embeddings API (e.g. {@code
-   *     http://localhost:11434/v1}); blank uses the local model
+   *     http://localhost:11434/v1}); blank uses {@code localModel}
    * @param apiKey bearer token for the endpoint; blank sends none
    * @param batchSize texts per embedding call when many are embedded at once
    * @param timeout deadline of one call to the endpoint
    */
   public record Embedding(
-      @DefaultValue("all-minilm-l6-v2") String model,
+      @DefaultValue("all-minilm-l6-v2-q") LocalModel localModel,
+      String model,
       String endpoint,
       String apiKey,
       @DefaultValue("64") int batchSize,
@@ -105,6 +106,28 @@ public record MemoryProperties(
     /** Whether a remote endpoint is configured. */
     public boolean remote() {
       return endpoint != null && !endpoint.isBlank();
+    }
+  }
+
+  /**
+   * Embedding models that run in-process. Both map text to 384 dimensions; their vectors are not
+   * interchangeable, so each stores its own name with every vector and switching re-embeds.
+   */
+  public enum LocalModel {
+    /** all-MiniLM-L6-v2 with int8 weights: several times faster, nearly the same vectors. */
+    ALL_MINILM_L6_V2_Q("all-minilm-l6-v2-q"),
+    /** all-MiniLM-L6-v2 with float32 weights, as published. */
+    ALL_MINILM_L6_V2("all-minilm-l6-v2");
+
+    private final String modelName;
+
+    LocalModel(String modelName) {
+      this.modelName = modelName;
+    }
+
+    /** The name stored with each vector, e.g. {@code all-minilm-l6-v2-q}. */
+    public String modelName() {
+      return modelName;
     }
   }
 

@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.PriorityQueue;
+import java.util.Properties;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
@@ -41,8 +42,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  * embeddings, hybrid search latency at several corpus sizes in one scope, and ANN recall@10
  * against exact search. Writes bench/results/memory.json.
  *
- * <p>Options: {@code --sizes=10000,100000,1000000 --queries=500 --warmup=200 --recall-queries=100
- * --ingest=2000 --seed=42 --out=bench/results/memory.json}.
+ * <p>Options: {@code --sizes=10000,100000,1000000 --queries=2000 --warmup=1000 --recall-queries=100
+ * --ingest=2000 --seed=42 --out=bench/results/memory.json --index-cache=data/bench/memory-index}.
  */
 public final class MemoryBenchmark {
 
@@ -50,19 +51,22 @@ public final class MemoryBenchmark {
   static final int DEPTH = 200;
   static final int RRF_K = 60;
   static final HybridSearcher.Weights WEIGHTS = new HybridSearcher.Weights(1, 1, 0.1, 0.1);
+  /** The instant the corpus is dated from and searched at, fixed so a cached index stays valid. */
+  static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
 
   private MemoryBenchmark() {}
 
   public static void main(String[] args) throws Exception {
     Map<String, String> options = options(args);
     long seed = Long.parseLong(options.getOrDefault("seed", "42"));
-    int queries = Integer.parseInt(options.getOrDefault("queries", "500"));
-    int warmup = Integer.parseInt(options.getOrDefault("warmup", "200"));
+    int queries = Integer.parseInt(options.getOrDefault("queries", "2000"));
+    int warmup = Integer.parseInt(options.getOrDefault("warmup", "1000"));
     int recallQueries = Integer.parseInt(options.getOrDefault("recall-queries", "100"));
     int ingest = Integer.parseInt(options.getOrDefault("ingest", "2000"));
     List<Integer> sizes =
         Stream.of(options.getOrDefault("sizes", "10000,100000,1000000").split(",")).map(Integer::parseInt).toList();
     Path out = Path.of(options.getOrDefault("out", "bench/results/memory.json"));
+    Path cacheRoot = Path.of(options.getOrDefault("index-cache", "data/bench/memory-index"));
 
     ResultsFile results = new ResultsFile();
     results.parameter("seed", seed);
@@ -73,10 +77,15 @@ public final class MemoryBenchmark {
     results.parameter("sizes", sizes);
     SyntheticCorpus corpus = new SyntheticCorpus(seed, 20_000, 1_000);
     if (ingest > 0) {
+      results.parameter("loadAverageBefore_ingest", loadAverage());
       ingest(corpus, ingest, results);
+      results.parameter("loadAverageAfter_ingest", loadAverage());
     }
     for (int size : sizes) {
-      searchAtSize(corpus, size, queries, warmup, recallQueries, results, size == sizes.get(sizes.size() - 1));
+      results.parameter("loadAverageBefore_" + label(size), loadAverage());
+      searchAtSize(
+          corpus, seed, size, queries, warmup, recallQueries, cacheRoot, results, size == sizes.get(sizes.size() - 1));
+      results.parameter("loadAverageAfter_" + label(size), loadAverage());
     }
     results.write(out, "memory", commit());
     System.out.println("wrote " + out.toAbsolutePath());
@@ -121,6 +130,42 @@ public final class MemoryBenchmark {
       results.parameter("ingestCount", count);
       System.out.printf(Locale.ROOT, "ingest: %d memories in %.1f s = %.1f/s%n", count, seconds, count / seconds);
 
+      // The same path with two callers storing at once (as two clients of the service would), so
+      // one batch's PostgreSQL and index work overlaps the other's embedding.
+      int callers = 2;
+      int offset = count + 1_000;
+      start = System.nanoTime();
+      List<Thread> threads = new ArrayList<>();
+      for (int c = 0; c < callers; c++) {
+        int first = offset + c * count / callers;
+        int last = offset + (c + 1) * count / callers;
+        Thread thread =
+            new Thread(
+                () -> {
+                  for (int i = first; i < last; i += batch) {
+                    List<LongTermMemories.Draft> drafts = new ArrayList<>();
+                    for (int j = i; j < Math.min(last, i + batch); j++) {
+                      drafts.add(draft(owner, corpus.text(j)));
+                    }
+                    memories.storeAll(drafts);
+                  }
+                },
+                "ingest-" + c);
+        thread.start();
+        threads.add(thread);
+      }
+      for (Thread thread : threads) {
+        try {
+          thread.join();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException(e);
+        }
+      }
+      seconds = (System.nanoTime() - start) / 1e9;
+      results.metric("memory.ingest_per_s_" + callers + "_callers", count / seconds, "memories/s");
+      System.out.printf(Locale.ROOT, "ingest with %d callers: %d memories in %.1f s = %.1f/s%n", callers, count, seconds, count / seconds);
+
       // End to end through gRPC: query embedding, hybrid search, PostgreSQL hydration.
       var stub = LongTermMemoryServiceGrpc.newBlockingStub(context.getBean(ChannelFactory.class).channel(Target.MEMORY));
       Identity identity = new Identity(owner.tenantId(), owner.userId(), java.util.Set.of("operator"));
@@ -144,69 +189,68 @@ public final class MemoryBenchmark {
         owner, text, List.of(), "bench", 0.5, null, com.google.protobuf.Struct.getDefaultInstance(), false);
   }
 
-  /** Builds an index of {@code size} synthetic memories and measures hybrid search and recall. */
+  /**
+   * Measures hybrid search and recall over an index of {@code size} synthetic memories, built once
+   * and kept under {@code cacheRoot} (keyed by seed, size and index format) for later runs.
+   */
   static void searchAtSize(
-      SyntheticCorpus corpus, int size, int queries, int warmup, int recallQueries, ResultsFile results, boolean headline)
+      SyntheticCorpus corpus,
+      long seed,
+      int size,
+      int queries,
+      int warmup,
+      int recallQueries,
+      Path cacheRoot,
+      ResultsFile results,
+      boolean headline)
       throws IOException {
-    Path dir = Files.createTempDirectory("nerve-bench-index");
-    float[][] vectors = new float[size][];
-    Instant now = Instant.now();
-    SplittableRandom random = new SplittableRandom(size);
-    long start = System.nanoTime();
-    try (SearchIndex index = new SearchIndex(dir, 1900)) {
-      List<IndexedMemory> batch = new ArrayList<>();
-      for (int i = 0; i < size; i++) {
-        vectors[i] = corpus.vector(i);
-        Instant updated = now.minus(Duration.ofMinutes(random.nextInt(90 * 24 * 60)));
-        batch.add(
-            new IndexedMemory(
-                String.format(Locale.ROOT, "m%08d", i), "bench", "user", "", "", corpus.text(i), List.of("t" + (i % 16)),
-                Map.of(), random.nextDouble(), updated, updated, null, MODEL, vectors[i]));
-        if (batch.size() == 10_000 || i == size - 1) {
-          index.apply(batch, List.of(), i);
-          batch.clear();
-        }
-        if ((i + 1) % 100_000 == 0) {
-          System.out.printf(Locale.ROOT, "  indexed %d in %.0f s%n", i + 1, (System.nanoTime() - start) / 1e9);
-        }
-      }
-      // Small indexes are merged to one segment; at 1M the bulk load leaves a few large segments,
-      // as a live replica would have, and merging them would only lengthen the run.
-      if (size <= 100_000) {
-        index.forceMerge(1);
-      } else {
-        index.commit();
-      }
-      double buildSeconds = (System.nanoTime() - start) / 1e9;
-      System.out.printf(Locale.ROOT, "index of %d built in %.0f s%n", size, buildSeconds);
-      results.metric("memory.index_build_s_" + label(size), buildSeconds, "s");
+    String label = label(size);
+    Path dir = cacheRoot.resolve("seed" + seed + "-n" + size + "-" + SearchIndex.FORMAT);
+    Path built = dir.resolve("built.properties");
+    if (!Files.exists(built)) {
+      build(corpus, size, dir, built);
+    }
+    Properties info = new Properties();
+    try (var in = Files.newBufferedReader(built)) {
+      info.load(in);
+    }
+    results.metric("memory.index_build_s_" + label, Double.parseDouble(info.getProperty("seconds")), "s");
+    results.parameter("indexBuilt_" + label, info.getProperty("date"));
+    List<Set<String>> exact = exactTop10(corpus, size, recallQueries, dir.resolve("exact-top10-" + recallQueries + ".txt"));
 
+    try (SearchIndex index = new SearchIndex(dir);
+        HybridSearcher searcher = new HybridSearcher(index, RRF_K, DEPTH, Duration.ofDays(30))) {
+      results.parameter("indexSegments_" + label, index.segmentCount());
       SearchFilter filter =
-          new SearchFilter("bench", "user", "", "", List.of(), List.of(), Map.of(), null, null, null, null, false, now);
-      HybridSearcher searcher = new HybridSearcher(index, RRF_K, DEPTH, Duration.ofDays(30));
+          new SearchFilter("bench", "user", "", "", List.of(), List.of(), Map.of(), null, null, null, null, false, NOW);
       for (int q = 0; q < warmup; q++) {
-        searcher.rank(filter, corpus.queryText(q), MODEL, corpus.queryVector(q), WEIGHTS, now);
+        searcher.rank(filter, corpus.queryText(q), MODEL, corpus.queryVector(q), WEIGHTS, NOW);
       }
       Latencies latencies = new Latencies(queries);
       for (int q = 0; q < queries; q++) {
         String text = corpus.queryText(warmup + q);
         float[] vector = corpus.queryVector(warmup + q);
         long t0 = System.nanoTime();
-        searcher.rank(filter, text, MODEL, vector, WEIGHTS, now);
+        searcher.rank(filter, text, MODEL, vector, WEIGHTS, NOW);
         latencies.add(System.nanoTime() - t0);
       }
-      String label = label(size);
       results.metric("memory.search_p50_ms_" + label, latencies.percentileMs(50), "ms");
       results.metric("memory.search_p99_ms_" + label, latencies.percentileMs(99), "ms");
-      System.out.printf(Locale.ROOT, "hybrid search at %d: p50 %.2f ms, p99 %.2f ms%n", size, latencies.percentileMs(50), latencies.percentileMs(99));
+      results.metric("memory.search_max_ms_" + label, latencies.percentileMs(100), "ms");
+      System.out.printf(
+          Locale.ROOT,
+          "hybrid search at %d: p50 %.2f ms, p99 %.2f ms, max %.2f ms%n",
+          size,
+          latencies.percentileMs(50),
+          latencies.percentileMs(99),
+          latencies.percentileMs(100));
 
       double recallAtDepth = 0;
       double recallK10 = 0;
       for (int q = 0; q < recallQueries; q++) {
         float[] query = corpus.queryVector(1_000_000 + q);
-        Set<String> exact = exactTop10(vectors, query);
-        recallAtDepth += overlap(index.vector(filter, MODEL, query, DEPTH), exact);
-        recallK10 += overlap(index.vector(filter, MODEL, query, 10), exact);
+        recallAtDepth += overlap(index.vector(filter, MODEL, query, DEPTH), exact.get(q));
+        recallK10 += overlap(index.vector(filter, MODEL, query, 10), exact.get(q));
       }
       recallAtDepth /= recallQueries;
       recallK10 /= recallQueries;
@@ -216,8 +260,47 @@ public final class MemoryBenchmark {
         results.metric("memory.ann_recall_at_10", recallAtDepth, "ratio");
       }
       System.out.printf(Locale.ROOT, "recall@10 at %d: %.4f (k=%d), %.4f (k=10)%n", size, recallAtDepth, DEPTH, recallK10);
-    } finally {
+    }
+  }
+
+  /**
+   * Bulk-loads {@code size} synthetic memories through {@link SearchIndex#apply} and merges as the
+   * service's merge policy does (no force-merge: a live replica never runs one).
+   */
+  private static void build(SyntheticCorpus corpus, int size, Path dir, Path built) throws IOException {
+    if (Files.exists(dir)) {
       deleteRecursively(dir);
+    }
+    Files.createDirectories(dir);
+    SplittableRandom random = new SplittableRandom(size);
+    long start = System.nanoTime();
+    try (SearchIndex index = new SearchIndex(dir, 1900)) {
+      List<IndexedMemory> batch = new ArrayList<>();
+      for (int i = 0; i < size; i++) {
+        Instant updated = NOW.minus(Duration.ofMinutes(random.nextInt(90 * 24 * 60)));
+        batch.add(
+            new IndexedMemory(
+                String.format(Locale.ROOT, "m%08d", i), "bench", "user", "", "", corpus.text(i), List.of("t" + (i % 16)),
+                Map.of(), random.nextDouble(), updated, updated, null, MODEL, corpus.vector(i)));
+        if (batch.size() == 10_000 || i == size - 1) {
+          index.apply(batch, List.of(), i + 1);
+          batch.clear();
+        }
+        if ((i + 1) % 100_000 == 0) {
+          System.out.printf(Locale.ROOT, "  indexed %d in %.0f s%n", i + 1, (System.nanoTime() - start) / 1e9);
+        }
+      }
+      index.commit();
+      index.maybeMerge();
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    System.out.printf(Locale.ROOT, "index of %d built in %.0f s%n", size, seconds);
+    Properties info = new Properties();
+    info.setProperty("seconds", String.format(Locale.ROOT, "%.1f", seconds));
+    info.setProperty("date", Instant.now().toString());
+    info.setProperty("format", SearchIndex.FORMAT);
+    try (var out = Files.newBufferedWriter(built)) {
+      info.store(out, "memory benchmark index");
     }
   }
 
@@ -231,24 +314,69 @@ public final class MemoryBenchmark {
     return found / 10.0;
   }
 
-  private static Set<String> exactTop10(float[][] vectors, float[] query) {
-    PriorityQueue<double[]> best = new PriorityQueue<>(Comparator.comparingDouble(a -> a[0]));
-    for (int i = 0; i < vectors.length; i++) {
-      double dot = 0;
-      float[] v = vectors[i];
-      for (int d = 0; d < v.length; d++) {
-        dot += v[d] * query[d];
+  /**
+   * Exact top 10 by dot product of each recall query over the whole corpus: one brute-force pass
+   * over the regenerated vectors, split over the cores; cached beside the index.
+   */
+  private static List<Set<String>> exactTop10(SyntheticCorpus corpus, int size, int count, Path file) throws IOException {
+    if (!Files.exists(file)) {
+      float[][] queries = new float[count][];
+      for (int q = 0; q < count; q++) {
+        queries[q] = corpus.queryVector(1_000_000 + q);
       }
-      if (best.size() < 10) {
-        best.add(new double[] {dot, i});
-      } else if (dot > best.peek()[0]) {
-        best.poll();
-        best.add(new double[] {dot, i});
+      int parts = Runtime.getRuntime().availableProcessors();
+      List<List<PriorityQueue<double[]>>> partial =
+          java.util.stream.IntStream.range(0, parts)
+              .parallel()
+              .mapToObj(p -> topInRange(corpus, (int) ((long) size * p / parts), (int) ((long) size * (p + 1) / parts), queries))
+              .toList();
+      List<String> lines = new ArrayList<>();
+      for (int q = 0; q < count; q++) {
+        PriorityQueue<double[]> best = new PriorityQueue<>(Comparator.comparingDouble(a -> a[0]));
+        for (List<PriorityQueue<double[]>> part : partial) {
+          for (double[] e : part.get(q)) {
+            offer(best, e[0], (int) e[1]);
+          }
+        }
+        List<String> ids = new ArrayList<>();
+        best.forEach(e -> ids.add(String.format(Locale.ROOT, "m%08d", (int) e[1])));
+        lines.add(String.join(",", ids));
+      }
+      Files.write(file, lines);
+    }
+    List<Set<String>> exact = new ArrayList<>();
+    for (String line : Files.readAllLines(file)) {
+      exact.add(new HashSet<>(List.of(line.split(","))));
+    }
+    return exact;
+  }
+
+  private static List<PriorityQueue<double[]>> topInRange(SyntheticCorpus corpus, int from, int to, float[][] queries) {
+    List<PriorityQueue<double[]>> best = new ArrayList<>();
+    for (int q = 0; q < queries.length; q++) {
+      best.add(new PriorityQueue<>(Comparator.comparingDouble(a -> a[0])));
+    }
+    for (int i = from; i < to; i++) {
+      float[] v = corpus.vector(i);
+      for (int q = 0; q < queries.length; q++) {
+        float[] query = queries[q];
+        double dot = 0;
+        for (int d = 0; d < v.length; d++) {
+          dot += v[d] * query[d];
+        }
+        offer(best.get(q), dot, i);
       }
     }
-    Set<String> ids = new HashSet<>();
-    best.forEach(e -> ids.add(String.format(Locale.ROOT, "m%08d", (int) e[1])));
-    return ids;
+    return best;
+  }
+
+  private static void offer(PriorityQueue<double[]> best, double dot, int i) {
+    if (best.size() < 10) {
+      best.add(new double[] {dot, i});
+    } else if (dot > best.peek()[0]) {
+      best.poll();
+      best.add(new double[] {dot, i});
+    }
   }
 
   static String label(int size) {
@@ -265,6 +393,16 @@ public final class MemoryBenchmark {
       }
     }
     return options;
+  }
+
+  /** The 1, 5 and 15 minute load averages (other work on the machine skews every figure). */
+  private static String loadAverage() {
+    try {
+      String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
+      return fields[0] + " " + fields[1] + " " + fields[2];
+    } catch (IOException e) {
+      return "unknown";
+    }
   }
 
   private static String commit() {

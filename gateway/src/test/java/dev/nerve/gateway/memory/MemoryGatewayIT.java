@@ -64,7 +64,7 @@ class MemoryGatewayIT {
 
     String id = stored.at("/data/memoryLongTermStore/memory/id").asString();
     assertThat(stored.at("/data/memoryLongTermStore/outcome").asString()).isEqualTo("CREATED");
-    assertThat(stored.at("/data/memoryLongTermStore/memory/embeddingModel").asString()).isEqualTo("all-minilm-l6-v2");
+    assertThat(stored.at("/data/memoryLongTermStore/memory/embeddingModel").asString()).isEqualTo("all-minilm-l6-v2-q");
     assertThat(stored.at("/data/memoryLongTermStore/memory/metadata/team").asString()).isEqualTo("infra");
     assertThat(again.at("/data/memoryLongTermStore/outcome").asString()).isEqualTo("DEDUPLICATED_UPDATED");
     assertThat(again.at("/data/memoryLongTermStore/existingMemoryId").asString()).isEqualTo(id);

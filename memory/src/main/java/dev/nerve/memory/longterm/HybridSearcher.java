@@ -8,6 +8,11 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Hybrid ranking over the local index (public so the benchmark measures exactly this code).
@@ -22,20 +27,32 @@ import java.util.Map;
  * </pre>
  *
  * Each ranking contributes its top {@code depth} hits; the fused list is deterministic for a given
- * index state and {@code asOf}, which is what makes keyset pagination over it stable.
+ * index state and {@code asOf}, which is what makes keyset pagination over it stable. The two
+ * rankings are independent, so the vector one runs on the searcher's own threads (one per core)
+ * while the calling thread runs BM25.
  */
-public final class HybridSearcher {
+public final class HybridSearcher implements AutoCloseable {
 
   private final SearchIndex index;
   private final int rrfK;
   private final int depth;
   private final double halfLifeMillis;
+  private final ExecutorService executor;
 
   public HybridSearcher(SearchIndex index, int rrfK, int depth, java.time.Duration halfLife) {
     this.index = index;
     this.rrfK = rrfK;
     this.depth = depth;
     this.halfLifeMillis = Math.max(1, halfLife.toMillis());
+    AtomicInteger count = new AtomicInteger();
+    this.executor =
+        Executors.newFixedThreadPool(
+            Runtime.getRuntime().availableProcessors(),
+            runnable -> {
+              Thread thread = new Thread(runnable, "memory-search-" + count.incrementAndGet());
+              thread.setDaemon(true);
+              return thread;
+            });
   }
 
   /**
@@ -81,8 +98,18 @@ public final class HybridSearcher {
       SearchFilter filter, String query, String model, float[] vector, Weights weights, Instant asOf) {
     Map<String, Candidate> byId = new LinkedHashMap<>();
     Map<String, SearchIndex.Hit> hits = new LinkedHashMap<>();
+    CompletableFuture<List<SearchIndex.Hit>> vectorHits =
+        weights.vector() > 0
+            ? CompletableFuture.supplyAsync(() -> index.vector(filter, model, vector, depth), executor)
+            : CompletableFuture.completedFuture(List.of());
     if (weights.keyword() > 0) {
-      List<SearchIndex.Hit> keyword = index.keyword(filter, query, depth);
+      List<SearchIndex.Hit> keyword;
+      try {
+        keyword = index.keyword(filter, query, depth);
+      } catch (RuntimeException e) {
+        vectorHits.cancel(false);
+        throw e;
+      }
       for (int i = 0; i < keyword.size(); i++) {
         SearchIndex.Hit hit = keyword.get(i);
         Candidate c = byId.computeIfAbsent(hit.id(), Candidate::new);
@@ -93,7 +120,7 @@ public final class HybridSearcher {
       }
     }
     if (weights.vector() > 0) {
-      List<SearchIndex.Hit> nearest = index.vector(filter, model, vector, depth);
+      List<SearchIndex.Hit> nearest = join(vectorHits);
       for (int i = 0; i < nearest.size(); i++) {
         SearchIndex.Hit hit = nearest.get(i);
         Candidate c = byId.computeIfAbsent(hit.id(), Candidate::new);
@@ -138,6 +165,26 @@ public final class HybridSearcher {
       result.add(c);
     }
     return result;
+  }
+
+  /** Stops the searcher's threads. */
+  @Override
+  public void close() {
+    executor.shutdownNow();
+  }
+
+  private static <T> T join(CompletableFuture<T> future) {
+    try {
+      return future.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException cause) {
+        throw cause;
+      }
+      if (e.getCause() instanceof Error error) {
+        throw error;
+      }
+      throw e;
+    }
   }
 
   private double recency(long updatedMillis, Instant asOf) {

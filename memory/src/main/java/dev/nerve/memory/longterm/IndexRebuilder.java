@@ -31,7 +31,7 @@ final class IndexRebuilder {
       throw NerveException.invalid(
           "embeddingModel",
           "supported",
-          "this deployment embeds with '" + embedder.model() + "'; set nerve.memory.embedding.model to switch");
+          "this deployment embeds with '" + embedder.model() + "'; set nerve.memory.embedding.local-model or endpoint and model to switch");
     }
     boolean both = !request.getKeyword() && !request.getVector();
     long start = System.nanoTime();

@@ -69,14 +69,15 @@ public class LongTermConfiguration {
         repository, index, sync, embedder, tx, events, properties.longTerm().dedupeThreshold());
   }
 
-  @Bean
-  MemorySearch memorySearch(
-      SearchIndex index, MemoryRepository repository, Embedder embedder, MemoryProperties properties) {
+  @Bean(destroyMethod = "close")
+  HybridSearcher memoryHybridSearcher(SearchIndex index, MemoryProperties properties) {
     MemoryProperties.LongTerm settings = properties.longTerm();
-    return new MemorySearch(
-        new HybridSearcher(index, settings.rrfK(), settings.candidates(), settings.recencyHalfLife()),
-        repository,
-        embedder);
+    return new HybridSearcher(index, settings.rrfK(), settings.candidates(), settings.recencyHalfLife());
+  }
+
+  @Bean
+  MemorySearch memorySearch(HybridSearcher searcher, MemoryRepository repository, Embedder embedder) {
+    return new MemorySearch(searcher, repository, embedder);
   }
 
   @Bean

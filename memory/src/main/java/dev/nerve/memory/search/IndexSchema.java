@@ -56,7 +56,8 @@ final class IndexSchema {
     }
   }
 
-  static Query filter(SearchFilter f) {
+  /** The conditions of a filter that do not depend on the instant of the search. */
+  static Query scope(SearchFilter f) {
     BooleanQuery.Builder query = new BooleanQuery.Builder();
     query.add(new TermQuery(new Term("owner", f.tenantId() + SEP + f.userId())), Occur.FILTER);
     if (!f.agentId().isEmpty()) {
@@ -79,10 +80,12 @@ final class IndexSchema {
     if (f.updatedFrom() != null || f.updatedTo() != null) {
       query.add(range("updated", f.updatedFrom(), f.updatedTo()), Occur.FILTER);
     }
-    if (!f.includeExpired()) {
-      query.add(LongField.newRangeQuery("expires", f.now().toEpochMilli() + 1, Long.MAX_VALUE), Occur.FILTER);
-    }
     return query.build();
+  }
+
+  /** Memories that expire after {@code epochMillis} (or never). */
+  static Query notExpired(long epochMillis) {
+    return LongField.newRangeQuery("expires", epochMillis + 1, Long.MAX_VALUE);
   }
 
   private static Query range(String field, Instant from, Instant to) {

@@ -35,6 +35,8 @@ import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.util.BytesRef;
 import org.apache.lucene.util.QueryBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * This replica's derived search index (Lucene: BM25 over the text, HNSW over the embeddings,
@@ -43,12 +45,25 @@ import org.apache.lucene.util.QueryBuilder;
  */
 public final class SearchIndex implements AutoCloseable {
 
+  private static final Logger log = LoggerFactory.getLogger(SearchIndex.class);
   private static final String SEQ = "nerve.seq";
+  private static final String FORMAT_KEY = "nerve.format";
+
+  /**
+   * Version of the document schema and codec, changed whenever either changes in a way that makes
+   * an index built before it differ. It is committed with the index; an index of another format is
+   * emptied on open and rebuilt (tools that keep built indexes key them by it too).
+   */
+  public static final String FORMAT = "v2-hnsw-f32";
+
+  /** Memory for cached scope bit sets (about 125 KB per scope and million memories). */
+  private static final long SCOPE_CACHE_BYTES = 64L << 20;
 
   private final Analyzer analyzer = new StandardAnalyzer();
   private final FSDirectory directory;
   private final IndexWriter writer;
   private final SearcherManager searchers;
+  private final ScopeFilter.Cache scopes = new ScopeFilter.Cache(SCOPE_CACHE_BYTES);
   private volatile long appliedSeq;
   private volatile long committedSeq;
 
@@ -68,10 +83,19 @@ public final class SearchIndex implements AutoCloseable {
       config.setRAMBufferSizeMB(ramBufferMb);
       writer = new IndexWriter(directory, config);
       long seq = 0;
+      String format = null;
       for (Map.Entry<String, String> entry : writer.getLiveCommitData() == null ? List.<Map.Entry<String, String>>of() : writer.getLiveCommitData()) {
         if (entry.getKey().equals(SEQ)) {
           seq = Long.parseLong(entry.getValue());
+        } else if (entry.getKey().equals(FORMAT_KEY)) {
+          format = entry.getValue();
         }
+      }
+      if (writer.getDocStats().numDocs > 0 && !FORMAT.equals(format)) {
+        // Built by a version that indexed differently: start over; the feed or the table refills it.
+        log.info("memory search index at {} has format {}, this version writes {}: rebuilding it", path, format, FORMAT);
+        writer.deleteAll();
+        seq = 0;
       }
       appliedSeq = seq;
       committedSeq = seq;
@@ -140,7 +164,7 @@ public final class SearchIndex implements AutoCloseable {
       return;
     }
     try {
-      writer.setLiveCommitData(Map.of(SEQ, Long.toString(seq)).entrySet());
+      writer.setLiveCommitData(Map.of(SEQ, Long.toString(seq), FORMAT_KEY, FORMAT).entrySet());
       writer.commit();
       committedSeq = seq;
     } catch (IOException e) {
@@ -154,24 +178,24 @@ public final class SearchIndex implements AutoCloseable {
     if (terms == null) {
       return List.of();
     }
-    Query query = new BooleanQuery.Builder().add(terms, Occur.MUST).add(IndexSchema.filter(filter), Occur.FILTER).build();
+    Query query = new BooleanQuery.Builder().add(terms, Occur.MUST).add(filter(filter), Occur.FILTER).build();
     return search(query, k, null);
   }
 
   /** Approximate (HNSW) nearest neighbours among filtered memories embedded by {@code model}. */
   public List<Hit> vector(SearchFilter filter, String model, float[] vector, int k) {
-    return search(new KnnFloatVectorQuery(IndexSchema.vectorField(model), vector, k, IndexSchema.filter(filter)), k, null);
+    return search(new KnnFloatVectorQuery(IndexSchema.vectorField(model), vector, k, filter(filter)), k, null);
   }
 
   /** Nearest neighbour in exactly one scope (empty agent/session meaning empty), for dedupe. */
   public List<Hit> nearestInScope(SearchFilter scope, String model, float[] vector, int k) {
-    BooleanQuery exact =
+    Query exact =
         new BooleanQuery.Builder()
-            .add(IndexSchema.filter(scope), Occur.FILTER)
+            .add(IndexSchema.scope(scope), Occur.FILTER)
             .add(new TermQuery(new Term("agent", scope.agentId())), Occur.FILTER)
             .add(new TermQuery(new Term("session", scope.sessionId())), Occur.FILTER)
             .build();
-    return search(new KnnFloatVectorQuery(IndexSchema.vectorField(model), vector, k, exact), k, null);
+    return search(new KnnFloatVectorQuery(IndexSchema.vectorField(model), vector, k, filter(exact, scope)), k, null);
   }
 
   /**
@@ -179,7 +203,7 @@ public final class SearchIndex implements AutoCloseable {
    * {@code afterId}) when given.
    */
   public List<Hit> recent(SearchFilter filter, Long afterMillis, String afterId, int k) {
-    BooleanQuery.Builder query = new BooleanQuery.Builder().add(IndexSchema.filter(filter), Occur.FILTER);
+    BooleanQuery.Builder query = new BooleanQuery.Builder().add(filter(filter), Occur.FILTER);
     if (afterMillis != null) {
       Query older = LongField.newRangeQuery("updated", Long.MIN_VALUE, afterMillis - 1);
       Query sameTimeLaterId =
@@ -210,12 +234,35 @@ public final class SearchIndex implements AutoCloseable {
     }
   }
 
+  /** Lets the merge policy pick merges now (they run in the background; close waits for them). */
+  public void maybeMerge() {
+    try {
+      writer.maybeMerge();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Number of segments searches visit (for operators and benchmarks). */
+  public int segmentCount() {
+    try {
+      IndexSearcher searcher = searchers.acquire();
+      try {
+        return searcher.getIndexReader().leaves().size();
+      } finally {
+        searchers.release(searcher);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** Number of memories the filter lets through. */
   public int count(SearchFilter filter) {
     try {
       IndexSearcher searcher = searchers.acquire();
       try {
-        return searcher.count(IndexSchema.filter(filter));
+        return searcher.count(filter(filter));
       } finally {
         searchers.release(searcher);
       }
@@ -259,6 +306,15 @@ public final class SearchIndex implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** The filter as one query whose time-independent part is cached per segment. */
+  private Query filter(SearchFilter filter) {
+    return filter(IndexSchema.scope(filter), filter);
+  }
+
+  private Query filter(Query scope, SearchFilter filter) {
+    return new ScopeFilter(scope, filter.includeExpired() ? Long.MIN_VALUE : filter.now().toEpochMilli(), scopes);
   }
 
   private List<Hit> search(Query query, int k, Sort sort) {

@@ -102,7 +102,7 @@ class LongTermMemoryIT {
     assertThat(stored.getOutcome()).isEqualTo(StoreOutcome.STORE_OUTCOME_CREATED);
     assertThat(stored.getExistingMemoryId()).isEmpty();
     assertThat(memory.getVersion()).isEqualTo(1);
-    assertThat(memory.getEmbeddingModel()).isEqualTo("all-minilm-l6-v2");
+    assertThat(memory.getEmbeddingModel()).isEqualTo("all-minilm-l6-v2-q");
     assertThat(memory.getEmbeddingDimension()).isEqualTo(384);
     assertThat(memory.getImportance()).isEqualTo(0.9);
     assertThat(as(alice, () -> lt.stub().get(GetMemoryRequest.newBuilder().setId(memory.getId()).build())))
@@ -364,7 +364,7 @@ class LongTermMemoryIT {
     assertThat(maintenance.run().reembedded()).isGreaterThanOrEqualTo(1);
 
     Memory reembedded = as(alice, () -> lt.stub().get(GetMemoryRequest.newBuilder().setId(memory.getId()).build()));
-    assertThat(reembedded.getEmbeddingModel()).isEqualTo("all-minilm-l6-v2");
+    assertThat(reembedded.getEmbeddingModel()).isEqualTo("all-minilm-l6-v2-q");
     assertThat(reembedded.getEmbeddingDimension()).isEqualTo(384);
     assertThat(reembedded.getVersion()).isEqualTo(1);
     assertThat(ids(lt.search(alice, semanticOnly))).containsExactly(memory.getId());
@@ -381,7 +381,7 @@ class LongTermMemoryIT {
     RebuildMemoryIndexResponse rebuilt = as(admin(tenant, "root"), () -> lt.stub().rebuildIndex(RebuildMemoryIndexRequest.getDefaultInstance()));
 
     assertThat(rebuilt.getMemoriesIndexed()).isEqualTo(2);
-    assertThat(rebuilt.getEmbeddingModel()).isEqualTo("all-minilm-l6-v2");
+    assertThat(rebuilt.getEmbeddingModel()).isEqualTo("all-minilm-l6-v2-q");
     assertThat(rebuilt.getEmbeddingDimension()).isEqualTo(384);
     assertThat(lt.search(user(tenant, "bob"), "rebuilding").getHitsCount()).isEqualTo(1);
   }
