@@ -12,6 +12,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 final class CheckRunLog {
 
   static final int KEEP = 200;
+  /** Advisory lock key of the history trim (any constant unique within the database). */
+  private static final long TRIM_LOCK = 0x6e657276_65636b72L;
 
   private final JdbcClient jdbc;
   private final TransactionTemplate tx;
@@ -21,7 +23,10 @@ final class CheckRunLog {
     this.tx = tx;
   }
 
-  /** Records a run and trims the history to the newest {@link #KEEP} runs. */
+  /**
+   * Records a run and trims the history to the newest {@link #KEEP} runs (a few more while runs
+   * overlap).
+   */
   void record(String kind, EnvironmentStatus status) {
     String json;
     try {
@@ -35,11 +40,17 @@ final class CheckRunLog {
                   "INSERT INTO installation.check_run (id, kind, overall, result) VALUES (?, ?, ?, ?::jsonb)")
               .params(UUID.randomUUID(), kind, status.getOverall().name(), json)
               .update();
-          jdbc.sql(
-                  "DELETE FROM installation.check_run WHERE id IN (SELECT id FROM installation.check_run"
-                      + " ORDER BY ran_at DESC OFFSET ?)")
-              .param(KEEP)
-              .update();
+          // One trimmer at a time: two concurrent trims would lock the same old rows in different
+          // orders and deadlock. A run that finds the lock taken leaves trimming to its holder.
+          boolean trimmer =
+              jdbc.sql("SELECT pg_try_advisory_xact_lock(?)").param(TRIM_LOCK).query(Boolean.class).single();
+          if (trimmer) {
+            jdbc.sql(
+                    "DELETE FROM installation.check_run WHERE id IN (SELECT id FROM installation.check_run"
+                        + " ORDER BY ran_at DESC OFFSET ?)")
+                .param(KEEP)
+                .update();
+          }
         });
   }
 

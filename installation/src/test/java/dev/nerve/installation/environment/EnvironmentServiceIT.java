@@ -78,9 +78,21 @@ class EnvironmentServiceIT {
     return jdbc.sql("SELECT count(*) FROM installation.check_run").query(Long.class).single();
   }
 
+  /** The database's clock, to count the runs recorded after a moment (the history is trimmed). */
+  private java.sql.Timestamp databaseNow() {
+    return jdbc.sql("SELECT clock_timestamp()").query(java.sql.Timestamp.class).single();
+  }
+
+  private long runsSince(java.sql.Timestamp since) {
+    return jdbc.sql("SELECT count(*) FROM installation.check_run WHERE ran_at >= ?")
+        .param(since)
+        .query(Long.class)
+        .single();
+  }
+
   @Test
   void checkReportsEveryRequirementAndFailsOnlyTheUnreachableTarget() {
-    long before = recordedRuns();
+    java.sql.Timestamp before = databaseNow();
 
     EnvironmentStatus status = stub().check(CheckEnvironmentRequest.getDefaultInstance());
 
@@ -107,7 +119,7 @@ class EnvironmentServiceIT {
     assertThat(status.getChecks(1).getDetail()).startsWith("PostgreSQL ");
     assertThat(status.getChecks(2).getDetail()).contains("installation v1");
     assertThat(status.getTargetsList()).containsExactly("installation");
-    assertThat(recordedRuns()).isEqualTo(before + 1);
+    assertThat(runsSince(before)).isEqualTo(1);
   }
 
   @Test
@@ -122,7 +134,7 @@ class EnvironmentServiceIT {
 
   @Test
   void unknownCheckIdIsBadInputNamingTheFieldAndRecordsNothing() {
-    long before = recordedRuns();
+    java.sql.Timestamp before = databaseNow();
 
     assertThatThrownBy(
             () ->
@@ -138,7 +150,7 @@ class EnvironmentServiceIT {
               assertThat(error.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
               assertThat(error.violations()).extracting("field").containsExactly("checkIds[1]");
             });
-    assertThat(recordedRuns()).isEqualTo(before);
+    assertThat(runsSince(before)).isZero();
   }
 
   @Test
@@ -182,5 +194,35 @@ class EnvironmentServiceIT {
                 .query(Long.class)
                 .single())
         .isZero();
+  }
+
+  @Test
+  void concurrentChecksAllSucceedAndTheHistoryStaysTrimmed() throws Exception {
+    CheckEnvironmentRequest request = CheckEnvironmentRequest.newBuilder().addCheckIds("java.version").build();
+    // Fill the history past its limit first, so every run below also trims.
+    for (int i = 0; i < CheckRunLog.KEEP; i++) {
+      stub().check(request);
+    }
+    int callers = 8;
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(callers);
+    try {
+      List<java.util.concurrent.Future<?>> runs = new ArrayList<>();
+      for (int c = 0; c < callers; c++) {
+        runs.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < 150; i++) {
+                    stub().check(request);
+                  }
+                }));
+      }
+      for (java.util.concurrent.Future<?> run : runs) {
+        run.get(); // a deadlock between two trims would surface here as INTERNAL
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    stub().check(request);
+    assertThat(recordedRuns()).isBetween((long) CheckRunLog.KEEP, (long) CheckRunLog.KEEP + callers);
   }
 }
