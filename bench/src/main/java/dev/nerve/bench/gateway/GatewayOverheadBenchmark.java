@@ -1,9 +1,10 @@
 package dev.nerve.bench.gateway;
 
-import dev.nerve.api.installation.v1.CheckEnvironmentRequest;
-import dev.nerve.api.installation.v1.EnvironmentServiceGrpc;
+import dev.nerve.api.memory.v1.ContextServiceGrpc;
+import dev.nerve.api.memory.v1.GetContextRequest;
 import dev.nerve.bench.Latencies;
 import dev.nerve.bench.ResultsFile;
+import dev.nerve.bench.http.KeepAliveClient;
 import dev.nerve.platform.grpc.ChannelFactory;
 import dev.nerve.platform.identity.Identity;
 import dev.nerve.platform.identity.IdentityContext;
@@ -14,6 +15,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,27 +27,37 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * What the gateway costs: the same environment check made as an authenticated, rate-limited
- * GraphQL request over HTTP and as a direct in-process gRPC call, in the all-in-one mode. Writes
- * {@code bench/results/gateway.json}.
+ * What the gateway costs: the same read, {@code memory.context.get}, made as an authenticated,
+ * rate-limited GraphQL request over HTTP and as a direct in-process gRPC call, in the all-in-one
+ * mode. Writes {@code bench/results/gateway.json}.
  *
- * <p>Run: {@code ./mvnw -q -B install -DskipTests && ./mvnw -q -B -pl bench exec:java
- * -Dexec.mainClass=dev.nerve.bench.gateway.GatewayOverheadBenchmark} (or with {@code java -cp}).
- * Uses the servers named by NERVE_TEST_DATABASE_URL / NERVE_TEST_REDIS_URL, embedded otherwise.
+ * <p>The paths run round-robin, one call of each per iteration, so every path sees the same
+ * machine state. HTTP requests go over one keep-alive connection per caller with a blocking client
+ * ({@link KeepAliveClient}), so a client library's own thread hand-offs do not count as gateway
+ * time; the same request through the JDK's HttpClient and the REST route are reported beside it.
+ *
+ * <p>Run: see docs/benchmarks.md. Uses the servers named by NERVE_TEST_DATABASE_URL /
+ * NERVE_TEST_REDIS_URL, embedded otherwise.
  */
 public final class GatewayOverheadBenchmark {
 
+  private static final String CONTEXT_ID = "bench-context";
   private static final String QUERY =
-      "{\"query\":\"{ installation { environment { check(checkIds: [\\\"java.version\\\"]) { overall } } } }\"}";
+      "{\"query\":\"{ memory { context { get(id: \\\"" + CONTEXT_ID + "\\\") { id version data } } } }\"}";
   private static final Pattern ACCESS_TOKEN = Pattern.compile("\"accessToken\"\\s*:\\s*\"([^\"]+)\"");
+  private static final Pattern USER_ID = Pattern.compile("\"userId\"\\s*:\\s*\"([^\"]+)\"");
 
   private GatewayOverheadBenchmark() {}
+
+  /** One way of making the call, timed by {@link #measure}. */
+  private record Call(String name, Runnable call, Latencies latencies) {}
 
   public static void main(String[] args) throws Exception {
     int warmup = Integer.getInteger("warmup", 3_000);
@@ -57,7 +69,7 @@ public final class GatewayOverheadBenchmark {
     properties.put("server.port", "0");
     properties.put("logging.level.root", "WARN");
     properties.put("management.tracing.sampling.probability", "0.0");
-    // Every request still takes tokens from its Redis bucket; the budget is just never exhausted.
+    // Every request still takes tokens from its bucket; the budget is just never exhausted.
     properties.put("nerve.gateway.rate-limit.per-minute", "100000000");
     // -Dnerve.<key>=<value> overrides any setting, e.g. to see what one feature costs.
     System.getProperties().stringPropertyNames().stream()
@@ -68,73 +80,123 @@ public final class GatewayOverheadBenchmark {
     try (ConfigurableApplicationContext context =
         new SpringApplicationBuilder(NerveApplication.class).run(appArgs.toArray(String[]::new))) {
       int port = Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
+      KeepAliveClient connection = new KeepAliveClient("127.0.0.1", port);
+      String token = login(connection);
+      Map<String, String> headers =
+          Map.of("Content-Type", "application/json", "Authorization", "Bearer " + token);
+      ok(
+          connection.send(
+              "PUT",
+              "/api/v1/memory/contexts/" + CONTEXT_ID,
+              headers,
+              "{\"kind\":\"bench\",\"data\":{\"goal\":\"measure the gateway\",\"step\":1}}"
+                  .getBytes(StandardCharsets.UTF_8)));
+      String userId = match(USER_ID, connection.send("GET", "/api/v1/auth/me", headers, null).body());
+
+      var stub =
+          ContextServiceGrpc.newBlockingStub(context.getBean(ChannelFactory.class).channel(Target.MEMORY));
+      Identity admin = new Identity("default", userId, Set.of("admin"));
+      GetContextRequest request = GetContextRequest.newBuilder().setId(CONTEXT_ID).build();
+      byte[] query = QUERY.getBytes(StandardCharsets.UTF_8);
       HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-      String token = login(http, port);
-      HttpRequest graphql =
-          HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/graphql"))
+      HttpRequest jdkRequest =
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/graphql"))
               .header("Content-Type", "application/json")
               .header("Authorization", "Bearer " + token)
-              .POST(HttpRequest.BodyPublishers.ofString(QUERY))
+              .POST(HttpRequest.BodyPublishers.ofByteArray(query))
               .build();
-      var stub =
-          EnvironmentServiceGrpc.newBlockingStub(
-              context.getBean(ChannelFactory.class).channel(Target.INSTALLATION));
-      Identity admin = new Identity("default", TestServers.ADMIN_USERNAME, Set.of("admin"));
-      CheckEnvironmentRequest request = CheckEnvironmentRequest.newBuilder().addCheckIds("java.version").build();
-      Runnable direct = () -> IdentityContext.callAs(admin, () -> stub.check(request));
-      Runnable viaGateway = () -> send(http, graphql);
 
-      measure(direct, warmup, null);
-      measure(viaGateway, warmup, null);
-      Latencies directLatency = new Latencies(samples);
-      Latencies gatewayLatency = new Latencies(samples);
-      // Interleaved in blocks so both paths see the same machine state.
-      for (int block = 0; block < 10; block++) {
-        measure(direct, samples / 10, directLatency);
-        measure(viaGateway, samples / 10, gatewayLatency);
-      }
-      double rps = throughput(viaGateway, clients, throughputSeconds);
+      List<Call> paths =
+          List.of(
+              new Call("direct", () -> IdentityContext.callAs(admin, () -> stub.get(request)), new Latencies(samples)),
+              new Call("graphql", () -> graphql(connection, headers, query), new Latencies(samples)),
+              new Call("graphql-jdk-client", () -> send(http, jdkRequest), new Latencies(samples)),
+              new Call(
+                  "rest",
+                  () -> ok(connection.send("GET", "/api/v1/memory/contexts/" + CONTEXT_ID, headers, null)),
+                  new Latencies(samples)));
+      measure(paths, warmup, false);
+      measure(paths, samples, true);
+      connection.close();
+      double rps =
+          throughput(
+              () -> {
+                KeepAliveClient own = new KeepAliveClient("127.0.0.1", port);
+                return () -> graphql(own, headers, query);
+              },
+              clients,
+              throughputSeconds);
 
-      double directP50 = directLatency.percentileMs(50);
-      double directP99 = directLatency.percentileMs(99);
-      double gatewayP50 = gatewayLatency.percentileMs(50);
-      double gatewayP99 = gatewayLatency.percentileMs(99);
+      Latencies direct = paths.get(0).latencies();
+      Latencies graphql = paths.get(1).latencies();
+      Latencies jdk = paths.get(2).latencies();
+      Latencies rest = paths.get(3).latencies();
       ResultsFile results = new ResultsFile();
       results.parameter("samples", samples);
       results.parameter("warmup", warmup);
       results.parameter("clients", clients);
       results.parameter("throughputSeconds", throughputSeconds);
-      results.parameter("operation", "installation.environment.check(java.version)");
-      results.metric("gateway.overhead_p50_ms", gatewayP50 - directP50, "ms");
-      results.metric("gateway.overhead_p99_ms", gatewayP99 - directP99, "ms");
+      results.parameter("operation", "memory.context.get (GraphQL query vs ContextService/Get)");
+      results.parameter("load", loadAverage());
+      results.metric("gateway.overhead_p50_ms", graphql.percentileMs(50) - direct.percentileMs(50), "ms");
+      results.metric("gateway.overhead_p99_ms", graphql.percentileMs(99) - direct.percentileMs(99), "ms");
       results.metric("gateway.graphql_rps", rps, "requests/s");
-      results.metric("gateway.graphql_p50_ms", gatewayP50, "ms");
-      results.metric("gateway.graphql_p99_ms", gatewayP99, "ms");
-      results.metric("gateway.direct_grpc_p50_ms", directP50, "ms");
-      results.metric("gateway.direct_grpc_p99_ms", directP99, "ms");
-      results.metric("gateway.latency_ratio_p50", gatewayP50 / directP50, "ratio");
-      results.write(Path.of(System.getProperty("results", "bench/results/gateway.json")), "gateway", System.getProperty("commit", "unknown"));
+      results.metric("gateway.graphql_p50_ms", graphql.percentileMs(50), "ms");
+      results.metric("gateway.graphql_p99_ms", graphql.percentileMs(99), "ms");
+      results.metric("gateway.direct_grpc_p50_ms", direct.percentileMs(50), "ms");
+      results.metric("gateway.direct_grpc_p99_ms", direct.percentileMs(99), "ms");
+      results.metric("gateway.latency_ratio_p50", graphql.percentileMs(50) / direct.percentileMs(50), "ratio");
+      results.metric("gateway.rest_p50_ms", rest.percentileMs(50), "ms");
+      results.metric("gateway.rest_p99_ms", rest.percentileMs(99), "ms");
+      results.metric("gateway.graphql_jdk_client_p50_ms", jdk.percentileMs(50), "ms");
+      results.metric("gateway.graphql_jdk_client_p99_ms", jdk.percentileMs(99), "ms");
+      results.write(
+          Path.of(System.getProperty("results", "bench/results/gateway.json")),
+          "gateway",
+          System.getProperty("commit", "unknown"));
+      for (Call path : paths) {
+        System.out.printf(
+            "%-20s p50 %.3f ms  p99 %.3f ms%n",
+            path.name(), path.latencies().percentileMs(50), path.latencies().percentileMs(99));
+      }
       System.out.printf(
-          "direct p50 %.3f p99 %.3f ms | graphql p50 %.3f p99 %.3f ms | overhead p50 %.3f p99 %.3f ms | %.0f rps%n",
-          directP50, directP99, gatewayP50, gatewayP99, gatewayP50 - directP50, gatewayP99 - directP99, rps);
+          "overhead p50 %.3f ms  p99 %.3f ms  |  %.0f GraphQL requests/s with %d callers%n",
+          graphql.percentileMs(50) - direct.percentileMs(50),
+          graphql.percentileMs(99) - direct.percentileMs(99),
+          rps,
+          clients);
     }
   }
 
-  private static String login(HttpClient http, int port) throws Exception {
+  private static String login(KeepAliveClient connection) {
     String body =
         "{\"username\":\"" + TestServers.ADMIN_USERNAME + "\",\"password\":\"" + TestServers.adminPassword() + "\"}";
-    HttpResponse<String> response =
-        http.send(
-            HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/auth/token"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    Matcher token = ACCESS_TOKEN.matcher(response.body());
-    if (response.statusCode() != 200 || !token.find()) {
-      throw new IllegalStateException("login failed: " + response.statusCode() + " " + response.body());
+    KeepAliveClient.Response response =
+        connection.send(
+            "POST", "/api/v1/auth/token", Map.of("Content-Type", "application/json"), body.getBytes(StandardCharsets.UTF_8));
+    ok(response);
+    return match(ACCESS_TOKEN, response.body());
+  }
+
+  private static String match(Pattern pattern, String text) {
+    Matcher matcher = pattern.matcher(text);
+    if (!matcher.find()) {
+      throw new IllegalStateException("unexpected response: " + text);
     }
-    return token.group(1);
+    return matcher.group(1);
+  }
+
+  private static void graphql(KeepAliveClient connection, Map<String, String> headers, byte[] query) {
+    KeepAliveClient.Response response = connection.send("POST", "/graphql", headers, query);
+    if (response.status() != 200 || response.body().contains("\"errors\"")) {
+      throw new IllegalStateException("GraphQL call failed: " + response.status() + " " + response.body());
+    }
+  }
+
+  private static void ok(KeepAliveClient.Response response) {
+    if (response.status() / 100 != 2) {
+      throw new IllegalStateException("HTTP call failed: " + response.status() + " " + response.body());
+    }
   }
 
   private static void send(HttpClient http, HttpRequest request) {
@@ -151,17 +213,29 @@ public final class GatewayOverheadBenchmark {
     }
   }
 
-  private static void measure(Runnable call, int count, Latencies into) {
-    for (int i = 0; i < count; i++) {
-      long start = System.nanoTime();
-      call.run();
-      if (into != null) {
-        into.add(System.nanoTime() - start);
+  /** {@code iterations} rounds of one call per path, timed when {@code record}. */
+  private static void measure(List<Call> paths, int iterations, boolean record) {
+    for (int i = 0; i < iterations; i++) {
+      for (Call path : paths) {
+        long start = System.nanoTime();
+        path.call().run();
+        if (record) {
+          path.latencies().add(System.nanoTime() - start);
+        }
       }
     }
   }
 
-  private static double throughput(Runnable call, int clients, int seconds) throws Exception {
+  private static String loadAverage() {
+    try {
+      return java.nio.file.Files.readString(Path.of("/proc/loadavg")).trim();
+    } catch (java.io.IOException | RuntimeException e) {
+      return "unknown";
+    }
+  }
+
+  /** Requests per second of {@code clients} callers, each with the call its factory makes. */
+  private static double throughput(Supplier<Runnable> perClient, int clients, int seconds) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(clients);
     AtomicLong done = new AtomicLong();
     long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
@@ -171,6 +245,7 @@ public final class GatewayOverheadBenchmark {
       workers.add(
           pool.submit(
               () -> {
+                Runnable call = perClient.get();
                 while (System.nanoTime() < end) {
                   call.run();
                   done.incrementAndGet();
