@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nerve.gateway.GatewayClient;
 import dev.nerve.gateway.GatewayTestApplication;
+import dev.nerve.gateway.identity.UserStore;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
@@ -28,6 +30,7 @@ import tools.jackson.databind.JsonNode;
 class MemoryGatewayIT {
 
   @LocalServerPort int port;
+  @Autowired UserStore users;
 
   private GatewayClient client;
   private String token;
@@ -130,5 +133,52 @@ class MemoryGatewayIT {
     assertThat(context.status()).isEqualTo(200);
     assertThat(context.json().at("/version").asInt()).isEqualTo(1);
     assertThat(cleared.json().at("/clearedCount").asInt()).isEqualTo(1);
+  }
+
+  @Test
+  void anotherTenantsMemoriesAndContextsAreNotFoundOverRestAndGraphQl() {
+    String ownerToken = client.accessToken(GatewayClient.user(users, "mem-a-" + UUID.randomUUID(), "admin"), GatewayClient.PASSWORD);
+    String intruder = client.accessToken(GatewayClient.user(users, "mem-b-" + UUID.randomUUID(), "admin"), GatewayClient.PASSWORD);
+    String memoryId =
+        client.post("/api/v1/memory/long-term", ownerToken, Map.of("text", "Tenant A launch code 7731 for project kestrel"))
+            .json().at("/memory/id").asString();
+    String contextId = "ctx-" + UUID.randomUUID();
+    assertThat(client.send("PUT", "/api/v1/memory/contexts/" + contextId, ownerToken, Map.of("data", Map.of("plan", "a")), Map.of()).status())
+        .isEqualTo(200);
+
+    // REST: read, update and delete of the other tenant's objects are 404; search finds nothing.
+    assertThat(client.get("/api/v1/memory/long-term/" + memoryId, intruder).status()).isEqualTo(404);
+    assertThat(client.send("PATCH", "/api/v1/memory/long-term/" + memoryId, intruder, Map.of("text", "hijacked"), Map.of()).status())
+        .isEqualTo(404);
+    assertThat(client.send("DELETE", "/api/v1/memory/long-term/" + memoryId, intruder, null, Map.of()).status()).isEqualTo(404);
+    assertThat(client.post("/api/v1/memory/long-term/search", intruder, Map.of("query", "launch code 7731 kestrel")).text())
+        .doesNotContain(memoryId);
+    assertThat(client.get("/api/v1/memory/contexts/" + contextId, intruder).status()).isEqualTo(404);
+    assertThat(client.send("PATCH", "/api/v1/memory/contexts/" + contextId, intruder, Map.of("plan", "b"), Map.of()).status())
+        .isEqualTo(404);
+    assertThat(client.send("DELETE", "/api/v1/memory/contexts/" + contextId, intruder, null, Map.of()).status()).isEqualTo(404);
+
+    // GraphQL: the same, as NOT_FOUND.
+    Map<String, String> operations =
+        Map.of(
+            "query($id: ID!) { memory { longTerm { get(id: $id) { id } } } }", memoryId,
+            "query($id: ID!) { memory { context { get(id: $id) { id } } } }", contextId,
+            "mutation($id: ID!) { memoryLongTermUpdate(id: $id, input: {text: \"hijacked\"}) { id } }", memoryId,
+            "mutation($id: ID!) { memoryLongTermDelete(id: $id) { id } }", memoryId,
+            "mutation($id: ID!) { memoryContextUpdate(id: $id, patch: {plan: \"b\"}) { id } }", contextId,
+            "mutation($id: ID!) { memoryContextDelete(id: $id) { id } }", contextId);
+    operations.forEach(
+        (operation, id) ->
+            assertThat(client.graphql(intruder, operation, Map.of("id", id)).at("/errors/0/extensions/code").asString())
+                .as(operation)
+                .isEqualTo("NOT_FOUND"));
+
+    // The owner's objects are untouched.
+    JsonNode memory = client.get("/api/v1/memory/long-term/" + memoryId, ownerToken).json();
+    assertThat(memory.get("text").asString()).contains("launch code 7731");
+    assertThat(memory.get("version").asInt()).isEqualTo(1);
+    JsonNode context = client.get("/api/v1/memory/contexts/" + contextId, ownerToken).json();
+    assertThat(context.at("/data/plan").asString()).isEqualTo("a");
+    assertThat(context.get("version").asInt()).isEqualTo(1);
   }
 }
