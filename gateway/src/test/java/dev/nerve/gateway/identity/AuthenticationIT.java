@@ -6,17 +6,12 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.jwk.JWKSet;
-import com.nimbusds.jose.jwk.RSAKey;
-import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import com.sun.net.httpserver.HttpServer;
 import dev.nerve.gateway.GatewayClient;
 import dev.nerve.gateway.GatewayTestApplication;
 import dev.nerve.platform.identity.Identity;
 import dev.nerve.testing.MutableClock;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
@@ -44,8 +39,7 @@ import tools.jackson.databind.JsonNode;
     properties = {"nerve.targets=gateway", "nerve.gateway.rate-limit.per-minute=100000"})
 class AuthenticationIT {
 
-  private static final RSAKey OIDC_KEY = rsaKey();
-  private static final HttpServer OIDC = oidcIssuer();
+  private static final StubOidcIssuer OIDC = StubOidcIssuer.start();
 
   @LocalServerPort int port;
   @Autowired UserStore users;
@@ -57,7 +51,7 @@ class AuthenticationIT {
 
   @DynamicPropertySource
   static void oidc(DynamicPropertyRegistry registry) {
-    registry.add("nerve.gateway.auth.oidc-issuer", AuthenticationIT::issuer);
+    registry.add("nerve.gateway.auth.oidc-issuer", OIDC::issuer);
     registry.add("nerve.gateway.auth.oidc-audience", () -> "nerve-api");
   }
 
@@ -68,7 +62,7 @@ class AuthenticationIT {
 
   @AfterAll
   static void stopIssuer() {
-    OIDC.stop(0);
+    OIDC.close();
   }
 
   @Test
@@ -262,7 +256,7 @@ class AuthenticationIT {
     // Same claims, signed by a key the gateway never published.
     JWTClaimsSet elevated = new JWTClaimsSet.Builder(real.getJWTClaimsSet()).claim("tid", "other").build();
     SignedJWT forged = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(real.getHeader().getKeyID()).build(), elevated);
-    forged.sign(new RSASSASigner(OIDC_KEY));
+    forged.sign(new RSASSASigner(OIDC.key()));
     String tampered = admin.substring(0, admin.lastIndexOf('.')) + ".AAAA";
     String unsigned = real.getHeader().toBase64URL() + "." + elevated.toPayload().toBase64URL() + ".";
 
@@ -296,7 +290,7 @@ class AuthenticationIT {
       throws Exception {
     JWTClaimsSet claims =
         new JWTClaimsSet.Builder()
-            .issuer(issuer())
+            .issuer(OIDC.issuer())
             .subject(subject)
             .audience(audience)
             .claim("nerve_tenant", tenant)
@@ -304,51 +298,6 @@ class AuthenticationIT {
             .issueTime(new Date())
             .expirationTime(Date.from(Instant.now().plusSeconds(ttl)))
             .build();
-    SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(OIDC_KEY.getKeyID()).build(), claims);
-    jwt.sign(new RSASSASigner(OIDC_KEY));
-    return jwt.serialize();
-  }
-
-  private static String issuer() {
-    return "http://127.0.0.1:" + OIDC.getAddress().getPort() + "/realm";
-  }
-
-  private static RSAKey rsaKey() {
-    try {
-      return new RSAKeyGenerator(2048).keyID("oidc-test").generate();
-    } catch (com.nimbusds.jose.JOSEException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  /** A minimal OIDC issuer: discovery document and JWKS. */
-  private static HttpServer oidcIssuer() {
-    try {
-      HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-      server.createContext(
-          "/realm/.well-known/openid-configuration",
-          exchange -> {
-            String base = "http://127.0.0.1:" + server.getAddress().getPort() + "/realm";
-            byte[] body =
-                ("{\"issuer\":\"" + base + "\",\"jwks_uri\":\"" + base + "/jwks\"}").getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().add("Content-Type", "application/json");
-            exchange.sendResponseHeaders(200, body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
-          });
-      server.createContext(
-          "/realm/jwks",
-          exchange -> {
-            byte[] body = new JWKSet(OIDC_KEY.toPublicJWK()).toString().getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().add("Content-Type", "application/json");
-            exchange.sendResponseHeaders(200, body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
-          });
-      server.start();
-      return server;
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
+    return OIDC.sign(claims);
   }
 }
