@@ -3,49 +3,22 @@ package dev.nerve.gateway.memory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nerve.gateway.GatewayClient;
-import dev.nerve.gateway.GatewayTestApplication;
+import dev.nerve.gateway.MemorySurfaceTest;
 import dev.nerve.gateway.identity.UserStore;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 
 /**
  * The memory system through the public surfaces, gateway and memory in one process: GraphQL
  * namespaces and mutations, REST routes, and errors mapped to GraphQL codes and problem+json.
  */
-@SpringBootTest(
-    classes = GatewayTestApplication.class,
-    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-    properties = {
-      "nerve.targets=gateway,memory",
-      "nerve.gateway.rate-limit.per-minute=100000",
-      "nerve.grpc.default-deadline=60s"
-    })
-class MemoryGatewayIT {
+class MemoryGatewayIT extends MemorySurfaceTest {
 
-  @LocalServerPort int port;
   @Autowired UserStore users;
-
-  private GatewayClient client;
-  private String token;
-  private String session;
-
-  @BeforeEach
-  void login() {
-    client = new GatewayClient(port);
-    token = client.adminToken();
-    session = "s-" + UUID.randomUUID();
-  }
-
-  private Map<String, Object> scope() {
-    return Map.of("sessionId", session);
-  }
 
   @Test
   void graphQlStoresSearchesAndExplainsLongTermMemories() {

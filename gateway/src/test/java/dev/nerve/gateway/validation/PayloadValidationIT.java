@@ -3,16 +3,13 @@ package dev.nerve.gateway.validation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nerve.gateway.GatewayClient;
-import dev.nerve.gateway.GatewayTestApplication;
+import dev.nerve.gateway.MemorySurfaceTest;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -21,34 +18,10 @@ import tools.jackson.databind.JsonNode;
  * (REST) naming the field path and the rule, and nothing is written. Each refused payload is one
  * the memory service itself would accept, so only the gateway's check stops it.
  */
-@SpringBootTest(
-    classes = GatewayTestApplication.class,
-    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-    properties = {
-      "nerve.targets=gateway,memory",
-      "nerve.gateway.rate-limit.per-minute=100000",
-      "nerve.grpc.default-deadline=60s"
-    })
-class PayloadValidationIT {
+class PayloadValidationIT extends MemorySurfaceTest {
 
   private static final String LONG_TAG = "t".repeat(5000);
 
-  @LocalServerPort int port;
-
-  private GatewayClient client;
-  private String token;
-  private String session;
-
-  @BeforeEach
-  void login() {
-    client = new GatewayClient(port);
-    token = client.adminToken();
-    session = "s-" + UUID.randomUUID();
-  }
-
-  private Map<String, Object> scope() {
-    return Map.of("sessionId", session);
-  }
 
   /** {@code value} under {@code levels} nested objects l1, l2, ... */
   private static Object nested(int levels, Object value) {
