@@ -57,7 +57,7 @@ public class LongTermConfiguration {
   }
 
   @Bean
-  LongTermMemories longTermMemories(
+  MemoryWriter memoryWriter(
       MemoryRepository repository,
       SearchIndex index,
       IndexSync sync,
@@ -65,8 +65,19 @@ public class LongTermConfiguration {
       TransactionTemplate tx,
       MemoryEvents events,
       MemoryProperties properties) {
-    return new LongTermMemories(
+    return new MemoryWriter(
         repository, index, sync, embedder, tx, events, properties.longTerm().dedupeThreshold());
+  }
+
+  @Bean
+  LongTermMemories longTermMemories(
+      MemoryRepository repository,
+      IndexSync sync,
+      Embedder embedder,
+      TransactionTemplate tx,
+      MemoryEvents events,
+      MemoryWriter writer) {
+    return new LongTermMemories(repository, sync, embedder, tx, events, writer);
   }
 
   @Bean(destroyMethod = "close")

@@ -4,7 +4,6 @@ import com.google.protobuf.Struct;
 import dev.nerve.api.memory.v1.Memory;
 import dev.nerve.memory.embedding.Embedder;
 import dev.nerve.memory.search.IndexSync;
-import dev.nerve.memory.search.SearchIndex;
 import dev.nerve.memory.support.MemoryEvents;
 import dev.nerve.memory.support.Owner;
 import dev.nerve.memory.support.Times;
@@ -30,18 +29,17 @@ public final class LongTermMemories {
 
   LongTermMemories(
       MemoryRepository repository,
-      SearchIndex index,
       IndexSync sync,
       Embedder embedder,
       TransactionTemplate tx,
       MemoryEvents events,
-      double dedupeThreshold) {
+      MemoryWriter writer) {
     this.repository = repository;
     this.sync = sync;
     this.embedder = embedder;
     this.tx = tx;
     this.events = events;
-    this.writer = new MemoryWriter(repository, index, sync, embedder, tx, events, dedupeThreshold);
+    this.writer = writer;
   }
 
   /**
