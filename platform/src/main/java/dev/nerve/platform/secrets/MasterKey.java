@@ -40,22 +40,34 @@ public final class MasterKey {
     }
   }
 
+  /**
+   * Writes a new key next to {@code file} and links it into place, so the key file appears whole
+   * or not at all: a crash leaves no empty key, and a process starting at the same moment either
+   * reads the finished file or keeps its own (the link fails when the file exists).
+   */
   private static void create(Path file) throws IOException {
-    Files.createDirectories(file.toAbsolutePath().getParent());
+    Path dir = file.toAbsolutePath().getParent();
+    Files.createDirectories(dir);
     byte[] key = new byte[32];
     new SecureRandom().nextBytes(key);
-    String encoded = Base64.getEncoder().encodeToString(key) + "\n";
+    Path temp = Files.createTempFile(dir, FILE_NAME, ".new");
     try {
-      Files.createFile(file);
-    } catch (FileAlreadyExistsException raced) {
-      return;
+      try {
+        Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-------"));
+      } catch (UnsupportedOperationException notPosix) {
+        // Windows: the file inherits the data directory's ACL.
+      }
+      Files.writeString(temp, Base64.getEncoder().encodeToString(key) + "\n", StandardCharsets.US_ASCII);
+      try {
+        Files.createLink(file, temp);
+      } catch (FileAlreadyExistsException raced) {
+        return;
+      } catch (UnsupportedOperationException noHardLinks) {
+        Files.move(temp, file);
+      }
+    } finally {
+      Files.deleteIfExists(temp);
     }
-    try {
-      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-    } catch (UnsupportedOperationException notPosix) {
-      // Windows: the file inherits the data directory's ACL.
-    }
-    Files.writeString(file, encoded, StandardCharsets.US_ASCII);
     log.warn(
         "NERVE_MASTER_KEY is not set: generated a master key in {}. Secrets stored in the database"
             + " are encrypted with it; keep the file, and give every process of a split or"

@@ -62,6 +62,9 @@ class SecretBoxTest {
     assertThat(first).hasSize(32).isEqualTo(second);
     Path file = dataDir.resolve("nested").resolve(MasterKey.FILE_NAME);
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+    try (var entries = Files.list(file.getParent())) {
+      assertThat(entries.map(p -> p.getFileName().toString())).as("no temporary file left").containsExactly(MasterKey.FILE_NAME);
+    }
     assertThat(MasterKey.resolve(null, dataDir)).as("another data directory").isNotEqualTo(first);
   }
 
