@@ -19,7 +19,7 @@ import java.util.Optional;
  * The permission and rate-limit cost of every public operation: each GraphQL operation field
  * ({@code Type.field} on Query, Mutation, Subscription and the namespace types below Query) and
  * each REST route ({@code METHOD /pattern}). gRPC methods are in the platform's {@code
- * GrpcPermissions}. {@code PermissionCoverageTest} fails when an operation is missing; at run time
+ * RpcOperation}. {@code PermissionCoverageTest} fails when an operation is missing; at run time
  * an operation without an entry is refused.
  */
 public final class OperationPermissions {

@@ -13,7 +13,7 @@ import io.grpc.StatusRuntimeException;
 import java.util.Optional;
 
 /**
- * Enforces {@link GrpcPermissions} on every service method: no signed identity is
+ * Enforces the permission each RPC declares ({@link RpcOperation}) on every service method: no signed identity is
  * UNAUTHENTICATED, a role without the permission (or a method with none assigned) is
  * PERMISSION_DENIED. Runs after {@code IdentityServerInterceptor}.
  */
@@ -23,7 +23,8 @@ public final class AuthorizationServerInterceptor implements ServerInterceptor {
   public <Q, R> ServerCall.Listener<Q> interceptCall(
       ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
     String method = call.getMethodDescriptor().getFullMethodName();
-    Optional<Permission> permission = GrpcPermissions.of(method);
+    Optional<Permission> permission =
+        RpcOperation.of(call.getMethodDescriptor()).map(RpcOperation::permission);
     Optional<Identity> identity = IdentityContext.current();
     NerveException refusal = null;
     if (permission.isEmpty()) {

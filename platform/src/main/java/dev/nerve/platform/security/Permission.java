@@ -6,7 +6,7 @@ import java.util.Optional;
 
 /**
  * What an operation requires. Every GraphQL field, REST route and gRPC method is assigned one
- * (gateway {@code OperationPermissions}, platform {@link GrpcPermissions}); docs/security.md lists
+ * (the {@code (nerve.common.v1.operation)} option of each RPC, read by {@link RpcOperation}); docs/security.md lists
  * them all.
  */
 public enum Permission {
@@ -45,6 +45,16 @@ public enum Permission {
   /** Permission id as documented, e.g. {@code memory.write}. */
   public String id() {
     return name().toLowerCase(Locale.ROOT).replace('_', '.');
+  }
+
+  /** The permission with a documented id such as {@code memory.write}. */
+  public static Optional<Permission> fromId(String id) {
+    for (Permission p : values()) {
+      if (p.id().equals(id)) {
+        return Optional.of(p);
+      }
+    }
+    return Optional.empty();
   }
 
   /** Whether an authenticated caller holds this permission. */

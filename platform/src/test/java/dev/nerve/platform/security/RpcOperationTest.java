@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 
-/** Every gRPC method of every contract in module api has a permission, and roles nest. */
-class GrpcPermissionsTest {
+/** Every gRPC method of every contract in module api declares its operation, and roles nest. */
+class RpcOperationTest {
 
   static List<ServiceDescriptor> contracts() throws Exception {
     List<ServiceDescriptor> services = new ArrayList<>();
@@ -27,19 +27,34 @@ class GrpcPermissionsTest {
   }
 
   @Test
-  void everyMethodOfEveryContractHasAPermission() throws Exception {
+  void everyMethodOfEveryContractDeclaresItsOperation() throws Exception {
     List<ServiceDescriptor> services = contracts();
     assertThat(services).hasSizeGreaterThanOrEqualTo(15);
     List<String> missing = new ArrayList<>();
     for (ServiceDescriptor service : services) {
       for (MethodDescriptor<?, ?> method : service.getMethods()) {
-        if (GrpcPermissions.of(method.getFullMethodName()).isEmpty()) {
+        if (RpcOperation.of(method).isEmpty()) {
           missing.add(method.getFullMethodName());
         }
       }
     }
-    assertThat(missing).as("gRPC methods without a permission in GrpcPermissions").isEmpty();
-    assertThat(GrpcPermissions.of("nerve.memory.v1.NoSuchService/Get")).isEmpty();
+    assertThat(missing).as("gRPC methods without option (nerve.common.v1.operation)").isEmpty();
+    // The check can fail: a method of a service without the option (gRPC's own health service).
+    assertThat(RpcOperation.of(io.grpc.health.v1.HealthGrpc.getCheckMethod())).isEmpty();
+  }
+
+  @Test
+  void readsTheDeclaredFacts() {
+    RpcOperation store =
+        RpcOperation.of(dev.nerve.api.memory.v1.LongTermMemoryServiceGrpc.getStoreMethod()).orElseThrow();
+    assertThat(store.permission()).isEqualTo(Permission.MEMORY_WRITE);
+    assertThat(store.cost()).isEqualTo(2);
+    assertThat(store.audit()).isTrue();
+    assertThat(store.creates()).isTrue();
+    RpcOperation search =
+        RpcOperation.of(dev.nerve.api.memory.v1.LongTermMemoryServiceGrpc.getSearchMethod()).orElseThrow();
+    assertThat(search.permission()).isEqualTo(Permission.MEMORY_READ);
+    assertThat(search.audit()).isFalse();
   }
 
   @Test
