@@ -81,9 +81,8 @@ final class AddressClassifier {
       }
       return RefusalReason.PRIVATE; // 64:ff9b:1::/48, local-use NAT64
     }
-    if (w0 == 0x2002) { // 6to4
-      RefusalReason embedded = ipv4(toInt(b, 2));
-      return embedded != null ? embedded : null;
+    if (w0 == 0x2002) { // 6to4: reachable when the embedded address is
+      return ipv4(toInt(b, 2));
     }
     if (w0 == 0x2001 && w1 == 0) { // Teredo: server, and client XOR 0xffffffff
       RefusalReason server = ipv4(toInt(b, 4));

@@ -47,7 +47,7 @@ public record AllowedHost(String name, boolean wildcard, int port) {
     } catch (RuntimeException ex) {
       throw new IllegalArgumentException(
           "allow-hosts entry '" + entry + "' is not a host name such as api.example.com, "
-              + "*.example.com or api.example.com:8443 (IP addresses go in allow-cidrs)", ex);
+              + "*.example.com or api.example.com:8443 (IP addresses go in allow-cidrs)");
     }
   }
 

@@ -72,7 +72,7 @@ public record AllowedNetwork(InetAddress network, int prefixLength, int port) {
     } catch (UnknownHostException | RuntimeException ex) {
       throw new IllegalArgumentException(
           "allow-cidrs entry '" + entry + "' is not a CIDR such as 10.0.0.0/8, 10.1.2.3, "
-              + "127.0.0.1:8080 or [fd00::]/8:443 (" + ex.getMessage() + ")", ex);
+              + "127.0.0.1:8080 or [fd00::]/8:443 (" + ex.getMessage() + ")");
     }
   }
 

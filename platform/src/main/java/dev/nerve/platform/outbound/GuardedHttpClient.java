@@ -125,7 +125,7 @@ public final class GuardedHttpClient implements AutoCloseable {
                   "url: more than " + policy.maxRedirects()
                       + " redirects (nerve.outbound.max-redirects)");
             }
-            outcome = Outcome.REDIRECT_ERROR;
+            outcome = Outcome.REDIRECT_ERROR; // if the Location is invalid
             hop = hop.redirect(status, location);
             redirects++;
             continue;

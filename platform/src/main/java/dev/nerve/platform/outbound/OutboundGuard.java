@@ -8,6 +8,7 @@ import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
@@ -44,7 +45,7 @@ public final class OutboundGuard {
 
   /** Puts another policy in force; requests that start from now on use it. */
   public void replace(OutboundPolicy next) {
-    policy.set(java.util.Objects.requireNonNull(next, "policy"));
+    policy.set(Objects.requireNonNull(next, "policy"));
   }
 
   /**

@@ -171,7 +171,7 @@ public record OutboundRequest(
 
     /** Sets the body and its media type (e.g. {@code application/json}). */
     public Builder body(byte[] body, String contentType) {
-      this.body = body.clone();
+      this.body = body == null ? null : body.clone();
       this.contentType = contentType;
       return this;
     }

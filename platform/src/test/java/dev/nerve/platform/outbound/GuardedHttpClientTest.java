@@ -26,6 +26,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -424,6 +425,25 @@ class GuardedHttpClientTest {
 
     assertThat(response.bodyText()).isEqualTo("hello");
     assertThat(lookupCounts.get("rebinding.test").get()).isEqualTo(1);
+  }
+
+  @Test
+  void anAllowedIpv6LiteralIsReached() throws IOException {
+    InetAddress ipv6Loopback = ip("::1");
+    LoopbackHttpServer server;
+    try {
+      server = new LoopbackHttpServer(ipv6Loopback);
+    } catch (IOException ex) {
+      Assumptions.abort("no IPv6 loopback on this machine");
+      return;
+    }
+    try (server) {
+      URI url = server.url("/hello");
+      assertThatThrownBy(() -> client.send(OutboundRequest.get(url))).isInstanceOf(OutboundRefusedException.class);
+
+      guard.replace(guard.policy().allowingCidrs("[::1]:" + server.port()));
+      assertThat(client.send(OutboundRequest.get(url)).bodyText()).isEqualTo("hello");
+    }
   }
 
   private static URI named(String host) {

@@ -7,9 +7,12 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -29,7 +32,11 @@ final class LoopbackHttpServer implements AutoCloseable {
   final CountDownLatch bigDone = new CountDownLatch(1);
 
   LoopbackHttpServer() throws IOException {
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    this(InetAddress.getLoopbackAddress());
+  }
+
+  LoopbackHttpServer(InetAddress address) throws IOException {
+    server = HttpServer.create(new InetSocketAddress(address, 0), 0);
     server.setExecutor(Executors.newCachedThreadPool());
     server.createContext("/", this::handle);
     server.start();
@@ -40,7 +47,9 @@ final class LoopbackHttpServer implements AutoCloseable {
   }
 
   URI url(String pathAndQuery) {
-    return URI.create("http://127.0.0.1:" + port() + pathAndQuery);
+    String host = server.getAddress().getAddress().getHostAddress();
+    host = host.contains(":") ? "[" + host + "]" : host;
+    return URI.create("http://" + host + ":" + port() + pathAndQuery);
   }
 
   private void handle(HttpExchange exchange) throws IOException {
@@ -132,12 +141,12 @@ final class LoopbackHttpServer implements AutoCloseable {
     if (raw == null) {
       return Map.of();
     }
-    java.util.HashMap<String, String> values = new java.util.HashMap<>();
+    Map<String, String> values = new HashMap<>();
     for (String pair : raw.split("&")) {
       int eq = pair.indexOf('=');
       values.put(
           pair.substring(0, eq),
-          java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+          URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
     }
     return values;
   }
@@ -153,9 +162,10 @@ final class LoopbackHttpServer implements AutoCloseable {
   @Override
   public void close() {
     server.stop(0);
-    ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
+    ExecutorService executor = (ExecutorService) server.getExecutor();
+    executor.shutdownNow();
     try {
-      ((java.util.concurrent.ExecutorService) server.getExecutor()).awaitTermination(5, TimeUnit.SECONDS);
+      executor.awaitTermination(5, TimeUnit.SECONDS);
     } catch (InterruptedException ex) {
       Thread.currentThread().interrupt();
     }
