@@ -133,7 +133,7 @@ public final class SchemaContracts {
       GraphQLType type = GraphQLTypeUtil.unwrapNonNull(argument.getType());
       if (RpcFetcher.REQUEST_ARGUMENTS.contains(argument.getName())) {
         if (type instanceof GraphQLInputObjectType input) {
-          input(input, request, true, at, m);
+          input(input, request, at, m);
           describe(m, at, request);
         } else {
           m.problems.add(at + ": must be an input object");
@@ -186,7 +186,7 @@ public final class SchemaContracts {
       if (connection && field.getName().equals("edges")) {
         edges(field, Relay.nodes(message), at, m);
       } else if (connection && field.getName().equals("pageInfo")) {
-        continue;
+        m.descriptions.putIfAbsent(at, "Where this page starts and ends, and whether more items follow.");
       } else if (fields.containsKey(field.getName())) {
         outputValue(field.getType(), fields.get(field.getName()), at, m);
         describe(m, at, fields.get(field.getName()));
@@ -242,7 +242,7 @@ public final class SchemaContracts {
     leaf(unwrapped, field, where, m);
   }
 
-  private void input(GraphQLInputObjectType type, Descriptor message, boolean root, String where, Mapping m) {
+  private void input(GraphQLInputObjectType type, Descriptor message, String where, Mapping m) {
     Descriptor bound = m.inputs.putIfAbsent(type.getName(), message);
     if (bound != null) {
       if (!bound.equals(message)) {
@@ -254,12 +254,7 @@ public final class SchemaContracts {
     Map<String, FieldDescriptor> fields = ProtoValues.fields(message);
     for (GraphQLInputObjectField field : type.getFieldDefinitions()) {
       String at = type.getName() + "." + field.getName();
-      if (root && PAGING.contains(field.getName())) {
-        if (!paged(message)) {
-          m.problems.add(at + ": " + message.getFullName() + " has no nerve.common.v1.PageRequest page");
-        }
-        m.descriptions.putIfAbsent(at, paging(field.getName()));
-      } else if (fields.containsKey(field.getName())) {
+      if (fields.containsKey(field.getName())) {
         inputValue(field.getType(), fields.get(field.getName()), at, m);
         describe(m, at, fields.get(field.getName()));
       } else {
@@ -284,7 +279,7 @@ public final class SchemaContracts {
         && !field.isMapField()
         && !ProtoValues.isScalarMessage(field.getMessageType())) {
       if (unwrapped instanceof GraphQLInputObjectType input) {
-        input(input, field.getMessageType(), false, where, m);
+        input(input, field.getMessageType(), where, m);
       } else {
         m.problems.add(where + ": " + field.getFullName() + " is a message, so it must be an input object");
       }
