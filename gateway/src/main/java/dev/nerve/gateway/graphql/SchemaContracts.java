@@ -383,65 +383,64 @@ public final class SchemaContracts {
 
     @Override
     public TraversalControl visitGraphQLObjectType(GraphQLObjectType node, TraverserContext<GraphQLSchemaElement> context) {
-      String text = missing(node.getDescription(), node.getName());
-      return text == null ? TraversalControl.CONTINUE : changeNode(context, node.transform(b -> b.description(text)));
+      return describe(context, node.getDescription(), node.getName(), d -> node.transform(b -> b.description(d)));
     }
 
     @Override
     public TraversalControl visitGraphQLInputObjectType(
         GraphQLInputObjectType node, TraverserContext<GraphQLSchemaElement> context) {
-      String text = missing(node.getDescription(), node.getName());
-      return text == null ? TraversalControl.CONTINUE : changeNode(context, node.transform(b -> b.description(text)));
+      return describe(context, node.getDescription(), node.getName(), d -> node.transform(b -> b.description(d)));
     }
 
     @Override
     public TraversalControl visitGraphQLEnumType(GraphQLEnumType node, TraverserContext<GraphQLSchemaElement> context) {
-      String text = missing(node.getDescription(), node.getName());
-      return text == null ? TraversalControl.CONTINUE : changeNode(context, node.transform(b -> b.description(text)));
+      return describe(context, node.getDescription(), node.getName(), d -> node.transform(b -> b.description(d)));
     }
 
     @Override
     public TraversalControl visitGraphQLEnumValueDefinition(
         GraphQLEnumValueDefinition node, TraverserContext<GraphQLSchemaElement> context) {
-      if (!(context.getParentNode() instanceof GraphQLEnumType parent)) {
-        return TraversalControl.CONTINUE;
-      }
-      String text = missing(node.getDescription(), parent.getName() + "." + node.getName());
-      return text == null ? TraversalControl.CONTINUE : changeNode(context, node.transform(b -> b.description(text)));
+      return context.getParentNode() instanceof GraphQLEnumType parent
+          ? describe(context, node.getDescription(), parent.getName() + "." + node.getName(), d -> node.transform(b -> b.description(d)))
+          : TraversalControl.CONTINUE;
     }
 
     @Override
     public TraversalControl visitGraphQLFieldDefinition(
         GraphQLFieldDefinition node, TraverserContext<GraphQLSchemaElement> context) {
-      if (!(context.getParentNode() instanceof GraphQLObjectType parent)) {
-        return TraversalControl.CONTINUE;
-      }
-      String text = missing(node.getDescription(), parent.getName() + "." + node.getName());
-      return text == null ? TraversalControl.CONTINUE : changeNode(context, node.transform(b -> b.description(text)));
+      return context.getParentNode() instanceof GraphQLObjectType parent
+          ? describe(context, node.getDescription(), parent.getName() + "." + node.getName(), d -> node.transform(b -> b.description(d)))
+          : TraversalControl.CONTINUE;
     }
 
     @Override
     public TraversalControl visitGraphQLInputObjectField(
         GraphQLInputObjectField node, TraverserContext<GraphQLSchemaElement> context) {
-      if (!(context.getParentNode() instanceof GraphQLInputObjectType parent)) {
-        return TraversalControl.CONTINUE;
-      }
-      String text = missing(node.getDescription(), parent.getName() + "." + node.getName());
-      return text == null ? TraversalControl.CONTINUE : changeNode(context, node.transform(b -> b.description(text)));
+      return context.getParentNode() instanceof GraphQLInputObjectType parent
+          ? describe(context, node.getDescription(), parent.getName() + "." + node.getName(), d -> node.transform(b -> b.description(d)))
+          : TraversalControl.CONTINUE;
     }
 
     @Override
     public TraversalControl visitGraphQLArgument(GraphQLArgument node, TraverserContext<GraphQLSchemaElement> context) {
-      if (!(context.getParentNode() instanceof GraphQLFieldDefinition field)
-          || !(context.getParentContext().getParentNode() instanceof GraphQLObjectType type)) {
-        return TraversalControl.CONTINUE;
-      }
-      String text = missing(node.getDescription(), type.getName() + "." + field.getName() + "(" + node.getName() + ")");
-      return text == null ? TraversalControl.CONTINUE : changeNode(context, node.transform(b -> b.description(text)));
+      return context.getParentNode() instanceof GraphQLFieldDefinition field
+              && context.getParentContext().getParentNode() instanceof GraphQLObjectType type
+          ? describe(
+              context,
+              node.getDescription(),
+              type.getName() + "." + field.getName() + "(" + node.getName() + ")",
+              d -> node.transform(b -> b.description(d)))
+          : TraversalControl.CONTINUE;
     }
 
-    private String missing(String current, String coordinate) {
-      return current == null || current.isBlank() ? descriptions.get(coordinate) : null;
+    /** Replaces the element with a described copy when it has no description of its own. */
+    private TraversalControl describe(
+        TraverserContext<GraphQLSchemaElement> context,
+        String current,
+        String coordinate,
+        java.util.function.Function<String, GraphQLSchemaElement> described) {
+      String text = current == null || current.isBlank() ? descriptions.get(coordinate) : null;
+      return text == null ? TraversalControl.CONTINUE : changeNode(context, described.apply(text));
     }
   }
 }
