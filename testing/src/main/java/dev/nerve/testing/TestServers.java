@@ -58,7 +58,7 @@ public final class TestServers {
       if (configured != null && !configured.isBlank()) {
         redisUri = configured;
       } else {
-        EmbeddedRedisServer redis = EmbeddedRedisServer.start();
+        EmbeddedRedisServer redis = EmbeddedRedisServer.start(tempDirectory("nerve-test-redis"));
         Runtime.getRuntime().addShutdownHook(new Thread(redis::close, "test-redis-stop"));
         redisUri = redis.endpoint().uri();
       }
@@ -115,7 +115,7 @@ public final class TestServers {
           envOr("NERVE_TEST_DATABASE_PASSWORD", ""),
           false);
     }
-    EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(tempDirectory("nerve-test-pg"));
+    EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(tempDirectory("nerve-test-pg").resolve("data"));
     Runtime.getRuntime().addShutdownHook(new Thread(postgres::close, "test-postgres-stop"));
     return postgres.endpoint();
   }
