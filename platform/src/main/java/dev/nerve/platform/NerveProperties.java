@@ -65,11 +65,14 @@ public record NerveProperties(
    * @param url Redis URI such as {@code redis://cache:6379/0}; blank means embedded
    * @param connectTimeout longest wait to (re)connect
    * @param commandTimeout longest wait for one command's answer on an open connection
+   * @param circuitOpenFor how long Redis is skipped once the circuit breaker found it down, before
+   *     trial calls check whether it is back
    */
   public record Redis(
       String url,
       @DefaultValue("1s") Duration connectTimeout,
-      @DefaultValue("2s") Duration commandTimeout) {
+      @DefaultValue("2s") Duration commandTimeout,
+      @DefaultValue("1s") Duration circuitOpenFor) {
 
     /** Whether an external server is configured. */
     public boolean external() {

@@ -87,6 +87,7 @@ public final class TestServers {
     properties.put("nerve.gateway.auth.bootstrap-admin-password", ADMIN_PASSWORD);
     // Every test logs in from 127.0.0.1; the production limit (10/min per IP) is tested on its own.
     properties.put("nerve.gateway.rate-limit.login-per-minute", "10000");
+    properties.put("nerve.gateway.rate-limit.login-per-user-per-minute", "100000");
     return properties;
   }
 

@@ -107,6 +107,6 @@ public final class StoreErrors {
   }
 
   private static boolean isCircuitOpen(Throwable e) {
-    return e.getClass().getName().equals("io.github.resilience4j.circuitbreaker.CallNotPermittedException");
+    return e instanceof io.github.resilience4j.circuitbreaker.CallNotPermittedException;
   }
 }

@@ -10,8 +10,11 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -70,6 +73,11 @@ public class RedisConfiguration {
   @Bean(destroyMethod = "close")
   StatefulRedisConnection<String, String> redisConnection(RedisClient client) {
     return client.connect();
+  }
+
+  @Bean
+  RedisCircuit redisCircuit(NerveProperties properties, ObjectProvider<MeterRegistry> meters) {
+    return new RedisCircuit(properties.redis().circuitOpenFor(), meters.getIfAvailable(SimpleMeterRegistry::new));
   }
 
   @Bean(name = "redisHealthIndicator")

@@ -72,7 +72,7 @@ class GrpcChannelsIT {
             targets,
             Path.of("."),
             new NerveProperties.Database(null, null, null, 1, Duration.ofSeconds(1), Duration.ofSeconds(30), true),
-            new NerveProperties.Redis(null, Duration.ofSeconds(1), Duration.ofSeconds(2)),
+            new NerveProperties.Redis(null, Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(1)),
             new NerveProperties.Grpc(0, Duration.ofSeconds(7), "127.0.0.1"),
             services);
     return new ChannelFactory(
