@@ -49,6 +49,11 @@ public final class EmbeddedRedisServer implements AutoCloseable {
 
   /** Starts a server on a free port with {@code directory} as its home. */
   public static EmbeddedRedisServer start(Path directory) {
+    return start(directory, 0);
+  }
+
+  /** Starts a server on {@code port} (0 picks a free one) with {@code directory} as its home. */
+  public static EmbeddedRedisServer start(Path directory, int port) {
     Path home = directory.toAbsolutePath().normalize();
     DirectoryLock lock = DirectoryLock.acquire(home);
     try {
@@ -57,9 +62,9 @@ public final class EmbeddedRedisServer implements AutoCloseable {
           "Redis in " + home,
           Orphans.find(home, Optional.of(home.resolve("redis.pid")), binary.toString()::equals),
           Duration.ofSeconds(10));
-      int port = freePort();
+      int listen = port > 0 ? port : freePort();
       Path config = home.resolve("redis.conf");
-      Files.writeString(config, config(home, port), StandardCharsets.UTF_8);
+      Files.writeString(config, config(home, listen), StandardCharsets.UTF_8);
       List<String> output = new CopyOnWriteArrayList<>();
       String script =
           """
@@ -80,8 +85,8 @@ public final class EmbeddedRedisServer implements AutoCloseable {
                     log.debug("redis: {}", line);
                   })
               .orElseThrow(() -> new IllegalStateException("embedded Redis needs sh to run"));
-      awaitReady(port, watchdog, output);
-      return new EmbeddedRedisServer(port, watchdog, lock);
+      awaitReady(listen, watchdog, output);
+      return new EmbeddedRedisServer(listen, watchdog, lock);
     } catch (IOException e) {
       lock.close();
       throw new UncheckedIOException("cannot start embedded Redis in " + home, e);

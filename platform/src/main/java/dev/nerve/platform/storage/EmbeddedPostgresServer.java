@@ -62,6 +62,11 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
    * @param durable fsync and synchronous commit on; {@code false} trades crash safety for speed
    */
   public static EmbeddedPostgresServer start(Path dataDirectory, Path runtimeDirectory, boolean durable) {
+    return start(dataDirectory, runtimeDirectory, durable, 0);
+  }
+
+  /** As {@link #start(Path, Path, boolean)} on a given port (0 picks a free one). */
+  public static EmbeddedPostgresServer start(Path dataDirectory, Path runtimeDirectory, boolean durable, int port) {
     Path data = dataDirectory.toAbsolutePath().normalize();
     Path runtime = runtimeDirectory.toAbsolutePath().normalize();
     DirectoryLock lock = DirectoryLock.acquire(runtime);
@@ -76,6 +81,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
               .setOverrideWorkingDirectory(runtime.toFile())
               .setDataDirectory(data.toFile())
               .setCleanDataDirectory(false)
+              .setPort(port)
               .setPGStartupWait(Duration.ofSeconds(60))
               .setServerConfig("max_connections", "200")
               // Later options win over zonky's -F, so these turn fsync back on.
