@@ -63,6 +63,8 @@ class CrashRecoveryIT {
 
   @TempDir Path dataDir;
 
+  private final List<String> postgresPorts = new ArrayList<>();
+
   @Test
   void killedMidWriteRestartsAndLosesNothingAcknowledged() throws Exception {
     crashAndRecover(false);
@@ -74,12 +76,12 @@ class CrashRecoveryIT {
   }
 
   private void crashAndRecover(boolean killStoresToo) throws Exception {
-    List<String> tmpBefore = tmpEntries();
     int grpcPort = NerveProcess.freePort();
     Writes writes = new Writes();
 
     NerveProcess first = start(grpcPort);
-    try (ManagedChannel channel = channel(grpcPort)) {
+    try (Connection connection = new Connection(grpcPort)) {
+      ManagedChannel channel = connection.channel();
       ExecutorService writers = Executors.newFixedThreadPool(WRITERS + 1);
       AtomicBoolean running = new AtomicBoolean(true);
       for (int w = 0; w < WRITERS; w++) {
@@ -90,6 +92,7 @@ class CrashRecoveryIT {
       Awaitility.await().atMost(Duration.ofSeconds(90)).until(() -> writes.acknowledged.size() >= 40);
 
       List<ProcessHandle> stores = storeProcesses();
+      postgresPorts.add(postgresPort());
       first.kill();
       if (killStoresToo) {
         // Everything at once, as a container kill or the OOM killer does.
@@ -101,11 +104,15 @@ class CrashRecoveryIT {
       assertThat(writers.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
     }
     assertThat(writes.acknowledged).as("acknowledged stores before the kill").hasSizeGreaterThanOrEqualTo(40);
+    List<Path> leftovers = tmpEntries();
 
     long restart = System.nanoTime();
     NerveProcess second = start(grpcPort);
     long restartSeconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - restart);
-    try (ManagedChannel channel = channel(grpcPort)) {
+    postgresPorts.add(postgresPort());
+    assertThat(leftovers.stream().filter(Files::exists)).as("temporary files of the crashed process, after the restart").isEmpty();
+    try (Connection connection = new Connection(grpcPort)) {
+      ManagedChannel channel = connection.channel();
       LongTermMemoryServiceGrpc.LongTermMemoryServiceBlockingStub memories =
           LongTermMemoryServiceGrpc.newBlockingStub(signed(channel));
 
@@ -154,11 +161,15 @@ class CrashRecoveryIT {
     assertThat(restartSeconds).as("restart seconds (first try)").isLessThan(120);
     assertThat(Orphans.find(dataDir.resolve("postgres"), Optional.empty(), command -> true)).as("PostgreSQL processes left").isEmpty();
     assertThat(Orphans.find(dataDir.resolve("redis"), Optional.empty(), command -> true)).as("Redis processes left").isEmpty();
-    assertThat(tmpEntries()).as("new entries in the temporary directory").isSubsetOf(tmpBefore);
+    for (String port : postgresPorts) {
+      assertThat(Path.of(System.getProperty("java.io.tmpdir"), ".s.PGSQL." + port)).as("PostgreSQL socket file").doesNotExist();
+    }
   }
 
   private NerveProcess start(int grpcPort) throws InterruptedException {
     return NerveProcess.startPackaged(
+            // As the nerve script and the image do: the JVM's temporary files under the data directory.
+            List.of("-Djava.io.tmpdir=" + dataDir.resolve("tmp")),
             List.of(
                 "--targets=memory",
                 "--server.port=0",
@@ -169,8 +180,16 @@ class CrashRecoveryIT {
         .awaitStarted(Duration.ofSeconds(180));
   }
 
-  private static ManagedChannel channel(int port) {
-    return NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+  /** A plaintext channel to the server's gRPC port, closed with the try block. */
+  private record Connection(ManagedChannel channel) implements AutoCloseable {
+    Connection(int port) {
+      this(NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build());
+    }
+
+    @Override
+    public void close() {
+      channel.shutdownNow();
+    }
   }
 
   /** Calls on {@code channel} carrying the caller's identity, signed with the server's secret. */
@@ -249,13 +268,20 @@ class CrashRecoveryIT {
     return found;
   }
 
-  private static List<String> tmpEntries() throws Exception {
-    try (Stream<Path> entries = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
-      return entries
-          .map(p -> p.getFileName().toString())
-          .filter(n -> n.startsWith("redis-") || n.startsWith("embedded-redis") || n.startsWith(".s.PGSQL"))
-          .toList();
+  /** What the server's JVM keeps in its temporary directory (the lock aside). */
+  private List<Path> tmpEntries() throws Exception {
+    Path tmp = dataDir.resolve("tmp");
+    if (!Files.isDirectory(tmp)) {
+      return List.of();
     }
+    try (Stream<Path> entries = Files.list(tmp)) {
+      return entries.filter(p -> !p.getFileName().toString().equals("nerve.lock")).toList();
+    }
+  }
+
+  /** The embedded PostgreSQL's port, from line 4 of its postmaster.pid. */
+  private String postgresPort() throws Exception {
+    return Files.readAllLines(dataDir.resolve("postgres").resolve("postmaster.pid")).get(3).strip();
   }
 
   private static void pause(long millis) {

@@ -48,12 +48,15 @@ final class NerveProcess implements AutoCloseable {
    * before the integration tests) as {@code nerve serve args}; on the test classpath when the jar
    * is not there (an IDE run).
    */
-  static NerveProcess startPackaged(List<String> args, Map<String, String> environment) {
+  static NerveProcess startPackaged(List<String> jvmOptions, List<String> args, Map<String, String> environment) {
     Path jar = Path.of("target", "nerve-exec.jar");
+    List<String> launch = new ArrayList<>(jvmOptions);
     if (java.nio.file.Files.isRegularFile(jar)) {
-      return start(List.of("-jar", jar.toAbsolutePath().toString()), args, environment);
+      launch.addAll(List.of("-jar", jar.toAbsolutePath().toString()));
+    } else {
+      launch.addAll(List.of("-cp", System.getProperty("java.class.path"), NerveMain.class.getName()));
     }
-    return start(args, environment);
+    return start(launch, args, environment);
   }
 
   private static NerveProcess start(List<String> launch, List<String> args, Map<String, String> environment) {

@@ -77,17 +77,16 @@ class StoreOutageIT {
     redisPort = NerveProcess.freePort();
     startPostgres();
     startRedis();
+    Map<String, String> settings = new java.util.LinkedHashMap<>(TestServers.applicationProperties());
+    settings.put("nerve.targets", "gateway,memory");
+    settings.put("server.port", "0");
+    settings.put("nerve.database.url", postgres.endpoint().jdbcUrl());
+    settings.put("nerve.database.username", "postgres");
+    settings.put("nerve.database.password", "postgres");
+    settings.put("nerve.redis.url", "redis://127.0.0.1:" + redisPort);
+    settings.put("nerve.grpc.default-deadline", "10s");
     List<String> properties = new ArrayList<>();
-    TestServers.applicationProperties().forEach((k, v) -> properties.add("--" + k + "=" + v));
-    properties.addAll(
-        List.of(
-            "--nerve.targets=gateway,memory",
-            "--server.port=0",
-            "--nerve.database.url=" + postgres.endpoint().jdbcUrl(),
-            "--nerve.database.username=postgres",
-            "--nerve.database.password=postgres",
-            "--nerve.redis.url=redis://127.0.0.1:" + redisPort,
-            "--nerve.grpc.default-deadline=10s"));
+    settings.forEach((k, v) -> properties.add("--" + k + "=" + v));
     server = new SpringApplicationBuilder(NerveApplication.class).run(properties.toArray(String[]::new));
     http =
         RestClient.builder()

@@ -77,6 +77,11 @@ public final class Orphans {
     }
   }
 
+  /** An executable path as Linux reports it, without the mark of a file deleted since it started. */
+  public static String withoutDeletedMark(String command) {
+    return command.endsWith(" (deleted)") ? command.substring(0, command.length() - 10) : command;
+  }
+
   /** The pid on the first line of a pid file, if it names a number. */
   static Optional<Long> readPid(Path pidFile) {
     try {

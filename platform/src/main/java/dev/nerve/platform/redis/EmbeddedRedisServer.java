@@ -60,7 +60,10 @@ public final class EmbeddedRedisServer implements AutoCloseable {
       Path binary = installBinary(home);
       Orphans.stop(
           "Redis in " + home,
-          Orphans.find(home, Optional.of(home.resolve("redis.pid")), binary.toString()::equals),
+          Orphans.find(
+              home,
+              Optional.of(home.resolve("redis.pid")),
+              command -> Orphans.withoutDeletedMark(command).equals(binary.toString())),
           Duration.ofSeconds(10));
       int listen = port > 0 ? port : freePort();
       Path config = home.resolve("redis.conf");

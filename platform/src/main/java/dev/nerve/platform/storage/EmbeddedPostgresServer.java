@@ -3,6 +3,7 @@ package dev.nerve.platform.storage;
 import dev.nerve.platform.embedded.DirectoryLock;
 import dev.nerve.platform.embedded.Orphans;
 import dev.nerve.platform.embedded.Watchdog;
+import io.zonky.test.db.postgres.embedded.DefaultPostgresBinaryResolver;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -79,6 +80,11 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
       EmbeddedPostgres postgres =
           builder(runtime)
               .setOverrideWorkingDirectory(runtime.toFile())
+              // zonky caches unpacked binaries per resolver for the whole JVM; a resolver of its own
+              // keeps this server on the binaries in its own runtime directory.
+              .setPgBinaryResolver(
+                  (system, architecture) ->
+                      DefaultPostgresBinaryResolver.INSTANCE.getPgBinary(system, architecture))
               .setDataDirectory(data.toFile())
               .setCleanDataDirectory(false)
               .setPort(port)
@@ -140,7 +146,10 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         [ "$line" = detach ] && exit 0
         pid=$(head -n 1 "$2/postmaster.pid" 2>/dev/null)
         [ -n "$pid" ] || exit 0
-        if [ -e "/proc/$pid/exe" ] && [ "$(readlink "/proc/$pid/exe")" != "$1" ]; then exit 0; fi
+        if [ -e "/proc/$pid/exe" ]; then
+          exe=$(readlink "/proc/$pid/exe")
+          [ "$exe" = "$1" ] || [ "$exe" = "$1 (deleted)" ] || exit 0
+        fi
         kill -INT "$pid" 2>/dev/null
         """;
     return Watchdog.start(
@@ -148,7 +157,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
   }
 
   private static boolean isPostgres(String command) {
-    return Path.of(command).getFileName().toString().equals("postgres");
+    return Path.of(Orphans.withoutDeletedMark(command)).getFileName().toString().equals("postgres");
   }
 
   /** Connection details of the running server (superuser on the default database). */
