@@ -89,7 +89,7 @@ class CrashRecoveryIT {
         writers.submit(() -> storeLoop(channel, writer, running, writes));
       }
       writers.submit(() -> contextLoop(channel, running, writes));
-      Awaitility.await().atMost(Duration.ofSeconds(90)).until(() -> writes.acknowledged.size() >= 40);
+      Awaitility.await().atMost(Duration.ofSeconds(90)).until(() -> writes.acknowledged.size() >= 30);
 
       List<ProcessHandle> stores = storeProcesses();
       postgresPorts.add(postgresPort());
@@ -103,7 +103,7 @@ class CrashRecoveryIT {
       writers.shutdown();
       assertThat(writers.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
     }
-    assertThat(writes.acknowledged).as("acknowledged stores before the kill").hasSizeGreaterThanOrEqualTo(40);
+    assertThat(writes.acknowledged).as("acknowledged stores before the kill").hasSizeGreaterThanOrEqualTo(30);
     List<Path> leftovers = tmpEntries();
 
     long restart = System.nanoTime();
@@ -158,6 +158,13 @@ class CrashRecoveryIT {
         store.onExit().get(30, TimeUnit.SECONDS);
       }
     }
+    System.out.printf(
+        "MEASURED crash (%s): %d acknowledged and %d unacknowledged stores, context at version %d; restart took %d s%n",
+        killStoresToo ? "JVM, PostgreSQL and Redis killed" : "JVM killed",
+        writes.acknowledged.size(),
+        writes.unacknowledged.size(),
+        writes.contextVersion.get(),
+        restartSeconds);
     assertThat(restartSeconds).as("restart seconds (first try)").isLessThan(120);
     assertThat(Orphans.find(dataDir.resolve("postgres"), Optional.empty(), command -> true)).as("PostgreSQL processes left").isEmpty();
     assertThat(Orphans.find(dataDir.resolve("redis"), Optional.empty(), command -> true)).as("Redis processes left").isEmpty();

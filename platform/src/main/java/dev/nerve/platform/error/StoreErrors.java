@@ -23,8 +23,9 @@ import org.springframework.transaction.TransactionSystemException;
  *   <li>no connection, connection refused or lost before commit, server shutting down, too many
  *       connections, Redis disconnected: UNAVAILABLE (the transaction never committed, nothing was
  *       done, retry);
- *   <li>the connection was lost while committing, or Redis did not answer a command in time:
- *       DEADLINE_EXCEEDED (the write may or may not have happened; retry with the same request id).
+ *   <li>the connection was lost while committing, a Redis connection broke with the command sent,
+ *       or Redis did not answer in time: DEADLINE_EXCEEDED (the write may or may not have happened;
+ *       retry with the same request id).
  * </ul>
  *
  * Clients get a plain message; the exception (host, SQL state) goes to the log.
@@ -42,9 +43,9 @@ public final class StoreErrors {
                   + " retry with the same requestId",
               e));
     }
-    if (e instanceof RedisCommandTimeoutException) {
+    if (e instanceof RedisCommandTimeoutException || (e instanceof RedisException && redisLostInFlight(e))) {
       return Optional.of(
-          NerveException.deadlineExceeded("a store did not answer in time; the outcome is unknown", e));
+          NerveException.deadlineExceeded("a store did not answer; the outcome is unknown", e));
     }
     if (e instanceof CannotCreateTransactionException
         || e instanceof DataAccessResourceFailureException
@@ -92,14 +93,25 @@ public final class StoreErrors {
             || state.equals("57P03"));
   }
 
+  /** A command Redis never received: rejected while disconnected, or drained unsent on a disconnect. */
   private static boolean redisUnreachable(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
       String message = t.getMessage() == null ? "" : t.getMessage();
-      if (t instanceof java.io.IOException
-          || t instanceof RedisConnectionException
+      if (t instanceof RedisConnectionException
           || message.contains("not connected")
-          || message.contains("Connection closed")
-          || message.contains("Connection reset")) {
+          || message.contains("Connection disconnected")
+          || message.contains("Commands are rejected")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** A command that was sent when the connection broke: Redis may have run it. */
+  private static boolean redisLostInFlight(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      String message = t.getMessage() == null ? "" : t.getMessage();
+      if (t instanceof java.io.IOException || message.contains("Connection closed") || message.contains("Connection reset")) {
         return true;
       }
     }
