@@ -54,7 +54,7 @@ class ErrorBodiesIT {
     for (String body : List.of("null", "[]", "\"x\"", "1e400", "{\"username\":null,\"password\":null}", "{\"username\":[1],\"password\":{}}")) {
       GatewayClient.Response login = client.post("/api/v1/auth/token", null, body);
       assertThat(login.status()).as("login with %s: %s", body, login.text()).isBetween(400, 499);
-      assertThat(login.header("Content-Type")).isEqualTo("application/problem+json");
+      assertThat(login.header("Content-Type")).startsWith("application/problem+json");
       for (String path : List.of("/api/v1/identity/users", "/api/v1/identity/api-keys", "/api/v1/auth/logout")) {
         GatewayClient.Response response = client.post(path, admin, body);
         assertThat(response.status()).as("%s with %s: %s", path, body, response.text()).isBetween(400, 499);
