@@ -39,7 +39,7 @@ public record MemoryProperties(
       @DefaultValue("0") int embeddingConcurrency,
       @DefaultValue("32") int embeddingQueue,
       @DefaultValue("8") int writeConcurrency,
-      @DefaultValue("64") int writeQueue,
+      @DefaultValue("32") int writeQueue,
       @DefaultValue("5s") Duration maxWait) {}
 
   /**

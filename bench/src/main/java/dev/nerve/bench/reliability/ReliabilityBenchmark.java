@@ -63,13 +63,13 @@ public final class ReliabilityBenchmark {
     try (ConfigurableApplicationContext context =
         new SpringApplicationBuilder(BenchApplication.class)
             .web(WebApplicationType.NONE)
-            .properties(
-                "nerve.targets=memory",
-                "nerve.grpc.port=0",
-                "nerve.data-dir=" + dataDir,
-                "nerve.grpc.default-deadline=" + deadlineSeconds + "s",
-                "logging.level.root=WARN")
-            .run()) {
+            // Arguments, not default properties: they must win over application.yml (targets: all).
+            .run(
+                "--nerve.targets=memory",
+                "--nerve.grpc.port=0",
+                "--nerve.data-dir=" + dataDir,
+                "--nerve.grpc.default-deadline=" + deadlineSeconds + "s",
+                "--logging.level.root=WARN")) {
       Channel channel = context.getBean(ChannelFactory.class).channel(Target.MEMORY);
       Identity caller = new Identity("bench-" + UUID.randomUUID(), "user", Set.of("operator"));
       var stub = LongTermMemoryServiceGrpc.newBlockingStub(channel);
