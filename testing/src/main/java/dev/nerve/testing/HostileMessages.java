@@ -8,8 +8,6 @@ import com.google.protobuf.Message;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
 
 
 /**
@@ -32,12 +30,9 @@ public final class HostileMessages {
    * field and ordinary values elsewhere (so the hostile value gets past the other checks and
    * reaches storage), half with any number of hostile fields.
    */
-  public static Arbitrary<DynamicMessage> of(Descriptor type) {
-    return Arbitraries.randomValue(
-        random -> {
-          Budget budget = random.nextBoolean() ? new Budget(1, 25) : new Budget(Integer.MAX_VALUE, HOSTILE_PERCENT);
-          return fill(type, random, 0, budget);
-        });
+  public static DynamicMessage of(Descriptor type, Random random) {
+    Budget budget = random.nextBoolean() ? new Budget(1, 25) : new Budget(Integer.MAX_VALUE, HOSTILE_PERCENT);
+    return fill(type, random, 0, budget);
   }
 
   /** How many hostile values a request may still get, and the chance (percent) of each. */
@@ -70,13 +65,13 @@ public final class HostileMessages {
                     .build())
             .build();
       }
-      return DynamicMessage.newBuilder(type).mergeFrom(sample(HostileInputs.structs(), random)).build();
+      return DynamicMessage.newBuilder(type).mergeFrom(HostileInputs.struct(random)).build();
     }
     if (type.getFullName().equals("google.protobuf.Value")) {
       return DynamicMessage.newBuilder(type)
           .mergeFrom(
               com.google.protobuf.Value.newBuilder()
-                  .setStructValue(sample(HostileInputs.structs(), random))
+                  .setStructValue(HostileInputs.struct(random))
                   .build())
           .build();
     }
@@ -105,13 +100,13 @@ public final class HostileMessages {
       return ordinary(field, random);
     }
     return switch (field.getJavaType()) {
-      case STRING -> sample(HostileInputs.strings(), random);
-      case INT -> sample(HostileInputs.ints(), random);
-      case LONG -> sample(HostileInputs.longs(), random);
-      case DOUBLE -> sample(HostileInputs.numbers(), random);
-      case FLOAT -> sample(HostileInputs.numbers(), random).floatValue();
+      case STRING -> HostileInputs.string(random);
+      case INT -> HostileInputs.intValue(random);
+      case LONG -> HostileInputs.longValue(random);
+      case DOUBLE -> HostileInputs.number(random);
+      case FLOAT -> (float) HostileInputs.number(random);
       case BOOLEAN -> random.nextBoolean();
-      case BYTE_STRING -> com.google.protobuf.ByteString.copyFromUtf8(sample(HostileInputs.strings(), random));
+      case BYTE_STRING -> com.google.protobuf.ByteString.copyFromUtf8(HostileInputs.string(random));
       case ENUM -> enumValue(field, random);
       case MESSAGE -> throw new IllegalStateException("handled above");
     };
@@ -162,15 +157,15 @@ public final class HostileMessages {
           return DynamicMessage.newBuilder(type).setField(type.findFieldByName("seconds"), seconds).build();
         }
         return DynamicMessage.newBuilder(type)
-            .setField(type.findFieldByName("seconds"), sample(HostileInputs.longs(), random))
-            .setField(type.findFieldByName("nanos"), sample(HostileInputs.ints(), random))
+            .setField(type.findFieldByName("seconds"), HostileInputs.longValue(random))
+            .setField(type.findFieldByName("nanos"), HostileInputs.intValue(random))
             .build();
       }
       case "google.protobuf.FieldMask" -> {
         budget.take(random);
         DynamicMessage.Builder mask = DynamicMessage.newBuilder(type);
         List<String> paths = new ArrayList<>(List.of("text", "tags", "metadata", "scope", "expires_at", "importance", "source"));
-        paths.add(sample(HostileInputs.strings(), random));
+        paths.add(HostileInputs.string(random));
         int count = 1 + random.nextInt(3);
         for (int i = 0; i < count; i++) {
           mask.addRepeatedField(type.findFieldByName("paths"), paths.get(random.nextInt(paths.size())));
@@ -181,10 +176,6 @@ public final class HostileMessages {
         return fill(type, random, depth + 1, budget);
       }
     }
-  }
-
-  private static <T> T sample(Arbitrary<T> arbitrary, Random random) {
-    return arbitrary.generator(1000).next(random).value();
   }
 
 }
