@@ -57,8 +57,8 @@ public record MemoryProperties(
   /**
    * Durable memories and hybrid search (ranking formula on {@code HybridSearcher}).
    *
-   * @param dedupeThreshold cosine similarity at or above which a store refreshes an existing
-   *     memory of the same scope instead of creating one
+   * @param dedupeThreshold cosine similarity at or above which a store with dedupe mode SEMANTIC
+   *     merges into an existing memory of the same scope, when the request gives no threshold
    * @param keywordWeight default weight of the BM25 ranking in reciprocal rank fusion
    * @param vectorWeight default weight of the vector ranking in reciprocal rank fusion
    * @param recencyWeight default weight of recency in the final blend

@@ -186,7 +186,7 @@ public final class MemoryBenchmark {
 
   private static LongTermMemories.Draft draft(Owner owner, String text) {
     return new LongTermMemories.Draft(
-        owner, text, List.of(), "bench", 0.5, null, com.google.protobuf.Struct.getDefaultInstance(), false);
+        owner, text, List.of(), "bench", 0.5, null, com.google.protobuf.Struct.getDefaultInstance());
   }
 
   /**

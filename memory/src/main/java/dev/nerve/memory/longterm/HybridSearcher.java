@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <pre>
  * rrf       = wk / (k + rank_bm25) + wv / (k + rank_vector)      (a missing rank adds 0)
  * relevance = rrf / ((wk + wv) / (k + 1))                          (1 = first in both lists)
- * recency   = 0.5 ^ (age / halfLife)                               (age = asOf - updatedAt)
+ * recency   = 0.5 ^ (age / halfLife)                               (age = asOf - occurredAt)
  * score     = (relevance + wr * recency + wi * importance) / (1 + wr + wi)
  * </pre>
  *
@@ -76,7 +76,7 @@ public final class HybridSearcher implements AutoCloseable {
     double recency;
     double importance;
     double score;
-    long updatedMillis;
+    long occurredMillis;
 
     Candidate(String id) {
       this.id = id;
@@ -136,8 +136,8 @@ public final class HybridSearcher implements AutoCloseable {
     for (Candidate c : ranked) {
       SearchIndex.Hit hit = hits.get(c.id);
       double relevance = best == 0 ? 0 : c.rrf / best;
-      c.updatedMillis = hit.updatedMillis();
-      c.recency = recency(hit.updatedMillis(), asOf);
+      c.occurredMillis = hit.occurredMillis();
+      c.recency = recency(hit.occurredMillis(), asOf);
       c.importance = hit.importance();
       c.score =
           (relevance + weights.recency() * c.recency + weights.importance() * c.importance)
@@ -157,11 +157,11 @@ public final class HybridSearcher implements AutoCloseable {
     List<Candidate> result = new ArrayList<>();
     for (SearchIndex.Hit hit : index.recent(filter, afterMillis, afterId, limit)) {
       Candidate c = new Candidate(hit.id());
-      c.updatedMillis = hit.updatedMillis();
-      c.recency = recency(hit.updatedMillis(), asOf);
+      c.occurredMillis = hit.occurredMillis();
+      c.recency = recency(hit.occurredMillis(), asOf);
       c.importance = hit.importance();
       c.score = c.recency;
-      c.updatedMillis = hit.updatedMillis();
+      c.occurredMillis = hit.occurredMillis();
       result.add(c);
     }
     return result;
@@ -187,8 +187,8 @@ public final class HybridSearcher implements AutoCloseable {
     }
   }
 
-  private double recency(long updatedMillis, Instant asOf) {
-    double age = Math.max(0, asOf.toEpochMilli() - updatedMillis);
+  private double recency(long occurredMillis, Instant asOf) {
+    double age = Math.max(0, asOf.toEpochMilli() - occurredMillis);
     return Math.pow(0.5, age / halfLifeMillis);
   }
 }

@@ -63,10 +63,8 @@ public class LongTermConfiguration {
       IndexSync sync,
       Embedder embedder,
       TransactionTemplate tx,
-      MemoryEvents events,
-      MemoryProperties properties) {
-    return new MemoryWriter(
-        repository, index, sync, embedder, tx, events, properties.longTerm().dedupeThreshold());
+      MemoryEvents events) {
+    return new MemoryWriter(repository, new DuplicateFinder(repository, index), sync, embedder, tx, events);
   }
 
   @Bean
@@ -148,8 +146,7 @@ public class LongTermConfiguration {
                 "short_term",
                 0.5,
                 null,
-                item.getMetadata(),
-                false));
+                item.getMetadata()));
       }
       long deduplicated =
           memories.storeAll(drafts).stream().filter(LongTermMemories.Stored::deduplicated).count();

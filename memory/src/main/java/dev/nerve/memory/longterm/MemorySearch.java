@@ -109,7 +109,7 @@ final class MemorySearch {
     PageInfo.Builder info = PageInfo.newBuilder().setHasNextPage(more);
     if (more && !page.isEmpty()) {
       HybridSearcher.Candidate last = page.get(page.size() - 1);
-      String position = mode.equals("r") ? Long.toString(last.updatedMillis) : Double.toString(last.score);
+      String position = mode.equals("r") ? Long.toString(last.occurredMillis) : Double.toString(last.score);
       info.setNextCursor(PageCursor.of(mode, Long.toString(asOf.toEpochMilli()), position, last.id).encode());
     }
     return result.setPageInfo(info).setTotalCandidates(total).build();

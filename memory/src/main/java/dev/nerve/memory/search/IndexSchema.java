@@ -80,6 +80,9 @@ final class IndexSchema {
     if (f.updatedFrom() != null || f.updatedTo() != null) {
       query.add(range("updated", f.updatedFrom(), f.updatedTo()), Occur.FILTER);
     }
+    if (f.occurredFrom() != null || f.occurredTo() != null) {
+      query.add(range("occurred", f.occurredFrom(), f.occurredTo()), Occur.FILTER);
+    }
     return query.build();
   }
 
@@ -107,6 +110,9 @@ final class IndexSchema {
     doc.add(new TextField("text", m.text(), Field.Store.NO));
     doc.add(new LongField("created", m.createdAt().toEpochMilli(), Field.Store.NO));
     doc.add(new LongField("updated", m.updatedAt().toEpochMilli(), Field.Store.NO));
+    doc.add(new LongField("occurred", m.occurredAt().toEpochMilli(), Field.Store.NO));
+    doc.add(new LongField("ordinal", m.ordinal(), Field.Store.NO));
+    doc.add(new StringField("textkey", TextKey.of(m.text()), Field.Store.NO));
     doc.add(
         new LongField(
             "expires", m.expiresAt() == null ? Long.MAX_VALUE : m.expiresAt().toEpochMilli(), Field.Store.NO));

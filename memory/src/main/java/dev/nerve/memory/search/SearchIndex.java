@@ -54,7 +54,7 @@ public final class SearchIndex implements AutoCloseable {
    * an index built before it differ. It is committed with the index; an index of another format is
    * emptied on open and rebuilt (tools that keep built indexes key them by it too).
    */
-  public static final String FORMAT = "v2-hnsw-f32";
+  public static final String FORMAT = "v3-hnsw-f32";
 
   /** Memory for cached scope bit sets (about 125 KB per scope and million memories). */
   private static final long SCOPE_CACHE_BYTES = 64L << 20;
@@ -67,8 +67,15 @@ public final class SearchIndex implements AutoCloseable {
   private volatile long appliedSeq;
   private volatile long committedSeq;
 
-  /** One ranked hit with what the blend needs. */
-  public record Hit(String id, float score, long updatedMillis, double importance) {}
+  /**
+   * One ranked hit with what the blend needs.
+   *
+   * @param id memory id
+   * @param score the ranking's own score
+   * @param occurredMillis when the memory's event happened (epoch milliseconds)
+   * @param importance 0..1
+   */
+  public record Hit(String id, float score, long occurredMillis, double importance) {}
 
   public SearchIndex(Path path) {
     this(path, 64);
@@ -199,16 +206,31 @@ public final class SearchIndex implements AutoCloseable {
   }
 
   /**
-   * Filtered memories newest first (ties by id), after the keyset position ({@code afterMillis},
-   * {@code afterId}) when given.
+   * Memories of exactly one scope (empty agent/session meaning empty) whose text is equal to
+   * {@code text} after normalization ({@link TextKey}), for exact deduplication.
+   */
+  public List<Hit> sameTextInScope(SearchFilter scope, String text, int k) {
+    Query exact =
+        new BooleanQuery.Builder()
+            .add(IndexSchema.scope(scope), Occur.FILTER)
+            .add(new TermQuery(new Term("agent", scope.agentId())), Occur.FILTER)
+            .add(new TermQuery(new Term("session", scope.sessionId())), Occur.FILTER)
+            .add(new TermQuery(new Term("textkey", TextKey.of(text))), Occur.FILTER)
+            .build();
+    return search(new org.apache.lucene.search.ConstantScoreQuery(filter(exact, scope)), k, null);
+  }
+
+  /**
+   * Filtered memories newest first by occurredAt (ties by id), after the keyset position
+   * ({@code afterMillis}, {@code afterId}) when given.
    */
   public List<Hit> recent(SearchFilter filter, Long afterMillis, String afterId, int k) {
     BooleanQuery.Builder query = new BooleanQuery.Builder().add(filter(filter), Occur.FILTER);
     if (afterMillis != null) {
-      Query older = LongField.newRangeQuery("updated", Long.MIN_VALUE, afterMillis - 1);
+      Query older = LongField.newRangeQuery("occurred", Long.MIN_VALUE, afterMillis - 1);
       Query sameTimeLaterId =
           new BooleanQuery.Builder()
-              .add(LongField.newExactQuery("updated", afterMillis), Occur.FILTER)
+              .add(LongField.newExactQuery("occurred", afterMillis), Occur.FILTER)
               .add(new TermRangeQuery("id", new BytesRef(afterId), null, false, false), Occur.FILTER)
               .build();
       query.add(
@@ -219,7 +241,7 @@ public final class SearchIndex implements AutoCloseable {
               .build(),
           Occur.FILTER);
     }
-    Sort sort = new Sort(new SortedNumericSortField("updated", SortField.Type.LONG, true), new SortField("id", SortField.Type.STRING));
+    Sort sort = new Sort(new SortedNumericSortField("occurred", SortField.Type.LONG, true), new SortField("id", SortField.Type.STRING));
     return search(query.build(), k, sort);
   }
 
@@ -339,13 +361,13 @@ public final class SearchIndex implements AutoCloseable {
       LeafReaderContext leaf = leaves.get(leafIndex);
       int local = doc.doc - leaf.docBase;
       // Doc values iterate forward only, so each hit gets fresh iterators of its leaf.
-      SortedNumericDocValues updated = DocValues.getSortedNumeric(leaf.reader(), "updated");
+      SortedNumericDocValues occurred = DocValues.getSortedNumeric(leaf.reader(), "occurred");
       NumericDocValues importance = DocValues.getNumeric(leaf.reader(), "importance");
       SortedDocValues ids = DocValues.getSorted(leaf.reader(), "id");
       String id = ids.advanceExact(local) ? ids.lookupOrd(ids.ordValue()).utf8ToString() : "";
-      long updatedMillis = updated.advanceExact(local) ? updated.nextValue() : 0;
+      long occurredMillis = occurred.advanceExact(local) ? occurred.nextValue() : 0;
       double weight = importance.advanceExact(local) ? Double.longBitsToDouble(importance.longValue()) : 0;
-      hits.add(new Hit(id, Float.isNaN(doc.score) ? 0 : doc.score, updatedMillis, weight));
+      hits.add(new Hit(id, Float.isNaN(doc.score) ? 0 : doc.score, occurredMillis, weight));
     }
     return hits;
   }

@@ -110,7 +110,7 @@ class LongTermMemoryIT {
   }
 
   @Test
-  void nearDuplicateInTheSameScopeUpdatesTheExistingMemoryAndKeepsHistory() {
+  void anExactDuplicateInTheSameScopeUpdatesTheExistingMemoryAndKeepsHistory() {
     Identity alice = user(freshTenant(), "alice");
     Memory first =
         lt.store(alice, StoreMemoryRequest.newBuilder().setText("The user prefers dark mode in the code editor").addTags("ui").setImportance(0.3).build())
@@ -123,7 +123,7 @@ class LongTermMemoryIT {
     StoreMemoryResponse forced =
         lt.store(alice, StoreMemoryRequest.newBuilder().setText("The user prefers dark mode in the code editor").setSkipDeduplication(true).build());
 
-    assertThat(again.getOutcome()).isEqualTo(StoreOutcome.STORE_OUTCOME_DEDUPLICATED_UPDATED);
+    assertThat(again.getOutcome()).isEqualTo(StoreOutcome.STORE_OUTCOME_DEDUPLICATED_EXACT);
     assertThat(again.getExistingMemoryId()).isEqualTo(first.getId());
     assertThat(again.getMemory().getVersion()).isEqualTo(2);
     assertThat(again.getMemory().getTagsList()).containsExactly("ui", "preference");
