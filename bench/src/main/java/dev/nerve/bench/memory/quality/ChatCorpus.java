@@ -112,6 +112,19 @@ final class ChatCorpus {
       List.of("Anyway, I gotta run. Talk soon!", "Bye {B}! Take care.", "Catch up next week?", "Sounds good, bye!", "Talk later, {B}!", "Bye! Say hi to everyone for me.");
   private static final List<String> FAREWELL_REPLIES =
       List.of("Bye {A}!", "Take care, {A}!", "Talk soon!", "Bye! See you.", "Totally! Bye {A}!");
+  /** Openers, afterthoughts and questions back that chat turns wrap their news in. */
+  private static final List<String> OPENERS =
+      List.of("Oh, and", "Anyway,", "By the way,", "So,", "Guess what,", "Okay so", "Also,", "Btw,");
+  private static final List<String> AFTERTHOUGHTS =
+      List.of(
+          "It was a long day but totally worth it.", "I'll send you pictures later.", "Still can't quite believe it.",
+          "I was nervous at first, not gonna lie.", "It's been on my list forever.", "Everyone was super nice about it.",
+          "Honestly it made my whole week.", "I've been telling everyone about it.", "We'll see how it goes.",
+          "It's funny how things work out.");
+  private static final List<String> QUESTIONS_BACK =
+      List.of(
+          "What have you been up to?", "How's work going for you?", "Anything new on your side?", "How was your weekend?",
+          "How's the family?", "Did you end up doing anything fun?");
   private static final List<String> ASIDES =
       List.of(
           "My coworker just started {craft} too, small world.", "My cousin ran a {race} last year and still talks about it.",
@@ -223,14 +236,14 @@ final class ChatCorpus {
     List<Turn> turns = new ArrayList<>();
     TurnWriter out = new TurnWriter(conversation, number, date, turns);
     out.say(first, fill(pick(GREETINGS, random), first, second));
-    out.say(second, fill(pick(GREETING_REPLIES, random), second, first));
+    out.say(second, fill(pick(GREETING_REPLIES, random), second, first) + (random.nextDouble() < 0.5 ? " " + pick(FILLERS, random) : ""));
     if (random.nextDouble() < 0.5) {
       out.say(first, pick(FILLERS, random));
       out.say(second, pick(FILLERS, random));
     }
     for (Event e : events) {
       String partner = e.speaker.equals(first) ? second : first;
-      e.statementTurn = out.say(e.speaker, sentence(pick(e.kind.statements(), random), e.values, e.time, e.speaker));
+      e.statementTurn = out.say(e.speaker, wrap(sentence(pick(e.kind.statements(), random), e.values, e.time, e.speaker), random));
       if (random.nextDouble() < 0.7) {
         out.say(partner, fill(pick(e.kind.followUps(), random), partner, e.speaker));
         e.detailTurn = out.say(e.speaker, sentence(pick(e.kind.details(), random), e.values, "", e.speaker));
@@ -238,7 +251,7 @@ final class ChatCorpus {
       if (random.nextDouble() < 0.5) {
         out.say(partner, sentence(pick(e.kind.echo(), random), e.values, "", e.speaker));
       } else {
-        out.say(partner, fill(pick(REACTIONS, random), partner, e.speaker));
+        out.say(partner, fill(pick(REACTIONS, random), partner, e.speaker) + (random.nextDouble() < 0.5 ? " " + pick(FILLERS, random) : ""));
       }
       if (random.nextDouble() < 0.3) {
         out.say(e.speaker, pick(FILLERS, random));
@@ -293,6 +306,23 @@ final class ChatCorpus {
     // Slot values are told in the first person ("my sister"); a question asks about "their sister".
     String asked = text.replace(" my ", " their ").replace("\"My ", "\"Their ");
     return new Question(conversation + ":Q" + n, conversation, type, asked, List.copyOf(evidence));
+  }
+
+  /** Wraps a piece of news the way chat turns do: an opener, an afterthought, a question back. */
+  private static String wrap(String news, SplittableRandom random) {
+    StringBuilder turn = new StringBuilder();
+    if (random.nextDouble() < 0.4) {
+      turn.append(pick(OPENERS, random)).append(' ').append(Character.toLowerCase(news.charAt(0))).append(news.substring(1));
+    } else {
+      turn.append(news);
+    }
+    if (random.nextDouble() < 0.6) {
+      turn.append(' ').append(pick(AFTERTHOUGHTS, random));
+    }
+    if (random.nextDouble() < 0.3) {
+      turn.append(' ').append(pick(QUESTIONS_BACK, random));
+    }
+    return turn.toString();
   }
 
   /** Fills slots, the time phrase and the speaker's name into a template and tidies it up. */
