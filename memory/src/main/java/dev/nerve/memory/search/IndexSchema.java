@@ -107,7 +107,12 @@ final class IndexSchema {
     doc.add(new StringField("session", m.sessionId(), Field.Store.NO));
     m.tags().forEach(tag -> doc.add(new StringField("tag", tag, Field.Store.NO)));
     m.metadata().forEach((key, value) -> doc.add(new StringField("meta." + key, metaTerm(value), Field.Store.NO)));
-    doc.add(new TextField("text", m.text(), Field.Store.NO));
+    String tenantKey = TenantTerms.key(m.tenantId());
+    doc.add(new TextField("text", TenantTerms.textTokens(tenantKey, m.text())));
+    int length = TenantTerms.length(m.text());
+    if (length > 0) {
+      doc.add(new TextField(TenantTerms.STATS_FIELD, TenantTerms.lengthTokens(tenantKey, length)));
+    }
     doc.add(new LongField("created", m.createdAt().toEpochMilli(), Field.Store.NO));
     doc.add(new LongField("updated", m.updatedAt().toEpochMilli(), Field.Store.NO));
     doc.add(new LongField("occurred", m.occurredAt().toEpochMilli(), Field.Store.NO));

@@ -54,7 +54,7 @@ public final class SearchIndex implements AutoCloseable {
    * an index built before it differ. It is committed with the index; an index of another format is
    * emptied on open and rebuilt (tools that keep built indexes key them by it too).
    */
-  public static final String FORMAT = "v3-hnsw-f32";
+  public static final String FORMAT = "v4-hnsw-f32";
 
   /** Memory for cached scope bit sets (about 125 KB per scope and million memories). */
   private static final long SCOPE_CACHE_BYTES = 64L << 20;
@@ -179,14 +179,31 @@ public final class SearchIndex implements AutoCloseable {
     }
   }
 
-  /** BM25 ranking of the filtered memories for {@code text}; empty when no term is searchable. */
+  /**
+   * BM25 ranking of the filtered memories for {@code text}, scored with the statistics of the
+   * filter's tenant only ({@link TenantTerms}); empty when no term is searchable.
+   */
   public List<Hit> keyword(SearchFilter filter, String text, int k) {
-    Query terms = new QueryBuilder(analyzer).createBooleanQuery("text", text, Occur.SHOULD);
+    String tenantKey = TenantTerms.key(filter.tenantId());
+    Query terms;
+    try (Analyzer tenantAnalyzer = TenantTerms.analyzer(tenantKey)) {
+      terms = new QueryBuilder(tenantAnalyzer).createBooleanQuery("text", text, Occur.SHOULD);
+    }
     if (terms == null) {
       return List.of();
     }
     Query query = new BooleanQuery.Builder().add(terms, Occur.MUST).add(filter(filter), Occur.FILTER).build();
-    return search(query, k, null);
+    try {
+      IndexSearcher shared = searchers.acquire();
+      try {
+        IndexSearcher searcher = TenantTerms.searcher(shared.getIndexReader(), tenantKey);
+        return hits(searcher, searcher.search(query, k).scoreDocs);
+      } finally {
+        searchers.release(shared);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** Approximate (HNSW) nearest neighbours among filtered memories embedded by {@code model}. */

@@ -326,6 +326,51 @@ class LongTermMemoryIT {
   }
 
   @Test
+  void anotherTenantsWritesLeaveATenantsRankingUnchanged() {
+    Identity alice = user(freshTenant(), "alice");
+    List<StoreMemoryRequest> notes = new ArrayList<>();
+    String[] words = {"garden", "invoice", "deploy", "budget", "dentist", "sprint"};
+    for (int i = 0; i < 24; i++) {
+      notes.add(
+          StoreMemoryRequest.newBuilder()
+              .setText("note " + i + " about the " + words[i % 6] + (i % 4 == 0 ? " and the " + words[(i + 1) % 6] : "") + " for week " + (i % 5))
+              .build());
+    }
+    as(alice, () -> lt.stub().storeMany(dev.nerve.api.memory.v1.StoreManyMemoriesRequest.newBuilder().addAllItems(notes).build()));
+    List<SearchMemoriesRequest> queries =
+        List.of(
+            SearchMemoriesRequest.newBuilder().setQuery("garden budget").setExplain(true).setWeights(RankingWeights.newBuilder().setVectorWeight(0)).build(),
+            SearchMemoriesRequest.newBuilder().setQuery("deploy invoice week").setExplain(true).setWeights(RankingWeights.newBuilder().setVectorWeight(0)).build(),
+            SearchMemoriesRequest.newBuilder().setQuery("dentist sprint").setExplain(true).build());
+    List<List<String>> before = new ArrayList<>();
+    List<List<Double>> scoresBefore = new ArrayList<>();
+    for (SearchMemoriesRequest q : queries) {
+      SearchResult result = lt.search(alice, q);
+      before.add(ids(result));
+      scoresBefore.add(result.getHitsList().stream().map(h -> h.getExplanation().getBm25Score()).toList());
+    }
+
+    // Another tenant writes many memories full of the same words (and of words alice never used).
+    Identity mallory = user(freshTenant(), "mallory");
+    List<StoreMemoryRequest> flood = new ArrayList<>();
+    for (int i = 0; i < 120; i++) {
+      flood.add(StoreMemoryRequest.newBuilder().setText("garden garden budget week " + i + (i % 2 == 0 ? " dentist" : " unrelated words here")).build());
+    }
+    as(mallory, () -> lt.stub().storeMany(dev.nerve.api.memory.v1.StoreManyMemoriesRequest.newBuilder().addAllItems(flood).build()));
+
+    for (int q = 0; q < queries.size(); q++) {
+      SearchResult result = lt.search(alice, queries.get(q));
+      assertThat(ids(result)).as(queries.get(q).getQuery()).isEqualTo(before.get(q));
+      assertThat(result.getHitsList().stream().map(h -> h.getExplanation().getBm25Score()).toList())
+          .as(queries.get(q).getQuery())
+          .isEqualTo(scoresBefore.get(q));
+    }
+    // Mallory's own scores come from mallory's statistics: "garden" is in every one of its memories.
+    SearchResult mallorys = lt.search(mallory, queries.get(0));
+    assertThat(mallorys.getHits(0).getExplanation().getBm25Score()).isNotEqualTo(scoresBefore.get(0).get(0));
+  }
+
+  @Test
   void forgetUserErasesEverythingOfThatUserOnly() {
     String tenant = freshTenant();
     lt.store(user(tenant, "carol"), "Carol lives in Lisbon");
