@@ -80,6 +80,7 @@ public final class TenantLayoutBenchmark {
     }
     double buildSeconds = (System.nanoTime() - start) / 1e9;
     long fds = openFiles(root);
+    long maps = mappings(root);
     long heap = heapAfterGc() - heapBefore;
 
     Latencies latencies = new Latencies(2_000);
@@ -95,8 +96,8 @@ public final class TenantLayoutBenchmark {
     }
     System.out.printf(
         Locale.ROOT,
-        "layout %s, %d tenants x %d memories: build %.1f s, open index files %d, heap +%.1f MiB, keyword search p50 %.3f ms p99 %.3f ms%n",
-        layout, tenants, perTenant, buildSeconds, fds, heap / 1048576.0,
+        "layout %s, %d tenants x %d memories: build %.1f s, open index files %d, memory mappings %d, heap +%.1f MiB, keyword search p50 %.3f ms p99 %.3f ms%n",
+        layout, tenants, perTenant, buildSeconds, fds, maps, heap / 1048576.0,
         latencies.percentileMs(50), latencies.percentileMs(99));
     for (SearchIndex index : indexes) {
       index.close();
@@ -109,6 +110,14 @@ public final class TenantLayoutBenchmark {
     return new IndexedMemory(
         String.format(Locale.ROOT, "m%08d", i), tenant, "user", "", "", corpus.text(i), List.of(), Map.of(), 0.5, at, at, null,
         "synthetic-384", corpus.vector(i));
+  }
+
+  /** Memory-mapped regions of this process backed by files under {@code root} (Lucene maps its files). */
+  private static long mappings(Path root) throws IOException {
+    String prefix = root.toRealPath().toString();
+    try (Stream<String> lines = Files.lines(Path.of("/proc/self/maps"))) {
+      return lines.filter(line -> line.contains(prefix)).count();
+    }
   }
 
   /** Open file descriptors of this process that point into {@code root}. */

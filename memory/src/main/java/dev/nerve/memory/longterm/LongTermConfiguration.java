@@ -39,8 +39,8 @@ public class LongTermConfiguration {
   }
 
   @Bean(destroyMethod = "close")
-  SearchIndex memorySearchIndex(NerveProperties nerve) {
-    return new SearchIndex(nerve.dataDir().resolve("memory-index"));
+  SearchIndex memorySearchIndex(NerveProperties nerve, MemoryProperties properties) {
+    return new SearchIndex(nerve.dataDir().resolve("memory-index"), 64, properties.longTerm().keywordAnalysis());
   }
 
   @Bean(destroyMethod = "close")
@@ -81,7 +81,13 @@ public class LongTermConfiguration {
   @Bean(destroyMethod = "close")
   HybridSearcher memoryHybridSearcher(SearchIndex index, MemoryProperties properties) {
     MemoryProperties.LongTerm settings = properties.longTerm();
-    return new HybridSearcher(index, settings.rrfK(), settings.candidates(), settings.recencyHalfLife());
+    return new HybridSearcher(
+        index,
+        settings.fusion(),
+        new HybridSearcher.Expansion(settings.neighbourWindow(), settings.neighbourDecay(), settings.neighbourHits()),
+        settings.rrfK(),
+        settings.candidates(),
+        settings.recencyHalfLife());
   }
 
   @Bean

@@ -120,7 +120,7 @@ final class LongTermRequests {
     PageCursor cursor = null;
     Instant now = Instant.now();
     if (!request.getPage().getCursor().isEmpty()) {
-      cursor = PageCursor.decode("page.cursor", request.getPage().getCursor(), 4);
+      cursor = PageCursor.decode("page.cursor", request.getPage().getCursor(), 7);
       MemorySearch.checkCursor(cursor, query.isBlank());
       now = Instant.ofEpochMilli(cursor.number("page.cursor", 1));
     }

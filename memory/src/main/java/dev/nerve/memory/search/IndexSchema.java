@@ -97,19 +97,21 @@ final class IndexSchema {
     return LongField.newRangeQuery(field, lower, upper);
   }
 
-  static Document document(IndexedMemory m) {
+  static Document document(IndexedMemory m, KeywordAnalysis analysis) {
     Document doc = new Document();
     doc.add(new StringField("id", m.id(), Field.Store.YES));
     doc.add(new SortedDocValuesField("id", new BytesRef(m.id())));
     doc.add(new StringField("tenant", m.tenantId(), Field.Store.NO));
     doc.add(new StringField("owner", m.tenantId() + SEP + m.userId(), Field.Store.NO));
     doc.add(new StringField("agent", m.agentId(), Field.Store.NO));
+    doc.add(new SortedDocValuesField("agent", new BytesRef(m.agentId())));
     doc.add(new StringField("session", m.sessionId(), Field.Store.NO));
+    doc.add(new SortedDocValuesField("session", new BytesRef(m.sessionId())));
     m.tags().forEach(tag -> doc.add(new StringField("tag", tag, Field.Store.NO)));
     m.metadata().forEach((key, value) -> doc.add(new StringField("meta." + key, metaTerm(value), Field.Store.NO)));
     String tenantKey = TenantTerms.key(m.tenantId());
-    doc.add(new TextField("text", TenantTerms.textTokens(tenantKey, m.text())));
-    int length = TenantTerms.length(m.text());
+    doc.add(new TextField("text", TenantTerms.textTokens(analysis, tenantKey, m.text())));
+    int length = TenantTerms.length(analysis, m.text());
     if (length > 0) {
       doc.add(new TextField(TenantTerms.STATS_FIELD, TenantTerms.lengthTokens(tenantKey, length)));
     }

@@ -55,13 +55,13 @@ final class TenantTerms {
     }
   }
 
-  /** The text analyzer (standard tokenizer, lower case) with the tenant's key before each term. */
-  static Analyzer analyzer(String tenantKey) {
+  /** The text analyzer ({@code analysis}) with the tenant's key before each term. */
+  static Analyzer analyzer(KeywordAnalysis analysis, String tenantKey) {
     return new Analyzer() {
       @Override
       protected TokenStreamComponents createComponents(String field) {
         Tokenizer source = new StandardTokenizer();
-        return new TokenStreamComponents(source, new Prefix(new LowerCaseFilter(source), tenantKey + SEPARATOR));
+        return new TokenStreamComponents(source, new Prefix(analysis.filter(source), tenantKey + SEPARATOR));
       }
 
       @Override
@@ -72,15 +72,15 @@ final class TenantTerms {
   }
 
   /** A fresh token stream of {@code text} as the text field indexes it, for one document. */
-  static TokenStream textTokens(String tenantKey, String text) {
+  static TokenStream textTokens(KeywordAnalysis analysis, String tenantKey, String text) {
     Tokenizer source = new StandardTokenizer();
     source.setReader(new java.io.StringReader(text));
-    return new Prefix(new LowerCaseFilter(source), tenantKey + SEPARATOR);
+    return new Prefix(analysis.filter(source), tenantKey + SEPARATOR);
   }
 
   /** Number of terms the text field indexes of {@code text} (the document's length for BM25). */
-  static int length(String text) {
-    try (TokenStream tokens = textTokens("", text)) {
+  static int length(KeywordAnalysis analysis, String text) {
+    try (TokenStream tokens = textTokens(analysis, "", text)) {
       tokens.reset();
       int count = 0;
       while (tokens.incrementToken()) {

@@ -102,7 +102,7 @@ class LongTermMemoryIT {
     assertThat(stored.getOutcome()).isEqualTo(StoreOutcome.STORE_OUTCOME_CREATED);
     assertThat(stored.getExistingMemoryId()).isEmpty();
     assertThat(memory.getVersion()).isEqualTo(1);
-    assertThat(memory.getEmbeddingModel()).isEqualTo("all-minilm-l6-v2-q");
+    assertThat(memory.getEmbeddingModel()).isEqualTo("bge-small-en-v1.5-q");
     assertThat(memory.getEmbeddingDimension()).isEqualTo(384);
     assertThat(memory.getImportance()).isEqualTo(0.9);
     assertThat(as(alice, () -> lt.stub().get(GetMemoryRequest.newBuilder().setId(memory.getId()).build())))
@@ -180,8 +180,10 @@ class LongTermMemoryIT {
     assertThat(e.getRrfScore()).isCloseTo(2.0 / 61, org.assertj.core.data.Offset.offset(1e-9));
     assertThat(e.getRecency()).isBetween(0.99, 1.0);
     assertThat(e.getImportance()).isEqualTo(1.0);
-    // (relevance + 0.1 * recency + 0.1 * importance) / 1.2 with relevance 1.
-    assertThat(top.getScore()).isCloseTo((1 + 0.1 * e.getRecency() + 0.1) / 1.2, org.assertj.core.data.Offset.offset(1e-9));
+    // Every query term matched and the nearest vector: relevance near 1 (docs/architecture.md).
+    assertThat(e.getRelevance()).isBetween(0.9, 1.0);
+    // (relevance + 0.1 * recency + 0.1 * importance) / 1.2.
+    assertThat(top.getScore()).isCloseTo((e.getRelevance() + 0.1 * e.getRecency() + 0.1) / 1.2, org.assertj.core.data.Offset.offset(1e-9));
     assertThat(plain.getHits(0).hasExplanation()).isFalse();
     assertThat(explained.getTotalCandidates()).isEqualTo(2);
     assertThat(strict.getHitsList()).extracting(h -> h.getMemory().getId()).containsExactly(kubernetes.getId());
@@ -371,6 +373,28 @@ class LongTermMemoryIT {
   }
 
   @Test
+  void aUniqueExactMatchRanksFirstInHybridEvenFarDownTheVectorRanking() {
+    Identity alice = user(freshTenant(), "alice");
+    List<StoreMemoryRequest> notes = new ArrayList<>();
+    String[] topics = {"roadmap", "hiring", "budget", "on-call rotation", "release train", "retro actions"};
+    for (int i = 0; i < 36; i++) {
+      notes.add(StoreMemoryRequest.newBuilder().setText("Platform team planning meeting " + i + ": we discussed the " + topics[i % 6] + " for next quarter").build());
+    }
+    notes.add(StoreMemoryRequest.newBuilder().setText("Parking permit PX-88213 was renewed at the city office").build());
+    var stored = as(alice, () -> lt.stub().storeMany(dev.nerve.api.memory.v1.StoreManyMemoriesRequest.newBuilder().addAllItems(notes).build()));
+    String permit = stored.getResults(36).getMemory().getId();
+
+    SearchResult result =
+        lt.search(alice, SearchMemoriesRequest.newBuilder().setQuery("platform team planning meeting PX-88213").setExplain(true).build());
+
+    SearchHit top = result.getHits(0);
+    assertThat(top.getMemory().getId()).isEqualTo(permit);
+    assertThat(top.getExplanation().getBm25Rank()).isEqualTo(1);
+    // The premise: semantically the note is far from the query, most notes are nearer.
+    assertThat(top.getExplanation().getVectorRank()).isGreaterThan(20);
+  }
+
+  @Test
   void forgetUserErasesEverythingOfThatUserOnly() {
     String tenant = freshTenant();
     lt.store(user(tenant, "carol"), "Carol lives in Lisbon");
@@ -409,7 +433,7 @@ class LongTermMemoryIT {
     assertThat(maintenance.run().reembedded()).isGreaterThanOrEqualTo(1);
 
     Memory reembedded = as(alice, () -> lt.stub().get(GetMemoryRequest.newBuilder().setId(memory.getId()).build()));
-    assertThat(reembedded.getEmbeddingModel()).isEqualTo("all-minilm-l6-v2-q");
+    assertThat(reembedded.getEmbeddingModel()).isEqualTo("bge-small-en-v1.5-q");
     assertThat(reembedded.getEmbeddingDimension()).isEqualTo(384);
     assertThat(reembedded.getVersion()).isEqualTo(1);
     assertThat(ids(lt.search(alice, semanticOnly))).containsExactly(memory.getId());
@@ -426,7 +450,7 @@ class LongTermMemoryIT {
     RebuildMemoryIndexResponse rebuilt = as(admin(tenant, "root"), () -> lt.stub().rebuildIndex(RebuildMemoryIndexRequest.getDefaultInstance()));
 
     assertThat(rebuilt.getMemoriesIndexed()).isEqualTo(2);
-    assertThat(rebuilt.getEmbeddingModel()).isEqualTo("all-minilm-l6-v2-q");
+    assertThat(rebuilt.getEmbeddingModel()).isEqualTo("bge-small-en-v1.5-q");
     assertThat(rebuilt.getEmbeddingDimension()).isEqualTo(384);
     assertThat(lt.search(user(tenant, "bob"), "rebuilding").getHitsCount()).isEqualTo(1);
   }

@@ -104,8 +104,10 @@ public final class RetrievalQualityBenchmark {
     try (ConfigurableApplicationContext context =
         new SpringApplicationBuilder(BenchApplication.class)
             .web(WebApplicationType.NONE)
-            .properties("nerve.targets=memory", "nerve.grpc.port=0", "nerve.data-dir=" + dataDir, "logging.level.root=WARN")
-            .run()) {
+            .properties("logging.level.root=WARN")
+            // Arguments, not default properties: application.yml sets nerve.data-dir, which would
+            // win over a default and put every run's memories into the same ./data.
+            .run("--nerve.targets=memory", "--nerve.grpc.port=0", "--nerve.data-dir=" + dataDir)) {
       LongTermMemoryServiceBlockingStub stub =
           LongTermMemoryServiceGrpc.newBlockingStub(context.getBean(ChannelFactory.class).channel(Target.MEMORY));
       Map<String, String> turnOfMemory = importAll(stub, corpus, results);
@@ -117,7 +119,7 @@ public final class RetrievalQualityBenchmark {
           long t0 = System.nanoTime();
           List<SearchHit> hits = IdentityContext.callAs(IDENTITY, () -> stub.withDeadlineAfter(120, TimeUnit.SECONDS).search(request)).getHitsList();
           latencies.add(System.nanoTime() - t0);
-          ranked.add(hits.stream().map(h -> turnOfMemory.get(h.getMemory().getId())).toList());
+          ranked.add(hits.stream().map(h -> turnOf(turnOfMemory, h.getMemory().getId())).toList());
         }
         rankings.put(mode, ranked);
         String key = name(mode);
@@ -177,6 +179,14 @@ public final class RetrievalQualityBenchmark {
     results.parameter("memories", turnOfMemory.size());
     System.out.printf(Locale.ROOT, "imported %d turns in %.1f s = %.1f/s through StoreMany (%d memories)%n", stored, seconds, stored / seconds, turnOfMemory.size());
     return turnOfMemory;
+  }
+
+  private static String turnOf(Map<String, String> turnOfMemory, String memoryId) {
+    String turn = turnOfMemory.get(memoryId);
+    if (turn == null) {
+      throw new IllegalStateException("search returned memory " + memoryId + ", which this run did not store");
+    }
+    return turn;
   }
 
   private static SearchMemoriesRequest request(Question q, Mode mode) {
