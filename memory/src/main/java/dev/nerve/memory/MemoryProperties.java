@@ -77,8 +77,8 @@ public record MemoryProperties(
   /**
    * Durable memories and hybrid search (ranking formula on {@code HybridSearcher}).
    *
-   * @param dedupeThreshold cosine similarity at or above which a store refreshes an existing
-   *     memory of the same scope instead of creating one
+   * @param dedupeThreshold cosine similarity at or above which a store with dedupe mode SEMANTIC
+   *     merges into an existing memory of the same scope, when the request gives no threshold
    * @param keywordWeight default weight of the BM25 ranking in reciprocal rank fusion
    * @param vectorWeight default weight of the vector ranking in reciprocal rank fusion
    * @param recencyWeight default weight of recency in the final blend
@@ -90,6 +90,13 @@ public record MemoryProperties(
    * @param purgeInterval how often expired memories and contexts are deleted
    * @param changeRetention how long change-feed entries are kept; a replica offline for longer
    *     rebuilds its index from PostgreSQL when it returns
+   * @param fusion how a candidate's keyword and vector scores become one relevance
+   * @param neighbourWindow turns before and after each of the best hits, in the same session,
+   *     lifted into the ranking (0 switches expansion off)
+   * @param neighbourDecay share of a hit's score a neighbour gets per turn of distance
+   * @param neighbourHits how many of the best hits are expanded
+   * @param keywordAnalysis how texts become keyword terms: english (stop words, stems) or
+   *     standard (lower case only); changing it rebuilds the index
    */
   public record LongTerm(
       @DefaultValue("0.95") double dedupeThreshold,
@@ -102,7 +109,12 @@ public record MemoryProperties(
       @DefaultValue("200") int candidates,
       @DefaultValue("1s") Duration syncInterval,
       @DefaultValue("1m") Duration purgeInterval,
-      @DefaultValue("7d") Duration changeRetention) {}
+      @DefaultValue("7d") Duration changeRetention,
+      @DefaultValue("convex") dev.nerve.memory.longterm.HybridSearcher.Fusion fusion,
+      @DefaultValue("0") int neighbourWindow,
+      @DefaultValue("0.9") double neighbourDecay,
+      @DefaultValue("10") int neighbourHits,
+      @DefaultValue("english") dev.nerve.memory.search.KeywordAnalysis keywordAnalysis) {}
 
   /**
    * Embeddings.
@@ -114,14 +126,17 @@ public record MemoryProperties(
    * @param apiKey bearer token for the endpoint; blank sends none
    * @param batchSize texts per embedding call when many are embedded at once
    * @param timeout deadline of one call to the endpoint
+   * @param queryInstruction whether search queries get the local model's retrieval instruction
+   *     in front (BGE's; the MiniLM models have none)
    */
   public record Embedding(
-      @DefaultValue("all-minilm-l6-v2-q") LocalModel localModel,
+      @DefaultValue("bge-small-en-v1.5-q") LocalModel localModel,
       String model,
       String endpoint,
       String apiKey,
       @DefaultValue("64") int batchSize,
-      @DefaultValue("30s") Duration timeout) {
+      @DefaultValue("30s") Duration timeout,
+      @DefaultValue("true") boolean queryInstruction) {
 
     /** Whether a remote endpoint is configured. */
     public boolean remote() {
@@ -130,24 +145,43 @@ public record MemoryProperties(
   }
 
   /**
-   * Embedding models that run in-process. Both map text to 384 dimensions; their vectors are not
+   * Embedding models that run in-process. All map text to 384 dimensions; their vectors are not
    * interchangeable, so each stores its own name with every vector and switching re-embeds.
    */
   public enum LocalModel {
+    /**
+     * BAAI bge-small-en-v1.5 with int8 weights (MIT licence): CLS pooling, and queries get a
+     * retrieval instruction.
+     */
+    BGE_SMALL_EN_V15_Q("bge-small-en-v1.5-q", true, "Represent this sentence for searching relevant passages: "),
     /** all-MiniLM-L6-v2 with int8 weights: several times faster, nearly the same vectors. */
-    ALL_MINILM_L6_V2_Q("all-minilm-l6-v2-q"),
+    ALL_MINILM_L6_V2_Q("all-minilm-l6-v2-q", false, ""),
     /** all-MiniLM-L6-v2 with float32 weights, as published. */
-    ALL_MINILM_L6_V2("all-minilm-l6-v2");
+    ALL_MINILM_L6_V2("all-minilm-l6-v2", false, "");
 
     private final String modelName;
+    private final boolean clsPooling;
+    private final String queryInstruction;
 
-    LocalModel(String modelName) {
+    LocalModel(String modelName, boolean clsPooling, String queryInstruction) {
       this.modelName = modelName;
+      this.clsPooling = clsPooling;
+      this.queryInstruction = queryInstruction;
     }
 
-    /** The name stored with each vector, e.g. {@code all-minilm-l6-v2-q}. */
+    /** The name stored with each vector, e.g. {@code all-minilm-l6-v2-q}; also its files' names. */
     public String modelName() {
       return modelName;
+    }
+
+    /** Whether the sentence vector is the first token's (BGE) rather than the tokens' mean. */
+    public boolean clsPooling() {
+      return clsPooling;
+    }
+
+    /** What the model puts in front of a search query, empty for none. */
+    public String queryInstruction() {
+      return queryInstruction;
     }
   }
 

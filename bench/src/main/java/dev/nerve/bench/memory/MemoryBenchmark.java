@@ -97,12 +97,9 @@ public final class MemoryBenchmark {
     try (ConfigurableApplicationContext context =
         new SpringApplicationBuilder(BenchApplication.class)
             .web(WebApplicationType.NONE)
-            .properties(
-                "nerve.targets=memory",
-                "nerve.grpc.port=0",
-                "nerve.data-dir=" + dataDir,
-                "logging.level.root=WARN")
-            .run()) {
+            .properties("logging.level.root=WARN")
+            // Arguments, not default properties: application.yml's nerve.data-dir would win.
+            .run("--nerve.targets=memory", "--nerve.grpc.port=0", "--nerve.data-dir=" + dataDir)) {
       LongTermMemories memories = context.getBean(LongTermMemories.class);
       Owner owner = new Owner("bench-" + System.currentTimeMillis(), "user", "", "");
       memories.storeAll(List.of(draft(owner, "warm-up of the embedding model")));
@@ -186,7 +183,7 @@ public final class MemoryBenchmark {
 
   private static LongTermMemories.Draft draft(Owner owner, String text) {
     return new LongTermMemories.Draft(
-        owner, text, List.of(), "bench", 0.5, null, com.google.protobuf.Struct.getDefaultInstance(), false);
+        owner, text, List.of(), "bench", 0.5, null, com.google.protobuf.Struct.getDefaultInstance());
   }
 
   /**

@@ -43,9 +43,9 @@ class MemoryGatewayIT extends MemorySurfaceTest {
 
     String id = stored.at("/data/memoryLongTermStore/memory/id").asString();
     assertThat(stored.at("/data/memoryLongTermStore/outcome").asString()).as(stored.toString()).isEqualTo("CREATED");
-    assertThat(stored.at("/data/memoryLongTermStore/memory/embeddingModel").asString()).isEqualTo("all-minilm-l6-v2-q");
+    assertThat(stored.at("/data/memoryLongTermStore/memory/embeddingModel").asString()).isEqualTo("bge-small-en-v1.5-q");
     assertThat(stored.at("/data/memoryLongTermStore/memory/metadata/team").asString()).isEqualTo("infra");
-    assertThat(again.at("/data/memoryLongTermStore/outcome").asString()).isEqualTo("DEDUPLICATED_UPDATED");
+    assertThat(again.at("/data/memoryLongTermStore/outcome").asString()).isEqualTo("DEDUPLICATED_EXACT");
     assertThat(again.at("/data/memoryLongTermStore/existingMemoryId").asString()).isEqualTo(id);
     JsonNode connection = search.at("/data/memory/longTerm/search");
     JsonNode edge = connection.at("/edges/0");

@@ -17,6 +17,14 @@ public interface Embedder {
   /** One unit-length vector per text, in order. */
   List<float[]> embed(List<String> texts);
 
+  /**
+   * The unit-length vector of a search query; models trained with a retrieval instruction get it
+   * here. By default the same as {@link #embed(String)}.
+   */
+  default float[] embedQuery(String query) {
+    return embed(query);
+  }
+
   /** The unit-length vector of one text. */
   default float[] embed(String text) {
     return embed(List.of(text)).get(0);

@@ -27,7 +27,8 @@ public class EmbeddingConfiguration {
       return new OpenAiCompatibleEmbedder(
           settings.endpoint(), settings.model(), settings.apiKey(), settings.batchSize(), settings.timeout());
     }
-    LocalMiniLmEmbedder local = new LocalMiniLmEmbedder(settings.localModel(), settings.batchSize());
+    LocalOnnxEmbedder local =
+        new LocalOnnxEmbedder(settings.localModel(), settings.batchSize(), settings.queryInstruction());
     local.warmUpInBackground();
     return local;
   }

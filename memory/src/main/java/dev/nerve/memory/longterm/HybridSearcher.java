@@ -15,32 +15,77 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Hybrid ranking over the local index (public so the benchmark measures exactly this code).
- * Reciprocal rank fusion of the BM25 and vector rankings, normalised to 0..1, then blended with
- * recency and importance:
+ * Hybrid ranking over the local index (public so the benchmarks measure exactly this code). The
+ * BM25 and vector rankings each contribute their top {@code depth} candidates; each candidate's
+ * relevance fuses its two scores, then recency and importance are blended in:
  *
  * <pre>
- * rrf       = wk / (k + rank_bm25) + wv / (k + rank_vector)      (a missing rank adds 0)
- * relevance = rrf / ((wk + wv) / (k + 1))                          (1 = first in both lists)
- * recency   = 0.5 ^ (age / halfLife)                               (age = asOf - updatedAt)
- * score     = (relevance + wr * recency + wi * importance) / (1 + wr + wi)
+ * convex (default):
+ *   ceiling   = sum over the query's terms of idf / (1 + k1)       (what a memory of average length
+ *                                                                  containing each term once scores)
+ *   keyword   = min(1, bm25 / ceiling)                             (0 when the text did not match)
+ *   vector    = (cosine - min_cosine) / (max_cosine - min_cosine) over the candidates
+ *                                                                  (also for keyword-only candidates)
+ *   relevance = (wk * keyword + wv * vector) / (wk + wv)
+ * rrf:
+ *   relevance = (wk / (k + rank_bm25) + wv / (k + rank_vector)) / ((wk + wv) / (k + 1))
+ * both:
+ *   recency   = 0.5 ^ (age / halfLife)                             (age = asOf - occurredAt)
+ *   score     = (relevance + wr * recency + wi * importance) / (1 + wr + wi)
  * </pre>
  *
- * Each ranking contributes its top {@code depth} hits; the fused list is deterministic for a given
- * index state and {@code asOf}, which is what makes keyset pagination over it stable. The two
- * rankings are independent, so the vector one runs on the searcher's own threads (one per core)
- * while the calling thread runs BM25.
+ * Convex fusion keeps how decisive a score is where rank fusion counts one rank like another, and
+ * the strong-match rule ({@link #pinDecisiveKeywordMatch}) ranks first a memory that matches the
+ * query's keyword content decisively better than any other, however far down the vector ranking
+ * it sits (measured in docs/benchmarks.md). The blend's score is computed after fusion, so the
+ * pinned memory gets just above the best score. The fused list is deterministic for a
+ * given index state and {@code asOf}, which is what makes keyset pagination over it stable. The
+ * two rankings are independent, so the vector one runs on the searcher's own threads (one per
+ * core) while the calling thread runs BM25.
  */
 public final class HybridSearcher implements AutoCloseable {
 
   private final SearchIndex index;
+  private final Fusion fusion;
+  private final Expansion expansion;
   private final int rrfK;
   private final int depth;
   private final double halfLifeMillis;
   private final ExecutorService executor;
 
+  /** How the keyword and vector scores of a candidate become one relevance. */
+  public enum Fusion {
+    /** Convex combination of the max-normalized BM25 score and the cosine similarity. */
+    CONVEX,
+    /** Reciprocal rank fusion of the two ranks. */
+    RRF
+  }
+
+  /**
+   * Expansion of the best hits with the turns around them in their session: a conversation often
+   * answers in the turn after the one that names the topic ("What got you into pottery?" "My
+   * grandma did it."), so each of the best {@code hits} candidates lifts the memories up to {@code
+   * window} turns before and after it to its own score times {@code decay} per turn of distance,
+   * unless they score higher on their own.
+   *
+   * @param window turns on each side; 0 switches expansion off
+   * @param decay factor per turn of distance, 0..1
+   * @param hits how many of the best candidates are expanded
+   */
+  public record Expansion(int window, double decay, int hits) {
+    /** No expansion. */
+    public static final Expansion OFF = new Expansion(0, 0, 0);
+  }
+
   public HybridSearcher(SearchIndex index, int rrfK, int depth, java.time.Duration halfLife) {
+    this(index, Fusion.CONVEX, Expansion.OFF, rrfK, depth, halfLife);
+  }
+
+  public HybridSearcher(
+      SearchIndex index, Fusion fusion, Expansion expansion, int rrfK, int depth, java.time.Duration halfLife) {
     this.index = index;
+    this.fusion = fusion;
+    this.expansion = expansion;
     this.rrfK = rrfK;
     this.depth = depth;
     this.halfLifeMillis = Math.max(1, halfLife.toMillis());
@@ -73,10 +118,12 @@ public final class HybridSearcher implements AutoCloseable {
     int vectorRank;
     double vectorSimilarity = Double.NaN;
     double rrf;
+    double relevance;
     double recency;
     double importance;
     double score;
-    long updatedMillis;
+    long occurredMillis;
+    String neighbourOf = "";
 
     Candidate(String id) {
       this.id = id;
@@ -93,28 +140,61 @@ public final class HybridSearcher implements AutoCloseable {
     }
   }
 
+  /**
+   * The constants that turn a query's raw scores into the 0..1 sides of convex fusion. A search
+   * pins them in its page cursor, so a memory stored between two pages does not rescale the
+   * scores the cursor points into.
+   *
+   * @param ceiling BM25 ceiling of the query (see the class comment)
+   * @param lowestCosine lowest cosine among the candidates
+   * @param highestCosine highest cosine among the candidates
+   */
+  public record Normalization(double ceiling, double lowestCosine, double highestCosine) {}
+
+  /**
+   * A ranked query.
+   *
+   * @param candidates every fused candidate, best first (ties by id)
+   * @param normalization the constants the ranking used
+   */
+  public record Ranking(List<Candidate> candidates, Normalization normalization) {}
+
   /** Every fused candidate of a query, best first (ties by id). */
   public List<Candidate> rank(
       SearchFilter filter, String query, String model, float[] vector, Weights weights, Instant asOf) {
+    return rank(filter, query, model, vector, weights, asOf, null).candidates();
+  }
+
+  /** A ranking with the normalization constants pinned, or computed when {@code pinned} is null. */
+  public Ranking rank(
+      SearchFilter filter, String query, String model, float[] vector, Weights weights, Instant asOf, Normalization pinned) {
     Map<String, Candidate> byId = new LinkedHashMap<>();
     Map<String, SearchIndex.Hit> hits = new LinkedHashMap<>();
     CompletableFuture<List<SearchIndex.Hit>> vectorHits =
         weights.vector() > 0
             ? CompletableFuture.supplyAsync(() -> index.vector(filter, model, vector, depth), executor)
             : CompletableFuture.completedFuture(List.of());
+    double ceiling = 0;
     if (weights.keyword() > 0) {
       List<SearchIndex.Hit> keyword;
       try {
-        keyword = index.keyword(filter, query, depth);
+        keyword =
+            fusion == Fusion.CONVEX && weights.vector() > 0
+                ? index.keyword(filter, query, depth, model, vector)
+                : index.keyword(filter, query, depth);
       } catch (RuntimeException e) {
         vectorHits.cancel(false);
         throw e;
+      }
+      if (fusion == Fusion.CONVEX && !keyword.isEmpty()) {
+        ceiling = index.keywordCeiling(filter, query);
       }
       for (int i = 0; i < keyword.size(); i++) {
         SearchIndex.Hit hit = keyword.get(i);
         Candidate c = byId.computeIfAbsent(hit.id(), Candidate::new);
         c.bm25Rank = i + 1;
         c.bm25Score = hit.score();
+        c.vectorSimilarity = hit.similarity();
         c.rrf += weights.keyword() / (rrfK + i + 1);
         hits.putIfAbsent(hit.id(), hit);
       }
@@ -133,18 +213,118 @@ public final class HybridSearcher implements AutoCloseable {
     }
     double best = (weights.keyword() + weights.vector()) / (rrfK + 1);
     List<Candidate> ranked = new ArrayList<>(byId.values());
+    double lowest = Double.POSITIVE_INFINITY;
+    double highest = Double.NEGATIVE_INFINITY;
+    for (Candidate c : ranked) {
+      if (!Double.isNaN(c.vectorSimilarity)) {
+        lowest = Math.min(lowest, c.vectorSimilarity);
+        highest = Math.max(highest, c.vectorSimilarity);
+      }
+    }
+    if (pinned != null) {
+      ceiling = pinned.ceiling();
+      lowest = pinned.lowestCosine();
+      highest = pinned.highestCosine();
+    }
+    Normalization normalization = new Normalization(ceiling, lowest, highest);
+    double[] span = {lowest, highest};
     for (Candidate c : ranked) {
       SearchIndex.Hit hit = hits.get(c.id);
-      double relevance = best == 0 ? 0 : c.rrf / best;
-      c.updatedMillis = hit.updatedMillis();
-      c.recency = recency(hit.updatedMillis(), asOf);
+      c.relevance =
+          switch (fusion) {
+            case RRF -> best == 0 ? 0 : c.rrf / best;
+            case CONVEX -> convex(c, ceiling, span, weights);
+          };
+      c.occurredMillis = hit.occurredMillis();
+      c.recency = recency(hit.occurredMillis(), asOf);
       c.importance = hit.importance();
       c.score =
-          (relevance + weights.recency() * c.recency + weights.importance() * c.importance)
+          (c.relevance + weights.recency() * c.recency + weights.importance() * c.importance)
               / (1 + weights.recency() + weights.importance());
     }
-    ranked.sort(Comparator.comparingDouble((Candidate c) -> c.score).reversed().thenComparing(c -> c.id));
+    if (fusion == Fusion.CONVEX) {
+      pinDecisiveKeywordMatch(ranked, ceiling);
+    }
+    ranked.sort(BEST_FIRST);
+    if (expansion.window() > 0 && !ranked.isEmpty()) {
+      ranked = expand(filter, ranked, byId, asOf);
+    }
+    return new Ranking(ranked, normalization);
+  }
+
+  private static final Comparator<Candidate> BEST_FIRST =
+      Comparator.comparingDouble((Candidate c) -> c.score).reversed().thenComparing(c -> c.id);
+
+  /** Lifts the session neighbours of the best candidates (see {@link Expansion}). */
+  private List<Candidate> expand(SearchFilter filter, List<Candidate> ranked, Map<String, Candidate> byId, Instant asOf) {
+    List<Candidate> best = List.copyOf(ranked.subList(0, Math.min(expansion.hits(), ranked.size())));
+    for (Candidate hit : best) {
+      SearchIndex.Neighbours around = index.neighbours(filter, hit.id, expansion.window(), expansion.window());
+      for (List<SearchIndex.Hit> side : List.of(around.before(), around.after())) {
+        double lifted = hit.score;
+        for (SearchIndex.Hit n : side) {
+          lifted *= expansion.decay();
+          Candidate c = byId.get(n.id());
+          if (c == null) {
+            c = new Candidate(n.id());
+            c.occurredMillis = n.occurredMillis();
+            c.recency = recency(n.occurredMillis(), asOf);
+            c.importance = n.importance();
+            byId.put(n.id(), c);
+            ranked.add(c);
+          }
+          if (lifted > c.score) {
+            c.score = lifted;
+            c.neighbourOf = hit.id;
+          }
+        }
+      }
+    }
+    ranked.sort(BEST_FIRST);
     return ranked;
+  }
+
+  /**
+   * The strong-match rule: a memory that matches at least half of the query's keyword content and
+   * at least {@value #DECISIVE_RATIO} times as much as any other memory (typically the only one
+   * holding a rare identifier the query names) ranks first, whatever the vector side says.
+   */
+  private static void pinDecisiveKeywordMatch(List<Candidate> ranked, double ceiling) {
+    if (ceiling <= 0) {
+      return;
+    }
+    Candidate first = null;
+    double best = 0;
+    double second = 0;
+    double top = 0;
+    for (Candidate c : ranked) {
+      double share = Math.min(1, c.bm25Score / ceiling);
+      if (share > best) {
+        second = best;
+        best = share;
+        first = c;
+      } else if (share > second) {
+        second = share;
+      }
+      top = Math.max(top, c.score);
+    }
+    if (first != null && best >= 0.5 && best >= DECISIVE_RATIO * second && first.score < top) {
+      first.score = Math.nextUp(top);
+    }
+  }
+
+  /** How many times more of the query a decisive keyword match must cover than the runner-up. */
+  static final double DECISIVE_RATIO = 3;
+
+  private static double convex(Candidate c, double ceiling, double[] span, Weights weights) {
+    double keyword = ceiling > 0 ? Math.min(1, c.bm25Score / ceiling) : 0;
+    double vector;
+    if (Double.isNaN(c.vectorSimilarity)) {
+      vector = 0;
+    } else {
+      vector = span[1] > span[0] ? (c.vectorSimilarity - span[0]) / (span[1] - span[0]) : 1;
+    }
+    return (weights.keyword() * keyword + weights.vector() * vector) / (weights.keyword() + weights.vector());
   }
 
   /** Number of memories the filter lets through. */
@@ -157,11 +337,11 @@ public final class HybridSearcher implements AutoCloseable {
     List<Candidate> result = new ArrayList<>();
     for (SearchIndex.Hit hit : index.recent(filter, afterMillis, afterId, limit)) {
       Candidate c = new Candidate(hit.id());
-      c.updatedMillis = hit.updatedMillis();
-      c.recency = recency(hit.updatedMillis(), asOf);
+      c.occurredMillis = hit.occurredMillis();
+      c.recency = recency(hit.occurredMillis(), asOf);
       c.importance = hit.importance();
       c.score = c.recency;
-      c.updatedMillis = hit.updatedMillis();
+      c.occurredMillis = hit.occurredMillis();
       result.add(c);
     }
     return result;
@@ -187,8 +367,8 @@ public final class HybridSearcher implements AutoCloseable {
     }
   }
 
-  private double recency(long updatedMillis, Instant asOf) {
-    double age = Math.max(0, asOf.toEpochMilli() - updatedMillis);
+  private double recency(long occurredMillis, Instant asOf) {
+    double age = Math.max(0, asOf.toEpochMilli() - occurredMillis);
     return Math.pow(0.5, age / halfLifeMillis);
   }
 }

@@ -41,8 +41,8 @@ public class LongTermConfiguration {
   }
 
   @Bean(destroyMethod = "close")
-  SearchIndex memorySearchIndex(NerveProperties nerve) {
-    return new SearchIndex(nerve.dataDir().resolve("memory-index"));
+  SearchIndex memorySearchIndex(NerveProperties nerve, MemoryProperties properties) {
+    return new SearchIndex(nerve.dataDir().resolve("memory-index"), 64, properties.longTerm().keywordAnalysis());
   }
 
   @Bean(destroyMethod = "close")
@@ -65,10 +65,8 @@ public class LongTermConfiguration {
       IndexSync sync,
       Embedder embedder,
       TransactionTemplate tx,
-      MemoryEvents events,
-      MemoryProperties properties) {
-    return new MemoryWriter(
-        repository, index, sync, embedder, tx, events, properties.longTerm().dedupeThreshold());
+      MemoryEvents events) {
+    return new MemoryWriter(repository, new DuplicateFinder(repository, index), sync, embedder, tx, events);
   }
 
   @Bean
@@ -85,7 +83,13 @@ public class LongTermConfiguration {
   @Bean(destroyMethod = "close")
   HybridSearcher memoryHybridSearcher(SearchIndex index, MemoryProperties properties) {
     MemoryProperties.LongTerm settings = properties.longTerm();
-    return new HybridSearcher(index, settings.rrfK(), settings.candidates(), settings.recencyHalfLife());
+    return new HybridSearcher(
+        index,
+        settings.fusion(),
+        new HybridSearcher.Expansion(settings.neighbourWindow(), settings.neighbourDecay(), settings.neighbourHits()),
+        settings.rrfK(),
+        settings.candidates(),
+        settings.recencyHalfLife());
   }
 
   @Bean
@@ -154,8 +158,7 @@ public class LongTermConfiguration {
                 "short_term",
                 0.5,
                 null,
-                item.getMetadata(),
-                false));
+                item.getMetadata()));
       }
       long deduplicated =
           memories.storeAll(drafts).stream().filter(LongTermMemories.Stored::deduplicated).count();

@@ -20,7 +20,8 @@ import dev.nerve.api.memory.v1.SearchMemoriesRequest;
 import dev.nerve.api.memory.v1.SearchResult;
 import dev.nerve.api.memory.v1.StoreMemoryRequest;
 import dev.nerve.api.memory.v1.StoreMemoryResponse;
-import dev.nerve.api.memory.v1.StoreOutcome;
+import dev.nerve.api.memory.v1.StoreManyMemoriesRequest;
+import dev.nerve.api.memory.v1.StoreManyMemoriesResponse;
 import dev.nerve.api.memory.v1.UpdateMemoryRequest;
 import dev.nerve.memory.support.Inputs;
 import dev.nerve.memory.support.Owner;
@@ -50,6 +51,7 @@ final class LongTermGrpcService extends LongTermMemoryServiceGrpc.LongTermMemory
   private final UserEraser eraser;
   private final IndexRebuilder rebuilder;
   private final IdempotencyKeys idempotency;
+  private final BatchStore batches;
 
   LongTermGrpcService(
       LongTermMemories memories,
@@ -58,6 +60,7 @@ final class LongTermGrpcService extends LongTermMemoryServiceGrpc.LongTermMemory
       UserEraser eraser,
       IndexRebuilder rebuilder,
       IdempotencyKeys idempotency) {
+    this.batches = new BatchStore(memories, requests);
     this.memories = memories;
     this.search = search;
     this.requests = requests;
@@ -82,16 +85,16 @@ final class LongTermGrpcService extends LongTermMemoryServiceGrpc.LongTermMemory
 
   private static StoreMemoryResponse result(LongTermMemories.Stored stored) {
     StoreMemoryResponse.Builder result =
-        StoreMemoryResponse.newBuilder()
-            .setMemory(stored.memory())
-            .setOutcome(
-                stored.deduplicated()
-                    ? StoreOutcome.STORE_OUTCOME_DEDUPLICATED_UPDATED
-                    : StoreOutcome.STORE_OUTCOME_CREATED);
+        StoreMemoryResponse.newBuilder().setMemory(stored.memory()).setOutcome(stored.outcome().toProto());
     if (stored.deduplicated()) {
       result.setExistingMemoryId(stored.memory().getId());
     }
     return result.build();
+  }
+
+  @Override
+  public void storeMany(StoreManyMemoriesRequest request, StreamObserver<StoreManyMemoriesResponse> response) {
+    respond(response, batches.store(IdentityContext.require(), request));
   }
 
   @Override
@@ -141,7 +144,11 @@ final class LongTermGrpcService extends LongTermMemoryServiceGrpc.LongTermMemory
             fields.contains(LongTermMemories.Field.METADATA)
                 ? requests.metadata("memory.metadata", m.getMetadata())
                 : m.getMetadata(),
-            false);
+            DedupePolicy.OFF,
+            fields.contains(LongTermMemories.Field.OCCURRED_AT)
+                ? requests.requiredOccurredAt("memory.occurredAt", m.hasOccurredAt() ? m.getOccurredAt() : null)
+                : null,
+            "");
     respond(
         response,
         memories.update(
@@ -239,7 +246,7 @@ final class LongTermGrpcService extends LongTermMemoryServiceGrpc.LongTermMemory
         throw NerveException.invalid(
             "updateMask.paths[" + i + "]",
             "enum",
-            "must be one of text, tags, source, importance, expires_at, metadata, scope");
+            "must be one of text, tags, source, importance, expires_at, metadata, scope, occurred_at");
       }
     }
     return fields;

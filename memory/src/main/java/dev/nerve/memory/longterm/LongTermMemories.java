@@ -52,7 +52,9 @@ public final class LongTermMemories {
    * @param importance 0..1
    * @param expiresAt expiry, null for never
    * @param metadata free-form JSON object
-   * @param skipDeduplication always create
+   * @param dedupe which existing memory the draft may merge into
+   * @param occurredAt when the remembered event happened, null for now
+   * @param requestId the client's idempotency key, empty for none
    */
   public record Draft(
       Owner owner,
@@ -62,15 +64,51 @@ public final class LongTermMemories {
       double importance,
       Instant expiresAt,
       Struct metadata,
-      boolean skipDeduplication) {}
+      DedupePolicy dedupe,
+      Instant occurredAt,
+      String requestId) {
+
+    /** A draft with the default dedupe policy, occurring now, without idempotency key. */
+    public Draft(
+        Owner owner, String text, List<String> tags, String source, double importance, Instant expiresAt, Struct metadata) {
+      this(owner, text, tags, source, importance, expiresAt, metadata, DedupePolicy.EXACT, null, "");
+    }
+  }
+
+  /** What storing one draft did (the contract's StoreOutcome). */
+  public enum Outcome {
+    /** A new memory. */
+    CREATED(dev.nerve.api.memory.v1.StoreOutcome.STORE_OUTCOME_CREATED),
+    /** Merged into a memory with the same content; its text kept. */
+    DEDUPLICATED_EXACT(dev.nerve.api.memory.v1.StoreOutcome.STORE_OUTCOME_DEDUPLICATED_EXACT),
+    /** Merged into a semantically similar memory, which took the new text. */
+    DEDUPLICATED_SIMILAR(dev.nerve.api.memory.v1.StoreOutcome.STORE_OUTCOME_DEDUPLICATED_UPDATED);
+
+    private final dev.nerve.api.memory.v1.StoreOutcome proto;
+
+    Outcome(dev.nerve.api.memory.v1.StoreOutcome proto) {
+      this.proto = proto;
+    }
+
+    /** The contract's value. */
+    public dev.nerve.api.memory.v1.StoreOutcome toProto() {
+      return proto;
+    }
+  }
 
   /**
    * Result of storing one draft.
    *
    * @param memory the memory as stored
-   * @param deduplicated whether an existing near-duplicate absorbed the draft
+   * @param outcome created or merged, and how
    */
-  public record Stored(Memory memory, boolean deduplicated) {}
+  public record Stored(Memory memory, Outcome outcome) {
+
+    /** Whether an existing memory absorbed the draft. */
+    public boolean deduplicated() {
+      return outcome != Outcome.CREATED;
+    }
+  }
 
   /**
    * Stores drafts in order, embedding them in one batch; each one is deduplicated against
@@ -93,7 +131,8 @@ public final class LongTermMemories {
     IMPORTANCE,
     EXPIRES_AT,
     METADATA,
-    SCOPE
+    SCOPE,
+    OCCURRED_AT
   }
 
   Memory update(Owner caller, String id, Draft changes, Set<Field> fields, Long expectedVersion) {
@@ -123,7 +162,11 @@ public final class LongTermMemories {
                       now,
                       vector == null ? old.model() : embedder.model(),
                       vector == null ? old.dimension() : vector.length,
-                      vector == null ? old.vector() : vector);
+                      vector == null ? old.vector() : vector,
+                      fields.contains(Field.OCCURRED_AT) && changes.occurredAt() != null
+                          ? changes.occurredAt()
+                          : old.occurredAt(),
+                      old.ordinal());
               repository.update(next);
               repository.changed(owner.tenantId(), List.of(id));
               return next;

@@ -3,6 +3,7 @@ package dev.nerve.memory.longterm;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Timestamp;
 import com.google.protobuf.util.Timestamps;
+import dev.nerve.api.memory.v1.DedupeMode;
 import dev.nerve.api.memory.v1.RankingWeights;
 import dev.nerve.api.memory.v1.SearchMemoriesRequest;
 import dev.nerve.api.memory.v1.StoreMemoryRequest;
@@ -27,6 +28,7 @@ final class LongTermRequests {
   static final int MAX_RETRIEVE = 100;
   static final int MAX_PAGE = 500;
   static final double MAX_WEIGHT = 100;
+  static final java.time.Duration MAX_FUTURE = java.time.Duration.ofDays(1);
 
   private final Inputs inputs;
   private final MemoryProperties.LongTerm defaults;
@@ -45,8 +47,54 @@ final class LongTermRequests {
         request.hasImportance() ? Inputs.range("importance", request.getImportance(), 0, 1) : 0.5;
     Instant expiresAt = request.hasExpiresAt() ? instant("expiresAt", request.getExpiresAt()) : null;
     inputs.json("metadata", request.getMetadata());
+    DedupePolicy dedupe = dedupe(request);
+    Instant occurredAt = request.hasOccurredAt() ? requiredOccurredAt("occurredAt", request.getOccurredAt()) : null;
+    String requestId = inputs.label("requestId", request.getRequestId());
     return new LongTermMemories.Draft(
-        owner, text, tags, source, importance, expiresAt, request.getMetadata(), request.getSkipDeduplication());
+        owner, text, tags, source, importance, expiresAt, request.getMetadata(), dedupe, occurredAt, requestId);
+  }
+
+  /** The dedupe policy of a store: skip_deduplication or dedupe, EXACT when neither is set. */
+  private DedupePolicy dedupe(StoreMemoryRequest request) {
+    DedupeMode mode = request.getDedupe().getMode();
+    if (mode == DedupeMode.UNRECOGNIZED) {
+      throw NerveException.invalid("dedupe.mode", "enum", "must be OFF, EXACT or SEMANTIC");
+    }
+    if (request.getSkipDeduplication() && mode != DedupeMode.DEDUPE_MODE_UNSPECIFIED && mode != DedupeMode.DEDUPE_MODE_OFF) {
+      throw NerveException.invalid("skipDeduplication", "conflict", "cannot be set together with dedupe.mode " + mode.name().substring(12));
+    }
+    if (request.getDedupe().hasThreshold()) {
+      if (mode != DedupeMode.DEDUPE_MODE_SEMANTIC) {
+        throw NerveException.invalid("dedupe.threshold", "conflict", "applies only to dedupe.mode SEMANTIC");
+      }
+      double threshold = request.getDedupe().getThreshold();
+      if (Double.isNaN(threshold) || threshold <= 0 || threshold > 1) {
+        throw NerveException.invalid("dedupe.threshold", "range", "must be above 0 and at most 1");
+      }
+    }
+    if (request.getSkipDeduplication() || mode == DedupeMode.DEDUPE_MODE_OFF) {
+      return DedupePolicy.OFF;
+    }
+    if (mode == DedupeMode.DEDUPE_MODE_SEMANTIC) {
+      return DedupePolicy.semantic(
+          request.getDedupe().hasThreshold() ? request.getDedupe().getThreshold() : defaults.dedupeThreshold());
+    }
+    return DedupePolicy.EXACT;
+  }
+
+  /**
+   * A given event time: a valid timestamp no more than {@link #MAX_FUTURE} ahead of the server's
+   * clock (history is imported with its time; the future is not remembered).
+   */
+  Instant requiredOccurredAt(String field, Timestamp timestamp) {
+    if (timestamp == null) {
+      throw NerveException.invalid(field, "required", "must be set when the update mask names it");
+    }
+    Instant at = instant(field, timestamp);
+    if (at.isAfter(Instant.now().plus(MAX_FUTURE))) {
+      throw NerveException.invalid(field, "range", "must not lie more than a day in the future");
+    }
+    return at;
   }
 
   MemorySearch.Query search(Identity identity, SearchMemoriesRequest request) {
@@ -59,6 +107,7 @@ final class LongTermRequests {
     request.getMetadataEquals().getFieldsMap().forEach((k, v) -> metadata.put(k, Json.canonical(v)));
     Instant[] created = range("created", request.hasCreated() ? request.getCreated() : null);
     Instant[] updated = range("updated", request.hasUpdated() ? request.getUpdated() : null);
+    Instant[] occurred = range("occurred", request.hasOccurred() ? request.getOccurred() : null);
     int limit = Inputs.limit("page.pageSize", request.getPage().getPageSize(), 50, MAX_PAGE);
     if (Double.isNaN(request.getMinScore()) || request.getMinScore() < 0 || request.getMinScore() > 1) {
       throw NerveException.invalid("minScore", "range", "must be between 0 and 1");
@@ -71,7 +120,7 @@ final class LongTermRequests {
     PageCursor cursor = null;
     Instant now = Instant.now();
     if (!request.getPage().getCursor().isEmpty()) {
-      cursor = PageCursor.decode("page.cursor", request.getPage().getCursor(), 4);
+      cursor = PageCursor.decode("page.cursor", request.getPage().getCursor(), 7);
       MemorySearch.checkCursor(cursor, query.isBlank());
       now = Instant.ofEpochMilli(cursor.number("page.cursor", 1));
     }
@@ -89,7 +138,9 @@ final class LongTermRequests {
             updated[0],
             updated[1],
             request.getIncludeExpired(),
-            now);
+            now,
+            occurred[0],
+            occurred[1]);
     return new MemorySearch.Query(filter, query, weights, limit, cursor, request.getMinScore(), request.getExplain());
   }
 

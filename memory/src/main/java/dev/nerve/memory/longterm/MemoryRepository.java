@@ -29,20 +29,25 @@ final class MemoryRepository implements ChangeFeed {
 
   private static final String COLUMNS =
       "id, tenant_id, user_id, agent_id, session_id, text, tags, source, importance, expires_at,"
-          + " metadata::text AS metadata, version, created_at, updated_at, embedding_model,"
-          + " embedding_dimension";
+          + " metadata::text AS metadata, version, created_at, updated_at, occurred_at, ordinal,"
+          + " embedding_model, embedding_dimension";
+  /** The columns of a version row, in the shape of {@link #COLUMNS}. */
+  private static final String VERSION_COLUMNS =
+      "memory_id AS id, tenant_id, user_id, agent_id, session_id, text, tags, source, importance,"
+          + " expires_at, metadata::text AS metadata, version, created_at, updated_at, occurred_at,"
+          + " 0 AS ordinal, embedding_model, embedding_dimension";
   private static final long FEED_LOCK = 0x6d656d6f72790001L;
 
   private static final String INSERT =
       "INSERT INTO memory.long_term_memory (id, tenant_id, user_id, agent_id, session_id, text,"
           + " tags, source, importance, expires_at, metadata, version, created_at, updated_at,"
-          + " embedding_model, embedding_dimension, embedding)"
-          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?)";
+          + " occurred_at, embedding_model, embedding_dimension, embedding)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?)";
   private static final String INSERT_VERSION =
       "INSERT INTO memory.long_term_memory_version (memory_id, tenant_id, user_id, agent_id,"
           + " session_id, text, tags, source, importance, expires_at, metadata, version, created_at,"
-          + " updated_at, embedding_model, embedding_dimension)"
-          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?)";
+          + " updated_at, occurred_at, embedding_model, embedding_dimension)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?)";
 
   private final JdbcClient jdbc;
   private final JdbcTemplate batch;
@@ -62,7 +67,7 @@ final class MemoryRepository implements ChangeFeed {
   /** Appends version rows in one batch. */
   void appendVersions(List<MemoryRow> rows) {
     if (!rows.isEmpty()) {
-      batch.batchUpdate(INSERT_VERSION, rows.stream().map(row -> Arrays.copyOf(values(row, true), 16)).toList());
+      batch.batchUpdate(INSERT_VERSION, rows.stream().map(row -> Arrays.copyOf(values(row, true), 17)).toList());
     }
   }
 
@@ -71,7 +76,7 @@ final class MemoryRepository implements ChangeFeed {
     jdbc.sql(
             "UPDATE memory.long_term_memory SET tenant_id = ?, user_id = ?, agent_id = ?, session_id = ?,"
                 + " text = ?, tags = ?, source = ?, importance = ?, expires_at = ?, metadata = ?::jsonb,"
-                + " version = ?, created_at = ?, updated_at = ?, embedding_model = ?,"
+                + " version = ?, created_at = ?, updated_at = ?, occurred_at = ?, embedding_model = ?,"
                 + " embedding_dimension = ?, embedding = ? WHERE id = ?")
         .params(values(row, false))
         .update();
@@ -88,9 +93,7 @@ final class MemoryRepository implements ChangeFeed {
 
   Optional<MemoryRow> findVersion(String tenantId, String userId, String id, long version) {
     return jdbc.sql(
-            "SELECT memory_id AS id, tenant_id, user_id, agent_id, session_id, text, tags, source,"
-                + " importance, expires_at, metadata::text AS metadata, version, created_at, updated_at,"
-                + " embedding_model, embedding_dimension FROM memory.long_term_memory_version"
+            "SELECT " + VERSION_COLUMNS + " FROM memory.long_term_memory_version"
                 + " WHERE memory_id = ? AND tenant_id = ? AND user_id = ? AND version = ?")
         .params(UUID.fromString(id), tenantId, userId, version)
         .query((rs, n) -> map(rs, false))
@@ -197,9 +200,7 @@ final class MemoryRepository implements ChangeFeed {
 
   List<MemoryRow> versions(String tenantId, String userId, String id, Long beforeVersion, int limit) {
     return jdbc.sql(
-            "SELECT memory_id AS id, tenant_id, user_id, agent_id, session_id, text, tags, source,"
-                + " importance, expires_at, metadata::text AS metadata, version, created_at, updated_at,"
-                + " embedding_model, embedding_dimension FROM memory.long_term_memory_version"
+            "SELECT " + VERSION_COLUMNS + " FROM memory.long_term_memory_version"
                 + " WHERE memory_id = ? AND tenant_id = ? AND user_id = ? AND version < ?"
                 + " ORDER BY version DESC LIMIT ?")
         .params(UUID.fromString(id), tenantId, userId, beforeVersion == null ? Long.MAX_VALUE : beforeVersion, limit)
@@ -345,6 +346,7 @@ final class MemoryRepository implements ChangeFeed {
     values.add(row.version());
     values.add(Times.sql(row.createdAt()));
     values.add(Times.sql(row.updatedAt()));
+    values.add(Times.sql(row.occurredAt()));
     values.add(row.model());
     values.add(row.dimension());
     values.add(bytes(row.vector()));
@@ -370,7 +372,9 @@ final class MemoryRepository implements ChangeFeed {
         Times.read(rs, "updated_at"),
         rs.getString("embedding_model"),
         rs.getInt("embedding_dimension"),
-        withVector ? floats(rs.getBytes("embedding")) : null);
+        withVector ? floats(rs.getBytes("embedding")) : null,
+        Times.read(rs, "occurred_at"),
+        rs.getLong("ordinal"));
   }
 
   private static String[] uuids(Collection<String> ids) {

@@ -28,6 +28,8 @@ import java.util.Map;
  * @param model embedding model
  * @param dimension embedding dimension
  * @param vector unit-length embedding (null when not loaded)
+ * @param occurredAt when the remembered event happened
+ * @param ordinal storing order (0 until PostgreSQL assigned it, and in version rows)
  */
 record MemoryRow(
     String id,
@@ -43,7 +45,9 @@ record MemoryRow(
     Instant updatedAt,
     String model,
     int dimension,
-    float[] vector) {
+    float[] vector,
+    Instant occurredAt,
+    long ordinal) {
 
   boolean expired(Instant now) {
     return expiresAt != null && !expiresAt.isAfter(now);
@@ -63,7 +67,8 @@ record MemoryRow(
             .setCreatedAt(Times.proto(createdAt))
             .setUpdatedAt(Times.proto(updatedAt))
             .setEmbeddingModel(model)
-            .setEmbeddingDimension(dimension);
+            .setEmbeddingDimension(dimension)
+            .setOccurredAt(Times.proto(occurredAt));
     if (expiresAt != null) {
       memory.setExpiresAt(Times.proto(expiresAt));
     }
@@ -87,6 +92,8 @@ record MemoryRow(
         updatedAt,
         expiresAt,
         model,
-        vector);
+        vector,
+        occurredAt,
+        ordinal);
   }
 }

@@ -37,7 +37,8 @@ final class MemorySearch {
    * @param query text, possibly empty
    * @param weights ranking weights
    * @param limit page size
-   * @param cursor position after the previous page, null for the first page
+   * @param cursor position after the previous page (mode, instant, score or time, id, and the
+   *     normalization the first page used), null for the first page
    * @param minScore lowest final score returned
    * @param explain whether to return score components
    */
@@ -60,6 +61,7 @@ final class MemorySearch {
     int total;
     String mode = q.query().isBlank() ? "r" : "q";
     float[] vector = null;
+    HybridSearcher.Normalization normalization = new HybridSearcher.Normalization(0, 0, 0);
     if (mode.equals("r")) {
       Long afterMillis = q.cursor() == null ? null : q.cursor().number("page.cursor", 2);
       String afterId = q.cursor() == null ? null : q.cursor().part(3);
@@ -69,11 +71,19 @@ final class MemorySearch {
       page = more ? recent.subList(0, q.limit()) : recent;
       total = searcher.count(q.filter());
     } else {
-      vector = q.weights().vector() > 0 || q.explain() ? embedder.embed(q.query()) : new float[0];
+      vector = q.weights().vector() > 0 || q.explain() ? embedder.embedQuery(q.query()) : new float[0];
+      HybridSearcher.Normalization pinned =
+          q.cursor() == null
+              ? null
+              : new HybridSearcher.Normalization(
+                  Double.parseDouble(q.cursor().part(4)),
+                  Double.parseDouble(q.cursor().part(5)),
+                  Double.parseDouble(q.cursor().part(6)));
+      HybridSearcher.Ranking ranking =
+          searcher.rank(q.filter(), q.query(), embedder.model(), vector, q.weights(), asOf, pinned);
+      normalization = ranking.normalization();
       List<HybridSearcher.Candidate> ranked =
-          searcher.rank(q.filter(), q.query(), embedder.model(), vector, q.weights(), asOf).stream()
-              .filter(c -> c.score >= q.minScore())
-              .toList();
+          ranking.candidates().stream().filter(c -> c.score >= q.minScore()).toList();
       total = ranked.size();
       int start = 0;
       if (q.cursor() != null) {
@@ -106,18 +116,30 @@ final class MemorySearch {
         hit.setExplanation(explain(c, row, queryVector));
       }
       result.addHits(hit);
-      info.addItemCursors(cursor(mode, asOf, c));
+      info.addItemCursors(cursor(mode, asOf, normalization, c));
     }
     if (more && !page.isEmpty()) {
-      info.setNextCursor(cursor(mode, asOf, page.get(page.size() - 1)));
+      info.setNextCursor(cursor(mode, asOf, normalization, page.get(page.size() - 1)));
     }
     return result.setPageInfo(info).setTotalCandidates(total).build();
   }
 
-  /** The cursor after a candidate: the kind of search, its time, the candidate's sort position and id. */
-  private static String cursor(String mode, Instant asOf, HybridSearcher.Candidate c) {
-    String position = mode.equals("r") ? Long.toString(c.updatedMillis) : Double.toString(c.score);
-    return PageCursor.of(mode, Long.toString(asOf.toEpochMilli()), position, c.id).encode();
+  /**
+   * The cursor after a candidate: the kind of search, its time, the candidate's sort position and
+   * id, and the score normalization of the first page (so later pages rank alike).
+   */
+  private static String cursor(
+      String mode, Instant asOf, HybridSearcher.Normalization normalization, HybridSearcher.Candidate c) {
+    String position = mode.equals("r") ? Long.toString(c.occurredMillis) : Double.toString(c.score);
+    return PageCursor.of(
+            mode,
+            Long.toString(asOf.toEpochMilli()),
+            position,
+            c.id,
+            Double.toString(normalization.ceiling()),
+            Double.toString(normalization.lowestCosine()),
+            Double.toString(normalization.highestCosine()))
+        .encode();
   }
 
   /** Checks a cursor taken from a previous page of the same kind of search. */
@@ -133,6 +155,9 @@ final class MemorySearch {
     } else {
       try {
         Double.parseDouble(cursor.part(2));
+        Double.parseDouble(cursor.part(4));
+        Double.parseDouble(cursor.part(5));
+        Double.parseDouble(cursor.part(6));
       } catch (NumberFormatException e) {
         throw dev.nerve.platform.error.NerveException.invalid(
             "page.cursor", "format", "is not a cursor returned by this service");
@@ -158,6 +183,8 @@ final class MemorySearch {
         .setVectorSimilarity(similarity)
         .setVectorRank(c.vectorRank)
         .setRrfScore(c.rrf)
+        .setRelevance(c.relevance)
+        .setNeighbourOf(c.neighbourOf)
         .setRecency(c.recency)
         .setImportance(c.importance)
         .build();

@@ -80,6 +80,9 @@ final class IndexSchema {
     if (f.updatedFrom() != null || f.updatedTo() != null) {
       query.add(range("updated", f.updatedFrom(), f.updatedTo()), Occur.FILTER);
     }
+    if (f.occurredFrom() != null || f.occurredTo() != null) {
+      query.add(range("occurred", f.occurredFrom(), f.occurredTo()), Occur.FILTER);
+    }
     return query.build();
   }
 
@@ -94,19 +97,29 @@ final class IndexSchema {
     return LongField.newRangeQuery(field, lower, upper);
   }
 
-  static Document document(IndexedMemory m) {
+  static Document document(IndexedMemory m, KeywordAnalysis analysis) {
     Document doc = new Document();
     doc.add(new StringField("id", m.id(), Field.Store.YES));
     doc.add(new SortedDocValuesField("id", new BytesRef(m.id())));
     doc.add(new StringField("tenant", m.tenantId(), Field.Store.NO));
     doc.add(new StringField("owner", m.tenantId() + SEP + m.userId(), Field.Store.NO));
     doc.add(new StringField("agent", m.agentId(), Field.Store.NO));
+    doc.add(new SortedDocValuesField("agent", new BytesRef(m.agentId())));
     doc.add(new StringField("session", m.sessionId(), Field.Store.NO));
+    doc.add(new SortedDocValuesField("session", new BytesRef(m.sessionId())));
     m.tags().forEach(tag -> doc.add(new StringField("tag", tag, Field.Store.NO)));
     m.metadata().forEach((key, value) -> doc.add(new StringField("meta." + key, metaTerm(value), Field.Store.NO)));
-    doc.add(new TextField("text", m.text(), Field.Store.NO));
+    String tenantKey = TenantTerms.key(m.tenantId());
+    doc.add(new TextField("text", TenantTerms.textTokens(analysis, tenantKey, m.text())));
+    int length = TenantTerms.length(analysis, m.text());
+    if (length > 0) {
+      doc.add(new TextField(TenantTerms.STATS_FIELD, TenantTerms.lengthTokens(tenantKey, length)));
+    }
     doc.add(new LongField("created", m.createdAt().toEpochMilli(), Field.Store.NO));
     doc.add(new LongField("updated", m.updatedAt().toEpochMilli(), Field.Store.NO));
+    doc.add(new LongField("occurred", m.occurredAt().toEpochMilli(), Field.Store.NO));
+    doc.add(new LongField("ordinal", m.ordinal(), Field.Store.NO));
+    doc.add(new StringField("textkey", TextKey.of(m.text()), Field.Store.NO));
     doc.add(
         new LongField(
             "expires", m.expiresAt() == null ? Long.MAX_VALUE : m.expiresAt().toEpochMilli(), Field.Store.NO));

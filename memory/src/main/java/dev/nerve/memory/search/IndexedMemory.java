@@ -22,6 +22,8 @@ import java.util.Map;
  * @param expiresAt expiry, null for never
  * @param model embedding model of {@code vector}
  * @param vector unit-length embedding
+ * @param occurredAt when the remembered event happened
+ * @param ordinal order of storing, ties between equal {@code occurredAt} broken by it
  */
 public record IndexedMemory(
     String id,
@@ -37,4 +39,26 @@ public record IndexedMemory(
     Instant updatedAt,
     Instant expiresAt,
     String model,
-    float[] vector) {}
+    float[] vector,
+    Instant occurredAt,
+    long ordinal) {
+
+  /** A memory that occurred when it was created, without a storing order (tests, benchmarks). */
+  public IndexedMemory(
+      String id,
+      String tenantId,
+      String userId,
+      String agentId,
+      String sessionId,
+      String text,
+      List<String> tags,
+      Map<String, String> metadata,
+      double importance,
+      Instant createdAt,
+      Instant updatedAt,
+      Instant expiresAt,
+      String model,
+      float[] vector) {
+    this(id, tenantId, userId, agentId, sessionId, text, tags, metadata, importance, createdAt, updatedAt, expiresAt, model, vector, createdAt, 0);
+  }
+}

@@ -21,6 +21,8 @@ import java.util.Map;
  * @param updatedTo upper bound (exclusive) of updatedAt
  * @param includeExpired whether expired memories may be returned
  * @param now the instant expiry is judged at
+ * @param occurredFrom lower bound of occurredAt
+ * @param occurredTo upper bound (exclusive) of occurredAt
  */
 public record SearchFilter(
     String tenantId,
@@ -35,7 +37,27 @@ public record SearchFilter(
     Instant updatedFrom,
     Instant updatedTo,
     boolean includeExpired,
-    Instant now) {
+    Instant now,
+    Instant occurredFrom,
+    Instant occurredTo) {
+
+  /** A filter without an occurredAt range. */
+  public SearchFilter(
+      String tenantId,
+      String userId,
+      String agentId,
+      String sessionId,
+      List<String> tagsAny,
+      List<String> tagsAll,
+      Map<String, String> metadataEquals,
+      Instant createdFrom,
+      Instant createdTo,
+      Instant updatedFrom,
+      Instant updatedTo,
+      boolean includeExpired,
+      Instant now) {
+    this(tenantId, userId, agentId, sessionId, tagsAny, tagsAll, metadataEquals, createdFrom, createdTo, updatedFrom, updatedTo, includeExpired, now, null, null);
+  }
 
   /** Exactly one scope (agent and session as given, empty meaning empty), unexpired at now. */
   public static SearchFilter exactScope(

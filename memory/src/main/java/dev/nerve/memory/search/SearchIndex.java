@@ -48,18 +48,23 @@ public final class SearchIndex implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SearchIndex.class);
   private static final String SEQ = "nerve.seq";
   private static final String FORMAT_KEY = "nerve.format";
+  private static final String ANALYSIS_KEY = "nerve.keyword-analysis";
 
   /**
    * Version of the document schema and codec, changed whenever either changes in a way that makes
    * an index built before it differ. It is committed with the index; an index of another format is
    * emptied on open and rebuilt (tools that keep built indexes key them by it too).
    */
-  public static final String FORMAT = "v2-hnsw-f32";
+  public static final String FORMAT = "v5-hnsw-f32";
+
+  /** Lucene's default BM25 term-frequency saturation, which every keyword search scores with. */
+  private static final double BM25_K1 = 1.2;
 
   /** Memory for cached scope bit sets (about 125 KB per scope and million memories). */
   private static final long SCOPE_CACHE_BYTES = 64L << 20;
 
   private final Analyzer analyzer = new StandardAnalyzer();
+  private final KeywordAnalysis analysis;
   private final FSDirectory directory;
   private final IndexWriter writer;
   private final SearcherManager searchers;
@@ -67,8 +72,22 @@ public final class SearchIndex implements AutoCloseable {
   private volatile long appliedSeq;
   private volatile long committedSeq;
 
-  /** One ranked hit with what the blend needs. */
-  public record Hit(String id, float score, long updatedMillis, double importance) {}
+  /**
+   * One ranked hit with what the blend needs.
+   *
+   * @param id memory id
+   * @param score the ranking's own score
+   * @param occurredMillis when the memory's event happened (epoch milliseconds)
+   * @param importance 0..1
+   * @param similarity cosine similarity to the query vector when the search computed it, else NaN
+   */
+  public record Hit(String id, float score, long occurredMillis, double importance, double similarity) {
+
+    /** A hit without a computed similarity. */
+    public Hit(String id, float score, long occurredMillis, double importance) {
+      this(id, score, occurredMillis, importance, Double.NaN);
+    }
+  }
 
   public SearchIndex(Path path) {
     this(path, 64);
@@ -76,6 +95,15 @@ public final class SearchIndex implements AutoCloseable {
 
   /** An index with a larger indexing buffer, for bulk loads (fewer, larger segments). */
   public SearchIndex(Path path, double ramBufferMb) {
+    this(path, ramBufferMb, KeywordAnalysis.ENGLISH);
+  }
+
+  /**
+   * An index whose keyword terms come from {@code analysis}; an index built with another analysis
+   * is emptied on open and rebuilt, like one of another format.
+   */
+  public SearchIndex(Path path, double ramBufferMb, KeywordAnalysis analysis) {
+    this.analysis = analysis;
     try {
       directory = FSDirectory.open(path);
       IndexWriterConfig config = new IndexWriterConfig(analyzer);
@@ -84,14 +112,20 @@ public final class SearchIndex implements AutoCloseable {
       writer = new IndexWriter(directory, config);
       long seq = 0;
       String format = null;
+      String builtWith = null;
       for (Map.Entry<String, String> entry : writer.getLiveCommitData() == null ? List.<Map.Entry<String, String>>of() : writer.getLiveCommitData()) {
         if (entry.getKey().equals(SEQ)) {
           seq = Long.parseLong(entry.getValue());
         } else if (entry.getKey().equals(FORMAT_KEY)) {
           format = entry.getValue();
+        } else if (entry.getKey().equals(ANALYSIS_KEY)) {
+          builtWith = entry.getValue();
         }
       }
-      if (writer.getDocStats().numDocs > 0 && !FORMAT.equals(format)) {
+      if (writer.getDocStats().numDocs > 0 && !analysis.name().equals(builtWith)) {
+        format = format + " with " + builtWith + " keyword analysis";
+      }
+      if (writer.getDocStats().numDocs > 0 && !(FORMAT.equals(format))) {
         // Built by a version that indexed differently: start over; the feed or the table refills it.
         log.info("memory search index at {} has format {}, this version writes {}: rebuilding it", path, format, FORMAT);
         writer.deleteAll();
@@ -122,7 +156,7 @@ public final class SearchIndex implements AutoCloseable {
         writer.deleteDocuments(new Term("id", id));
       }
       for (IndexedMemory memory : upserts) {
-        writer.updateDocument(new Term("id", memory.id()), IndexSchema.document(memory));
+        writer.updateDocument(new Term("id", memory.id()), IndexSchema.document(memory, analysis));
       }
       appliedSeq = Math.max(appliedSeq, seq);
       searchers.maybeRefreshBlocking();
@@ -164,7 +198,7 @@ public final class SearchIndex implements AutoCloseable {
       return;
     }
     try {
-      writer.setLiveCommitData(Map.of(SEQ, Long.toString(seq), FORMAT_KEY, FORMAT).entrySet());
+      writer.setLiveCommitData(Map.of(SEQ, Long.toString(seq), FORMAT_KEY, FORMAT, ANALYSIS_KEY, analysis.name()).entrySet());
       writer.commit();
       committedSeq = seq;
     } catch (IOException e) {
@@ -172,14 +206,84 @@ public final class SearchIndex implements AutoCloseable {
     }
   }
 
-  /** BM25 ranking of the filtered memories for {@code text}; empty when no term is searchable. */
+  /**
+   * BM25 ranking of the filtered memories for {@code text}, scored with the statistics of the
+   * filter's tenant only ({@link TenantTerms}); empty when no term is searchable.
+   */
   public List<Hit> keyword(SearchFilter filter, String text, int k) {
-    Query terms = new QueryBuilder(analyzer).createBooleanQuery("text", text, Occur.SHOULD);
+    return keyword(filter, text, k, null, null);
+  }
+
+  /**
+   * {@link #keyword(SearchFilter, String, int)}, with each hit's cosine similarity to {@code
+   * vector} read from its stored {@code model} vector (NaN for hits embedded by another model), so
+   * a fusion can score keyword hits the vector ranking did not reach.
+   */
+  public List<Hit> keyword(SearchFilter filter, String text, int k, String model, float[] vector) {
+    String tenantKey = TenantTerms.key(filter.tenantId());
+    Query terms;
+    try (Analyzer tenantAnalyzer = TenantTerms.analyzer(analysis, tenantKey)) {
+      terms = new QueryBuilder(tenantAnalyzer).createBooleanQuery("text", text, Occur.SHOULD);
+    }
     if (terms == null) {
       return List.of();
     }
     Query query = new BooleanQuery.Builder().add(terms, Occur.MUST).add(filter(filter), Occur.FILTER).build();
-    return search(query, k, null);
+    try {
+      IndexSearcher shared = searchers.acquire();
+      try {
+        IndexSearcher searcher = TenantTerms.searcher(shared.getIndexReader(), tenantKey);
+        ScoreDoc[] docs = searcher.search(query, k).scoreDocs;
+        List<Hit> hits = hits(searcher, docs);
+        return vector == null ? hits : withSimilarities(searcher, docs, hits, IndexSchema.vectorField(model), vector);
+      } finally {
+        searchers.release(shared);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * The BM25 score a memory of average length would get by containing each of the query's terms
+   * once (terms the tenant's memories never use count for nothing): the sum over those terms of
+   * idf / (1 + k1), with the tenant's statistics. Dividing a keyword score by it says how much of
+   * the query a memory matches, whatever the query's length or the rarity of its words; 0 when no
+   * term of the query occurs.
+   */
+  public double keywordCeiling(SearchFilter filter, String text) {
+    String tenantKey = TenantTerms.key(filter.tenantId());
+    java.util.Set<Term> terms = new java.util.LinkedHashSet<>();
+    try (Analyzer tenantAnalyzer = TenantTerms.analyzer(analysis, tenantKey)) {
+      Query query = new QueryBuilder(tenantAnalyzer).createBooleanQuery("text", text, Occur.SHOULD);
+      if (query == null) {
+        return 0;
+      }
+      query.visit(org.apache.lucene.search.QueryVisitor.termCollector(terms));
+    }
+    try {
+      IndexSearcher shared = searchers.acquire();
+      try {
+        IndexSearcher searcher = TenantTerms.searcher(shared.getIndexReader(), tenantKey);
+        org.apache.lucene.search.CollectionStatistics collection = searcher.collectionStatistics("text");
+        if (collection == null) {
+          return 0;
+        }
+        double ceiling = 0;
+        for (Term term : terms) {
+          int df = searcher.getIndexReader().docFreq(term);
+          if (df > 0) {
+            double n = collection.docCount();
+            ceiling += Math.log(1 + (n - df + 0.5) / (df + 0.5)) / (1 + BM25_K1);
+          }
+        }
+        return ceiling;
+      } finally {
+        searchers.release(shared);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** Approximate (HNSW) nearest neighbours among filtered memories embedded by {@code model}. */
@@ -199,16 +303,123 @@ public final class SearchIndex implements AutoCloseable {
   }
 
   /**
-   * Filtered memories newest first (ties by id), after the keyset position ({@code afterMillis},
-   * {@code afterId}) when given.
+   * Memories of exactly one scope (empty agent/session meaning empty) whose text is equal to
+   * {@code text} after normalization ({@link TextKey}), for exact deduplication.
+   */
+  public List<Hit> sameTextInScope(SearchFilter scope, String text, int k) {
+    Query exact =
+        new BooleanQuery.Builder()
+            .add(IndexSchema.scope(scope), Occur.FILTER)
+            .add(new TermQuery(new Term("agent", scope.agentId())), Occur.FILTER)
+            .add(new TermQuery(new Term("session", scope.sessionId())), Occur.FILTER)
+            .add(new TermQuery(new Term("textkey", TextKey.of(text))), Occur.FILTER)
+            .build();
+    return search(new org.apache.lucene.search.ConstantScoreQuery(filter(exact, scope)), k, null);
+  }
+
+  /**
+   * The memories stored just before and just after memory {@code id} in its own session (same
+   * agent and session, ordered by occurredAt, then by storing order), among those {@code filter}
+   * lets through: up to {@code before} preceding ones, nearest first, then up to {@code after}
+   * following ones, nearest first. Empty for a memory without a session.
+   */
+  public Neighbours neighbours(SearchFilter filter, String id, int before, int after) {
+    try {
+      IndexSearcher searcher = searchers.acquire();
+      try {
+        TopDocs self = searcher.search(new TermQuery(new Term("id", id)), 1);
+        if (self.scoreDocs.length == 0) {
+          return Neighbours.NONE;
+        }
+        List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
+        int doc = self.scoreDocs[0].doc;
+        LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(doc, leaves));
+        int local = doc - leaf.docBase;
+        String session = string(leaf, "session", local);
+        if (session.isEmpty()) {
+          return Neighbours.NONE;
+        }
+        String agent = string(leaf, "agent", local);
+        long occurred = number(leaf, "occurred", local);
+        long ordinal = number(leaf, "ordinal", local);
+        Query sameSession =
+            new BooleanQuery.Builder()
+                .add(filter(filter), Occur.FILTER)
+                .add(new TermQuery(new Term("agent", agent)), Occur.FILTER)
+                .add(new TermQuery(new Term("session", session)), Occur.FILTER)
+                .build();
+        return new Neighbours(
+            side(searcher, sameSession, occurred, ordinal, true, before),
+            side(searcher, sameSession, occurred, ordinal, false, after));
+      } finally {
+        searchers.release(searcher);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * The turns around a memory in its session.
+   *
+   * @param before preceding memories, nearest first
+   * @param after following memories, nearest first
+   */
+  public record Neighbours(List<Hit> before, List<Hit> after) {
+    static final Neighbours NONE = new Neighbours(List.of(), List.of());
+  }
+
+  private List<Hit> side(IndexSearcher searcher, Query sameSession, long occurred, long ordinal, boolean earlier, int k)
+      throws IOException {
+    if (k <= 0) {
+      return List.of();
+    }
+    Query strictly =
+        earlier
+            ? LongField.newRangeQuery("occurred", Long.MIN_VALUE, occurred - 1)
+            : LongField.newRangeQuery("occurred", occurred + 1, Long.MAX_VALUE);
+    Query sameTime =
+        new BooleanQuery.Builder()
+            .add(LongField.newExactQuery("occurred", occurred), Occur.FILTER)
+            .add(
+                earlier
+                    ? LongField.newRangeQuery("ordinal", Long.MIN_VALUE, ordinal - 1)
+                    : LongField.newRangeQuery("ordinal", ordinal + 1, Long.MAX_VALUE),
+                Occur.FILTER)
+            .build();
+    Query query =
+        new BooleanQuery.Builder()
+            .add(sameSession, Occur.FILTER)
+            .add(new BooleanQuery.Builder().add(strictly, Occur.SHOULD).add(sameTime, Occur.SHOULD).setMinimumNumberShouldMatch(1).build(), Occur.FILTER)
+            .build();
+    Sort order =
+        new Sort(
+            new SortedNumericSortField("occurred", SortField.Type.LONG, earlier),
+            new SortedNumericSortField("ordinal", SortField.Type.LONG, earlier));
+    return hits(searcher, searcher.search(query, k, order).scoreDocs);
+  }
+
+  private static String string(LeafReaderContext leaf, String field, int doc) throws IOException {
+    SortedDocValues values = DocValues.getSorted(leaf.reader(), field);
+    return values.advanceExact(doc) ? values.lookupOrd(values.ordValue()).utf8ToString() : "";
+  }
+
+  private static long number(LeafReaderContext leaf, String field, int doc) throws IOException {
+    SortedNumericDocValues values = DocValues.getSortedNumeric(leaf.reader(), field);
+    return values.advanceExact(doc) ? values.nextValue() : 0;
+  }
+
+  /**
+   * Filtered memories newest first by occurredAt (ties by id), after the keyset position
+   * ({@code afterMillis}, {@code afterId}) when given.
    */
   public List<Hit> recent(SearchFilter filter, Long afterMillis, String afterId, int k) {
     BooleanQuery.Builder query = new BooleanQuery.Builder().add(filter(filter), Occur.FILTER);
     if (afterMillis != null) {
-      Query older = LongField.newRangeQuery("updated", Long.MIN_VALUE, afterMillis - 1);
+      Query older = LongField.newRangeQuery("occurred", Long.MIN_VALUE, afterMillis - 1);
       Query sameTimeLaterId =
           new BooleanQuery.Builder()
-              .add(LongField.newExactQuery("updated", afterMillis), Occur.FILTER)
+              .add(LongField.newExactQuery("occurred", afterMillis), Occur.FILTER)
               .add(new TermRangeQuery("id", new BytesRef(afterId), null, false, false), Occur.FILTER)
               .build();
       query.add(
@@ -219,7 +430,7 @@ public final class SearchIndex implements AutoCloseable {
               .build(),
           Occur.FILTER);
     }
-    Sort sort = new Sort(new SortedNumericSortField("updated", SortField.Type.LONG, true), new SortField("id", SortField.Type.STRING));
+    Sort sort = new Sort(new SortedNumericSortField("occurred", SortField.Type.LONG, true), new SortField("id", SortField.Type.STRING));
     return search(query.build(), k, sort);
   }
 
@@ -331,6 +542,46 @@ public final class SearchIndex implements AutoCloseable {
     }
   }
 
+  /** The hits with the dot product of their stored vectors and {@code vector} (unit vectors). */
+  private static List<Hit> withSimilarities(
+      IndexSearcher searcher, ScoreDoc[] docs, List<Hit> hits, String field, float[] vector) throws IOException {
+    List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
+    Integer[] order = new Integer[docs.length];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    // Vector values iterate forward only: visit the hits in doc id order.
+    java.util.Arrays.sort(order, java.util.Comparator.comparingInt(i -> docs[i].doc));
+    List<Hit> result = new ArrayList<>(hits);
+    int leafIndex = -1;
+    org.apache.lucene.index.FloatVectorValues values = null;
+    for (int i : order) {
+      int doc = docs[i].doc;
+      int leaf = ReaderUtil.subIndex(doc, leaves);
+      if (leaf != leafIndex) {
+        leafIndex = leaf;
+        values = leaves.get(leaf).reader().getFloatVectorValues(field);
+      }
+      if (values == null) {
+        continue;
+      }
+      int local = doc - leaves.get(leaf).docBase;
+      if (values.docID() < local) {
+        values.advance(local);
+      }
+      if (values.docID() == local) {
+        float[] stored = values.vectorValue();
+        double dot = 0;
+        for (int d = 0; d < Math.min(stored.length, vector.length); d++) {
+          dot += stored[d] * vector[d];
+        }
+        Hit hit = hits.get(i);
+        result.set(i, new Hit(hit.id(), hit.score(), hit.occurredMillis(), hit.importance(), dot));
+      }
+    }
+    return result;
+  }
+
   private static List<Hit> hits(IndexSearcher searcher, ScoreDoc[] docs) throws IOException {
     List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
     List<Hit> hits = new ArrayList<>(docs.length);
@@ -339,13 +590,13 @@ public final class SearchIndex implements AutoCloseable {
       LeafReaderContext leaf = leaves.get(leafIndex);
       int local = doc.doc - leaf.docBase;
       // Doc values iterate forward only, so each hit gets fresh iterators of its leaf.
-      SortedNumericDocValues updated = DocValues.getSortedNumeric(leaf.reader(), "updated");
+      SortedNumericDocValues occurred = DocValues.getSortedNumeric(leaf.reader(), "occurred");
       NumericDocValues importance = DocValues.getNumeric(leaf.reader(), "importance");
       SortedDocValues ids = DocValues.getSorted(leaf.reader(), "id");
       String id = ids.advanceExact(local) ? ids.lookupOrd(ids.ordValue()).utf8ToString() : "";
-      long updatedMillis = updated.advanceExact(local) ? updated.nextValue() : 0;
+      long occurredMillis = occurred.advanceExact(local) ? occurred.nextValue() : 0;
       double weight = importance.advanceExact(local) ? Double.longBitsToDouble(importance.longValue()) : 0;
-      hits.add(new Hit(id, Float.isNaN(doc.score) ? 0 : doc.score, updatedMillis, weight));
+      hits.add(new Hit(id, Float.isNaN(doc.score) ? 0 : doc.score, occurredMillis, weight));
     }
     return hits;
   }

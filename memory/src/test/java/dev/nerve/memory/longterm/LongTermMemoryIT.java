@@ -102,7 +102,7 @@ class LongTermMemoryIT {
     assertThat(stored.getOutcome()).isEqualTo(StoreOutcome.STORE_OUTCOME_CREATED);
     assertThat(stored.getExistingMemoryId()).isEmpty();
     assertThat(memory.getVersion()).isEqualTo(1);
-    assertThat(memory.getEmbeddingModel()).isEqualTo("all-minilm-l6-v2-q");
+    assertThat(memory.getEmbeddingModel()).isEqualTo("bge-small-en-v1.5-q");
     assertThat(memory.getEmbeddingDimension()).isEqualTo(384);
     assertThat(memory.getImportance()).isEqualTo(0.9);
     assertThat(as(alice, () -> lt.stub().get(GetMemoryRequest.newBuilder().setId(memory.getId()).build())))
@@ -110,7 +110,7 @@ class LongTermMemoryIT {
   }
 
   @Test
-  void nearDuplicateInTheSameScopeUpdatesTheExistingMemoryAndKeepsHistory() {
+  void anExactDuplicateInTheSameScopeUpdatesTheExistingMemoryAndKeepsHistory() {
     Identity alice = user(freshTenant(), "alice");
     Memory first =
         lt.store(alice, StoreMemoryRequest.newBuilder().setText("The user prefers dark mode in the code editor").addTags("ui").setImportance(0.3).build())
@@ -123,7 +123,7 @@ class LongTermMemoryIT {
     StoreMemoryResponse forced =
         lt.store(alice, StoreMemoryRequest.newBuilder().setText("The user prefers dark mode in the code editor").setSkipDeduplication(true).build());
 
-    assertThat(again.getOutcome()).isEqualTo(StoreOutcome.STORE_OUTCOME_DEDUPLICATED_UPDATED);
+    assertThat(again.getOutcome()).isEqualTo(StoreOutcome.STORE_OUTCOME_DEDUPLICATED_EXACT);
     assertThat(again.getExistingMemoryId()).isEqualTo(first.getId());
     assertThat(again.getMemory().getVersion()).isEqualTo(2);
     assertThat(again.getMemory().getTagsList()).containsExactly("ui", "preference");
@@ -180,8 +180,10 @@ class LongTermMemoryIT {
     assertThat(e.getRrfScore()).isCloseTo(2.0 / 61, org.assertj.core.data.Offset.offset(1e-9));
     assertThat(e.getRecency()).isBetween(0.99, 1.0);
     assertThat(e.getImportance()).isEqualTo(1.0);
-    // (relevance + 0.1 * recency + 0.1 * importance) / 1.2 with relevance 1.
-    assertThat(top.getScore()).isCloseTo((1 + 0.1 * e.getRecency() + 0.1) / 1.2, org.assertj.core.data.Offset.offset(1e-9));
+    // Every query term matched and the nearest vector: relevance near 1 (docs/architecture.md).
+    assertThat(e.getRelevance()).isBetween(0.9, 1.0);
+    // (relevance + 0.1 * recency + 0.1 * importance) / 1.2.
+    assertThat(top.getScore()).isCloseTo((e.getRelevance() + 0.1 * e.getRecency() + 0.1) / 1.2, org.assertj.core.data.Offset.offset(1e-9));
     assertThat(plain.getHits(0).hasExplanation()).isFalse();
     assertThat(explained.getTotalCandidates()).isEqualTo(2);
     assertThat(strict.getHitsList()).extracting(h -> h.getMemory().getId()).containsExactly(kubernetes.getId());
@@ -326,6 +328,73 @@ class LongTermMemoryIT {
   }
 
   @Test
+  void anotherTenantsWritesLeaveATenantsRankingUnchanged() {
+    Identity alice = user(freshTenant(), "alice");
+    List<StoreMemoryRequest> notes = new ArrayList<>();
+    String[] words = {"garden", "invoice", "deploy", "budget", "dentist", "sprint"};
+    for (int i = 0; i < 24; i++) {
+      notes.add(
+          StoreMemoryRequest.newBuilder()
+              .setText("note " + i + " about the " + words[i % 6] + (i % 4 == 0 ? " and the " + words[(i + 1) % 6] : "") + " for week " + (i % 5))
+              .build());
+    }
+    as(alice, () -> lt.stub().storeMany(dev.nerve.api.memory.v1.StoreManyMemoriesRequest.newBuilder().addAllItems(notes).build()));
+    List<SearchMemoriesRequest> queries =
+        List.of(
+            SearchMemoriesRequest.newBuilder().setQuery("garden budget").setExplain(true).setWeights(RankingWeights.newBuilder().setVectorWeight(0)).build(),
+            SearchMemoriesRequest.newBuilder().setQuery("deploy invoice week").setExplain(true).setWeights(RankingWeights.newBuilder().setVectorWeight(0)).build(),
+            SearchMemoriesRequest.newBuilder().setQuery("dentist sprint").setExplain(true).build());
+    List<List<String>> before = new ArrayList<>();
+    List<List<Double>> scoresBefore = new ArrayList<>();
+    for (SearchMemoriesRequest q : queries) {
+      SearchResult result = lt.search(alice, q);
+      before.add(ids(result));
+      scoresBefore.add(result.getHitsList().stream().map(h -> h.getExplanation().getBm25Score()).toList());
+    }
+
+    // Another tenant writes many memories full of the same words (and of words alice never used).
+    Identity mallory = user(freshTenant(), "mallory");
+    List<StoreMemoryRequest> flood = new ArrayList<>();
+    for (int i = 0; i < 120; i++) {
+      flood.add(StoreMemoryRequest.newBuilder().setText("garden garden budget week " + i + (i % 2 == 0 ? " dentist" : " unrelated words here")).build());
+    }
+    as(mallory, () -> lt.stub().storeMany(dev.nerve.api.memory.v1.StoreManyMemoriesRequest.newBuilder().addAllItems(flood).build()));
+
+    for (int q = 0; q < queries.size(); q++) {
+      SearchResult result = lt.search(alice, queries.get(q));
+      assertThat(ids(result)).as(queries.get(q).getQuery()).isEqualTo(before.get(q));
+      assertThat(result.getHitsList().stream().map(h -> h.getExplanation().getBm25Score()).toList())
+          .as(queries.get(q).getQuery())
+          .isEqualTo(scoresBefore.get(q));
+    }
+    // Mallory's own scores come from mallory's statistics: "garden" is in every one of its memories.
+    SearchResult mallorys = lt.search(mallory, queries.get(0));
+    assertThat(mallorys.getHits(0).getExplanation().getBm25Score()).isNotEqualTo(scoresBefore.get(0).get(0));
+  }
+
+  @Test
+  void aUniqueExactMatchRanksFirstInHybridEvenFarDownTheVectorRanking() {
+    Identity alice = user(freshTenant(), "alice");
+    List<StoreMemoryRequest> notes = new ArrayList<>();
+    String[] topics = {"roadmap", "hiring", "budget", "on-call rotation", "release train", "retro actions"};
+    for (int i = 0; i < 36; i++) {
+      notes.add(StoreMemoryRequest.newBuilder().setText("Platform team planning meeting " + i + ": we discussed the " + topics[i % 6] + " for next quarter").build());
+    }
+    notes.add(StoreMemoryRequest.newBuilder().setText("Parking permit PX-88213 was renewed at the city office").build());
+    var stored = as(alice, () -> lt.stub().storeMany(dev.nerve.api.memory.v1.StoreManyMemoriesRequest.newBuilder().addAllItems(notes).build()));
+    String permit = stored.getResults(36).getMemory().getId();
+
+    SearchResult result =
+        lt.search(alice, SearchMemoriesRequest.newBuilder().setQuery("platform team planning meeting PX-88213").setExplain(true).build());
+
+    SearchHit top = result.getHits(0);
+    assertThat(top.getMemory().getId()).isEqualTo(permit);
+    assertThat(top.getExplanation().getBm25Rank()).isEqualTo(1);
+    // The premise: semantically the note is far from the query, most notes are nearer.
+    assertThat(top.getExplanation().getVectorRank()).isGreaterThan(20);
+  }
+
+  @Test
   void forgetUserErasesEverythingOfThatUserOnly() {
     String tenant = freshTenant();
     lt.store(user(tenant, "carol"), "Carol lives in Lisbon");
@@ -364,7 +433,7 @@ class LongTermMemoryIT {
     assertThat(maintenance.run().reembedded()).isGreaterThanOrEqualTo(1);
 
     Memory reembedded = as(alice, () -> lt.stub().get(GetMemoryRequest.newBuilder().setId(memory.getId()).build()));
-    assertThat(reembedded.getEmbeddingModel()).isEqualTo("all-minilm-l6-v2-q");
+    assertThat(reembedded.getEmbeddingModel()).isEqualTo("bge-small-en-v1.5-q");
     assertThat(reembedded.getEmbeddingDimension()).isEqualTo(384);
     assertThat(reembedded.getVersion()).isEqualTo(1);
     assertThat(ids(lt.search(alice, semanticOnly))).containsExactly(memory.getId());
@@ -381,7 +450,7 @@ class LongTermMemoryIT {
     RebuildMemoryIndexResponse rebuilt = as(admin(tenant, "root"), () -> lt.stub().rebuildIndex(RebuildMemoryIndexRequest.getDefaultInstance()));
 
     assertThat(rebuilt.getMemoriesIndexed()).isEqualTo(2);
-    assertThat(rebuilt.getEmbeddingModel()).isEqualTo("all-minilm-l6-v2-q");
+    assertThat(rebuilt.getEmbeddingModel()).isEqualTo("bge-small-en-v1.5-q");
     assertThat(rebuilt.getEmbeddingDimension()).isEqualTo(384);
     assertThat(lt.search(user(tenant, "bob"), "rebuilding").getHitsCount()).isEqualTo(1);
   }

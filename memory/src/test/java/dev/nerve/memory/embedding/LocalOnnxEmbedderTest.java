@@ -7,7 +7,7 @@ import java.util.List;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
-class LocalMiniLmEmbedderTest {
+class LocalOnnxEmbedderTest {
 
   private static final List<String> FACTS =
       List.of(
@@ -18,7 +18,7 @@ class LocalMiniLmEmbedderTest {
   @Test
   void bothLocalModelsGiveUnitVectorsUnderTheirOwnNames() {
     for (LocalModel model : LocalModel.values()) {
-      LocalMiniLmEmbedder embedder = new LocalMiniLmEmbedder(model, 2);
+      LocalOnnxEmbedder embedder = new LocalOnnxEmbedder(model, 2);
       List<float[]> vectors = embedder.embed(FACTS);
 
       assertThat(embedder.model()).isEqualTo(model.modelName());
@@ -35,8 +35,8 @@ class LocalMiniLmEmbedderTest {
 
   @Test
   void theQuantizedModelStaysCloseToTheFloatModel() {
-    List<float[]> exact = new LocalMiniLmEmbedder(LocalModel.ALL_MINILM_L6_V2, 64).embed(FACTS);
-    List<float[]> quantized = new LocalMiniLmEmbedder(LocalModel.ALL_MINILM_L6_V2_Q, 64).embed(FACTS);
+    List<float[]> exact = new LocalOnnxEmbedder(LocalModel.ALL_MINILM_L6_V2, 64).embed(FACTS);
+    List<float[]> quantized = new LocalOnnxEmbedder(LocalModel.ALL_MINILM_L6_V2_Q, 64).embed(FACTS);
     for (int i = 0; i < FACTS.size(); i++) {
       assertThat(Embedder.cosine(exact.get(i), quantized.get(i))).isGreaterThan(0.95);
     }

@@ -8,8 +8,6 @@ import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.onnx.AbstractInProcessEmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.OnnxBertBiEncoder;
 import dev.langchain4j.model.embedding.onnx.PoolingMode;
-import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
-import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
 import dev.nerve.memory.MemoryProperties.LocalModel;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,9 +21,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * all-MiniLM-L6-v2 (float32 or int8-quantized) run locally through ONNX Runtime: the models ship
- * inside the langchain4j jars, so embeddings need no network and no API key. One instance of each
- * model per JVM, loaded on first use.
+ * A local embedding model ({@link LocalModel}: BGE-small-en-v1.5 int8 or all-MiniLM-L6-v2 in int8
+ * or float32) run through ONNX Runtime: the models and their tokenizers ship inside the langchain4j
+ * model jars, so embeddings need no network and no API key. One instance of each model per JVM,
+ * loaded on first use. A query is embedded with the model's retrieval instruction in front when
+ * the model has one and it is switched on (BGE's "Represent this sentence for searching relevant
+ * passages: "); stored texts never are.
  *
  * <p>A batch is spread over one thread per core, each running one text at a time on an ONNX
  * session limited to one intra-op thread. ONNX Runtime's default (an intra-op pool as wide as the
@@ -33,17 +34,26 @@ import java.util.concurrent.atomic.AtomicInteger;
  * padded into one tensor: the quantized model quantizes activations per call, so a padded batch
  * would make a text's vector depend on the texts embedded with it.
  */
-final class LocalMiniLmEmbedder implements Embedder {
+final class LocalOnnxEmbedder implements Embedder {
 
   private static final int DIMENSION = 384;
   private static final Map<LocalModel, Encoder> LOADED = new EnumMap<>(LocalModel.class);
 
   private final LocalModel model;
   private final int batchSize;
+  private final String queryInstruction;
 
-  LocalMiniLmEmbedder(LocalModel model, int batchSize) {
+  LocalOnnxEmbedder(LocalModel model, int batchSize) {
+    this(model, batchSize, true);
+  }
+
+  /**
+   * @param useQueryInstruction whether queries get the model's retrieval instruction in front
+   */
+  LocalOnnxEmbedder(LocalModel model, int batchSize, boolean useQueryInstruction) {
     this.model = model;
     this.batchSize = batchSize;
+    this.queryInstruction = useQueryInstruction ? model.queryInstruction() : "";
   }
 
   /** Loads the model in the background so the first request does not pay for it (seconds). */
@@ -61,6 +71,11 @@ final class LocalMiniLmEmbedder implements Embedder {
   @Override
   public int dimension() {
     return DIMENSION;
+  }
+
+  @Override
+  public float[] embedQuery(String query) {
+    return embed(queryInstruction + query);
   }
 
   @Override
@@ -97,14 +112,9 @@ final class LocalMiniLmEmbedder implements Embedder {
 
     static Encoder load(LocalModel model) {
       // The model and tokenizer files sit at the root of the model's langchain4j jar.
-      Class<?> anchor =
-          switch (model) {
-            case ALL_MINILM_L6_V2_Q -> AllMiniLmL6V2QuantizedEmbeddingModel.class;
-            case ALL_MINILM_L6_V2 -> AllMiniLmL6V2EmbeddingModel.class;
-          };
       String name = model.modelName();
-      try (InputStream onnx = resource(anchor, name + ".onnx");
-          InputStream tokenizer = resource(anchor, name + "-tokenizer.json");
+      try (InputStream onnx = resource(name + ".onnx");
+          InputStream tokenizer = resource(name + "-tokenizer.json");
           OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
         options.setIntraOpNumThreads(1);
         options.setInterOpNumThreads(1);
@@ -120,7 +130,8 @@ final class LocalMiniLmEmbedder implements Embedder {
                   thread.setDaemon(true);
                   return thread;
                 });
-        return new Encoder(executor, new OnnxBertBiEncoder(environment, session, tokenizer, PoolingMode.MEAN));
+        PoolingMode pooling = model.clsPooling() ? PoolingMode.CLS : PoolingMode.MEAN;
+        return new Encoder(executor, new OnnxBertBiEncoder(environment, session, tokenizer, pooling));
       } catch (IOException e) {
         throw new UncheckedIOException("cannot read the embedding model " + name, e);
       } catch (OrtException e) {
@@ -128,8 +139,8 @@ final class LocalMiniLmEmbedder implements Embedder {
       }
     }
 
-    private static InputStream resource(Class<?> anchor, String name) {
-      InputStream in = anchor.getResourceAsStream("/" + name);
+    private static InputStream resource(String name) {
+      InputStream in = LocalOnnxEmbedder.class.getClassLoader().getResourceAsStream(name);
       if (in == null) {
         throw new IllegalStateException("the embedding model file " + name + " is missing from the classpath");
       }
