@@ -52,7 +52,8 @@ record LoadedModel(ModelVersion version, Model<?> model, FeatureEncoder encoder,
         }
       }
     } else if (output instanceof Regressor regressor) {
-      out.setValue(regressor.getValues()[0]);
+      double scale = version.getTargetScale() == 0 ? 1 : version.getTargetScale();
+      out.setValue(regressor.getValues()[0] * scale + version.getTargetMean());
     } else if (output instanceof ClusterID cluster) {
       out.setLabel(Value.newBuilder().setNumberValue(cluster.getID()));
     } else if (output instanceof Event event) {

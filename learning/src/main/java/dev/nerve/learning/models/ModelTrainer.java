@@ -81,7 +81,7 @@ final class ModelTrainer {
           (i % k == fold ? test : train).add(shuffled.get(i));
         }
         Model<?> model = fit(task, request, encoder, train);
-        Metrics.Result result = Metrics.evaluate(loaded(model, encoder, request, train.size()), test);
+        Metrics.Result result = Metrics.evaluate(loaded(model, encoder, request, train), test);
         result.metrics().forEach((name, value) -> sums.merge(name, value, Double::sum));
         if (result.confusion() != null) {
           matrices.add(result.confusion());
@@ -99,7 +99,7 @@ final class ModelTrainer {
     }
     progress.report("training", 0.85 * (request.folds() >= 2 ? (double) request.folds() / (request.folds() + 1) : 0.1));
     Model<?> model = fit(task, request, encoder, training);
-    LoadedModel loaded = loaded(model, encoder, request, training.size());
+    LoadedModel loaded = loaded(model, encoder, request, training);
     if (!holdout.isEmpty()) {
       progress.report("evaluating", 0.9);
       Metrics.Result result = Metrics.evaluate(loaded, holdout);
@@ -111,16 +111,40 @@ final class ModelTrainer {
     return new Outcome(model, model.serialize().toByteArray(), info, holdout, metrics, confusion);
   }
 
+  /** Mean and standard deviation of regression targets (scale 1 when constant); identity otherwise. */
+  record Target(double mean, double scale) {
+    static Target of(ModelTaskType task, List<Example> examples) {
+      if (task != ModelTaskType.MODEL_TASK_TYPE_REGRESSION || examples.isEmpty()) {
+        return new Target(0, 1);
+      }
+      double mean = examples.stream().mapToDouble(e -> e.getLabel().getNumberValue()).average().orElse(0);
+      double variance = examples.stream().mapToDouble(e -> Math.pow(e.getLabel().getNumberValue() - mean, 2)).average().orElse(0);
+      return new Target(mean, variance > 0 ? Math.sqrt(variance) : 1);
+    }
+
+    List<Example> standardize(List<Example> examples) {
+      if (mean == 0 && scale == 1) {
+        return examples;
+      }
+      return examples.stream()
+          .map(e -> e.toBuilder().setLabel(Value.newBuilder().setNumberValue((e.getLabel().getNumberValue() - mean) / scale)).build())
+          .toList();
+    }
+  }
+
   @SuppressWarnings({"unchecked", "rawtypes"})
   private static Model<?> fit(ModelTask<?> task, Request request, FeatureEncoder encoder, List<Example> examples) {
-    Dataset dataset = task.dataset(examples, encoder, "examples", true);
+    // Regression learns the standardized target, so gradient methods need not chase its offset.
+    Dataset dataset = task.dataset(Target.of(request.task(), examples).standardize(examples), encoder, "examples", true);
     Algorithms.Spec spec =
         Algorithms.spec(request.task(), request.algorithm(), request.hyperparameters(), request.seed(), encoder.dimensions().size());
     Trainer trainer = spec.trainer();
     return trainer.train(dataset);
   }
 
-  private static LoadedModel loaded(Model<?> model, FeatureEncoder encoder, Request request, int examples) {
+  private static LoadedModel loaded(Model<?> model, FeatureEncoder encoder, Request request, List<Example> training) {
+    int examples = training.size();
+    Target target = Target.of(request.task(), training);
     ModelVersion.Builder info =
         ModelVersion.newBuilder()
             .setAlgorithm(request.algorithm())
@@ -129,7 +153,9 @@ final class ModelTrainer {
             .setLibraryVersion(LIBRARY)
             .setExampleCount(examples)
             .setValidation(request.folds() >= 2 ? "kfold" : "holdout")
-            .setSeed(request.seed());
+            .setSeed(request.seed())
+            .setTargetMean(target.mean())
+            .setTargetScale(target.scale());
     request.hyperparameters().forEach((name, value) -> info.putHyperparameters(name, Value.newBuilder().setNumberValue(value).build()));
     if (request.task() == ModelTaskType.MODEL_TASK_TYPE_CLASSIFICATION) {
       TreeSet<String> labels = new TreeSet<>();
