@@ -20,9 +20,20 @@ public final class AuditLog {
   private static final Logger log = LoggerFactory.getLogger(AuditLog.class);
 
   private final JdbcClient jdbc;
+  private final List<Listener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   public AuditLog(JdbcClient jdbc) {
     this.jdbc = jdbc;
+  }
+
+  /** Hears every recorded operation, e.g. to pass it on as user activity; must never throw. */
+  public interface Listener {
+    void recorded(String tenantId, String actor, String operation, String result);
+  }
+
+  /** Adds a listener that hears every operation recorded from now on. */
+  public void listen(Listener listener) {
+    listeners.add(listener);
   }
 
   /**
@@ -73,6 +84,7 @@ public final class AuditLog {
     } catch (RuntimeException e) {
       log.error("audit entry for {} could not be written", operation, e);
     }
+    listeners.forEach(listener -> listener.recorded(tenantId, actor, operation, result));
   }
 
   /** The tenant's entries, newest first. */
