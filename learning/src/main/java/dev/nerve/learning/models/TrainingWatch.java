@@ -15,7 +15,8 @@ import java.util.function.Supplier;
  * Streams a training job to a watcher: the current state at once, then every change of status,
  * phase or progress, wherever the job runs. A change announced on {@link LearningEvents} wakes the
  * stream at once; a poll every {@link #POLL_MILLIS} catches a lost announcement. The stream ends
- * after a final state, or when the watcher cancels.
+ * after a final state, with NOT_FOUND when the job is deleted with its model, or when the watcher
+ * cancels.
  */
 final class TrainingWatch implements AutoCloseable {
 
@@ -107,8 +108,7 @@ final class TrainingWatch implements AutoCloseable {
           observer.onNext(current);
         }
         if (current.getStatus() == TrainingJobStatus.TRAINING_JOB_STATUS_SUCCEEDED
-            || current.getStatus() == TrainingJobStatus.TRAINING_JOB_STATUS_FAILED
-            || current.getStatus() == TrainingJobStatus.TRAINING_JOB_STATUS_CANCELLED) {
+            || current.getStatus() == TrainingJobStatus.TRAINING_JOB_STATUS_FAILED) {
           end();
           observer.onCompleted();
         }
