@@ -41,6 +41,7 @@ public final class AuditLog implements AutoCloseable {
   private final BlockingDeque<Pending> buffer;
   private final Counter dropped;
   private final ScheduledExecutorService retries;
+  private final List<Listener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   /** An entry not yet written. */
   private record Pending(
@@ -64,6 +65,16 @@ public final class AuditLog implements AutoCloseable {
               return thread;
             });
     retries.scheduleWithFixedDelay(this::flush, 1, 1, TimeUnit.SECONDS);
+  }
+
+  /** Hears every recorded operation, e.g. to pass it on as user activity; must never throw. */
+  public interface Listener {
+    void recorded(String tenantId, String actor, String operation, String result);
+  }
+
+  /** Adds a listener that hears every operation recorded from now on. */
+  public void listen(Listener listener) {
+    listeners.add(listener);
   }
 
   /**
@@ -114,6 +125,7 @@ public final class AuditLog implements AutoCloseable {
             StoredText.clean(result),
             StoredText.clean(traceId),
             Instant.now());
+    listeners.forEach(listener -> listener.recorded(entry.tenantId(), entry.actor(), entry.operation(), entry.result()));
     if (buffer.isEmpty()) {
       try {
         insert(entry);

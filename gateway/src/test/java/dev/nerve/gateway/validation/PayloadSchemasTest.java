@@ -47,7 +47,16 @@ class PayloadSchemasTest {
   @Test
   void loadsEveryPayloadSchema() {
     assertThat(SCHEMAS.names())
-        .containsExactlyInAnyOrder("memory-metadata", "memory-metadata-filter", "context-data", "context-patch");
+        .containsExactlyInAnyOrder(
+            "memory-metadata",
+            "memory-metadata-filter",
+            "context-data",
+            "context-patch",
+            "learning-activity-attributes",
+            "learning-pattern-metadata",
+            "learning-raw-events",
+            "learning-preference-data",
+            "learning-hyperparameters");
   }
 
   @Test

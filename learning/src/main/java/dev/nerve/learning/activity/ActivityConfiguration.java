@@ -1,0 +1,27 @@
+package dev.nerve.learning.activity;
+
+import dev.nerve.learning.LearningProperties;
+import dev.nerve.platform.grpc.TargetService;
+import dev.nerve.platform.target.Target;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** Wires the activity stream: its repository and the ActivityService contract. */
+@Configuration(proxyBeanMethods = false)
+public class ActivityConfiguration {
+
+  @Bean
+  ActivityRepository activityRepository(JdbcTemplate jdbc) {
+    return new ActivityRepository(jdbc);
+  }
+
+  @Bean
+  TargetService activityService(
+      ActivityRepository repository, JdbcTemplate jdbc, TransactionTemplate tx, LearningProperties properties) {
+    return new TargetService(
+        Target.LEARNING,
+        new ActivityGrpcService(repository, new LearningUserEraser(jdbc, tx), properties.activity().maxBatch()));
+  }
+}
