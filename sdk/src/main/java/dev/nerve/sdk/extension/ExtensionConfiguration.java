@@ -20,7 +20,6 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.info.BuildProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.context.annotation.Lazy;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -57,8 +56,8 @@ public class ExtensionConfiguration {
   }
 
   @Bean
-  IntegrationTypes.ContributedTypes contributedIntegrationTypes(@Lazy Extensions extensions) {
-    return (tenant, provider) -> extensions.integrationType(tenant, provider)
+  IntegrationTypes.ContributedTypes contributedIntegrationTypes(ObjectProvider<Extensions> extensions) {
+    return (tenant, provider) -> extensions.getObject().integrationType(tenant, provider)
         .map(type -> new IntegrationType(provider,
             type.hasSettingsSchema() ? Json.tree(type.getSettingsSchema()) : Json.read("{\"type\":\"object\"}"),
             type.getCredentialKeysList(), type.getCredentialKeysList()));

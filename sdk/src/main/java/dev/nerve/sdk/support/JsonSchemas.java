@@ -48,8 +48,14 @@ public final class JsonSchemas {
     }
     Schema compiled;
     try {
+      List<Error> broken = meta().validate(schema);
+      if (!broken.isEmpty()) {
+        throw NerveException.invalid(field, "schema", "is not a valid JSON Schema (draft 2020-12): " + cut(broken.get(0).getMessage()));
+      }
       compiled = registry.getSchema(schema);
       compiled.initializeValidators();
+    } catch (NerveException e) {
+      throw e;
     } catch (RuntimeException e) {
       String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
       throw NerveException.invalid(field, "schema", "is not a usable JSON Schema: " + cut(message));
@@ -58,6 +64,19 @@ public final class JsonSchemas {
       cache.put(key, compiled);
     }
     return compiled;
+  }
+
+  private volatile Schema meta;
+
+  /** The draft 2020-12 meta-schema, which the validator ships (nothing is fetched). */
+  private Schema meta() {
+    Schema loaded = meta;
+    if (loaded == null) {
+      loaded = registry.getSchema(com.networknt.schema.SchemaLocation.of("https://json-schema.org/draft/2020-12/schema"));
+      loaded.initializeValidators();
+      meta = loaded;
+    }
+    return loaded;
   }
 
   /** The rules {@code payload} breaks, each named by its path under {@code field}. */
