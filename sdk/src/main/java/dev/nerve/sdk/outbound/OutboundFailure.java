@@ -39,6 +39,11 @@ public enum OutboundFailure {
   /** The failure a thrown exception stands for, looking through its causes. */
   public static OutboundFailure of(Throwable error) {
     for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof UnknownHostException || t instanceof java.nio.channels.UnresolvedAddressException) {
+        return UNKNOWN_HOST;
+      }
+    }
+    for (Throwable t = error; t != null; t = t.getCause()) {
       if (t instanceof BlockedDestinationException) {
         return BLOCKED;
       }
@@ -53,9 +58,6 @@ public enum OutboundFailure {
       }
       if (t instanceof ConnectException || t instanceof NoRouteToHostException) {
         return UNREACHABLE;
-      }
-      if (t.getClass().getSimpleName().equals("UnresolvedAddressException")) {
-        return UNKNOWN_HOST;
       }
     }
     return BROKEN;
