@@ -358,6 +358,9 @@ public final class Extensions implements AutoCloseable {
   /** The extension with its contributions and discovered tools filled in. */
   private static Extension view(Extension extension, List<ExtensionRuntime.Action> actions) {
     Extension.Builder view = extension.toBuilder().clearTools();
+    if (extension.hasPlugin()) {
+      view.setPlugin(extension.getPlugin().toBuilder().clearContent());
+    }
     ExtensionContributions.Builder contributions = ExtensionContributions.newBuilder();
     boolean running = extension.getStatus() == ExtensionStatus.EXTENSION_STATUS_LOADED;
     for (ExtensionRuntime.Action action : actions) {
