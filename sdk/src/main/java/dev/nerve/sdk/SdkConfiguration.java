@@ -6,8 +6,6 @@ import dev.nerve.platform.target.Target;
 import dev.nerve.sdk.endpoint.EndpointConfiguration;
 import dev.nerve.sdk.extension.ExtensionConfiguration;
 import dev.nerve.sdk.integration.IntegrationConfiguration;
-import dev.nerve.sdk.outbound.JdkOutboundHttp;
-import dev.nerve.sdk.outbound.OutboundHttp;
 import dev.nerve.sdk.support.JsonSchemas;
 import dev.nerve.sdk.support.Replays;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -17,8 +15,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 
 /**
- * The SDK target: its schema, the pieces its features share (outbound HTTP, JSON Schemas,
- * idempotency) and the endpoint, integration and extension features, each wired by its own
+ * The SDK target: its schema, the pieces its features share (JSON Schemas, idempotency; outbound
+ * HTTP is the platform's guarded client) and the endpoint, integration and extension features, each wired by its own
  * configuration.
  */
 @AutoConfiguration
@@ -30,11 +28,6 @@ public class SdkConfiguration {
   @Bean
   ServiceSchema sdkSchema() {
     return new ServiceSchema(Target.SDK);
-  }
-
-  @Bean
-  OutboundHttp sdkOutboundHttp(SdkProperties properties) {
-    return new JdkOutboundHttp(properties.calls().connectTimeout());
   }
 
   @Bean

@@ -22,13 +22,12 @@ public record SdkProperties(
   /**
    * Endpoint calls.
    *
-   * @param maxResponseBytes response body cap of an endpoint that sets none
-   * @param connectTimeout time allowed to open a connection
+   * @param maxResponseBytes response body cap of an endpoint that sets none (never above
+   *     {@code nerve.outbound.max-response-bytes}, which the guarded client enforces)
    * @param idempotencyTtl how long the result of a call or action run with an idempotency key is kept
    */
   public record Calls(
       @DefaultValue("5MB") DataSize maxResponseBytes,
-      @DefaultValue("10s") Duration connectTimeout,
       @DefaultValue("10m") Duration idempotencyTtl) {}
 
   /**

@@ -6,7 +6,7 @@ import dev.nerve.platform.error.ErrorCode;
 import dev.nerve.platform.error.NerveException;
 import dev.nerve.sdk.integration.Credentials;
 import java.net.URLEncoder;
-import java.net.http.HttpRequest;
+import dev.nerve.platform.outbound.OutboundRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
@@ -41,17 +41,17 @@ final class Authenticator {
         + URLEncoder.encode(required(credentials, "api_key"), StandardCharsets.UTF_8);
   }
 
-  Applied apply(String tenant, Endpoint endpoint, Credentials credentials, HttpRequest.Builder request, Duration timeout) {
+  Applied apply(String tenant, Endpoint endpoint, Credentials credentials, OutboundRequest.Builder request, Duration timeout) {
     EndpointAuth auth = endpoint.getAuth();
     switch (auth.getType()) {
       case TYPE_BASIC -> {
         String pair = required(credentials, "username") + ":" + credentials.secret("password");
-        request.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)));
+        request.secretHeader("Authorization", "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)));
       }
-      case TYPE_BEARER -> request.header("Authorization", "Bearer " + required(credentials, "token"));
+      case TYPE_BEARER -> request.secretHeader("Authorization", "Bearer " + required(credentials, "token"));
       case TYPE_API_KEY -> {
         if (auth.getApiKeyQuery().isEmpty()) {
-          request.header(auth.getApiKeyHeader().isEmpty() ? "X-API-Key" : auth.getApiKeyHeader(), required(credentials, "api_key"));
+          request.secretHeader(auth.getApiKeyHeader().isEmpty() ? "X-API-Key" : auth.getApiKeyHeader(), required(credentials, "api_key"));
         }
       }
       case TYPE_OAUTH2_CLIENT_CREDENTIALS -> {
@@ -61,7 +61,7 @@ final class Authenticator {
               "endpoint '" + endpoint.getName() + "' uses OAuth2 but neither it nor its integration names a token_url");
         }
         String token = tokens.token(tenant, credentials, tokenUrl, auth.getScopesList(), timeout);
-        request.header("Authorization", "Bearer " + token);
+        request.secretHeader("Authorization", "Bearer " + token);
         return new Applied(token);
       }
       default -> {}

@@ -7,20 +7,15 @@ import dev.nerve.api.sdk.v1.EndpointAuth;
 import dev.nerve.platform.error.ErrorCode;
 import dev.nerve.platform.error.NerveException;
 import dev.nerve.sdk.integration.Credentials;
-import dev.nerve.sdk.outbound.OutboundFailure;
-import dev.nerve.sdk.outbound.OutboundHttp;
+import dev.nerve.platform.outbound.GuardedHttpClient;
+import dev.nerve.platform.outbound.OutboundRefusedException;
+import dev.nerve.platform.outbound.OutboundRequest;
+import dev.nerve.platform.outbound.OutboundResponse;
 import dev.nerve.sdk.support.Json;
 import dev.nerve.sdk.support.Times;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.retry.Retry;
-import io.grpc.Context;
-import io.grpc.Deadline;
-import io.grpc.Status;
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -33,29 +28,30 @@ import java.util.concurrent.TimeUnit;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Sends one call of an endpoint under its policies: the rate limiter first (RESOURCE_EXHAUSTED
- * at once when spent), then attempts under the retry policy, each guarded by the circuit breaker
- * (5xx answers and network failures count as failures) and bounded by the endpoint's timeout and
- * the caller's gRPC deadline. A 401 with an OAuth2 token fetches a new token and tries once more.
- * Failures answer honestly: UNAVAILABLE when nothing reached the server (unknown host, refused
- * connection, open circuit), DEADLINE_EXCEEDED when a request was sent and no answer came.
+ * Sends one call of an endpoint under its policies, through the platform's guarded HTTP client
+ * (every destination and redirect checked, the body read up to the guard's cap): the rate limiter
+ * first (RESOURCE_EXHAUSTED at once when spent), then attempts under the Resilience4j retry
+ * policy, each guarded by the circuit breaker (5xx answers and transport failures count as
+ * failures) and bounded by the endpoint's timeout and the caller's gRPC deadline. A 401 with an
+ * OAuth2 token fetches a new token and tries once more. Failures answer honestly: UNAVAILABLE when
+ * nothing reached the server (unknown host, refused connection, open circuit), DEADLINE_EXCEEDED
+ * when a request was sent and no answer came, FAILED_PRECONDITION when the guard refused the
+ * destination or the body is above the endpoint's cap.
  */
 final class EndpointCaller {
 
   static final long DEFAULT_CAP = 5L * 1024 * 1024;
   static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
-  private final OutboundHttp http;
+  private final GuardedHttpClient http;
   private final Authenticator authenticator;
   private final EndpointPolicies policies;
-  private final ResponseReader reader;
   private final long defaultCap;
 
-  EndpointCaller(OutboundHttp http, Authenticator authenticator, EndpointPolicies policies, ResponseReader reader, long defaultCap) {
+  EndpointCaller(GuardedHttpClient http, Authenticator authenticator, EndpointPolicies policies, long defaultCap) {
     this.http = http;
     this.authenticator = authenticator;
     this.policies = policies;
-    this.reader = reader;
     this.defaultCap = defaultCap;
   }
 
@@ -72,16 +68,12 @@ final class EndpointCaller {
     Retry.Context<Attempt> retry = policy.retry() == null ? null : policy.retry().context();
     boolean tokenRefreshed = false;
     int attempts = 0;
-    boolean sent = false;
     while (true) {
       attempts++;
-      Duration budget = budget(timeout, sent);
       Attempt attempt;
       try {
-        attempt = once(tenant, endpoint, rendered, credentials, policy.circuitBreaker(), budget, cap);
-        sent = true;
+        attempt = once(tenant, endpoint, rendered, credentials, policy.circuitBreaker(), timeout, cap);
       } catch (RetryableFailure failure) {
-        sent |= failure.failure().maybeDelivered();
         if (retry == null) {
           throw failed(endpoint, failure.failure());
         }
@@ -107,23 +99,6 @@ final class EndpointCaller {
     }
   }
 
-  /** Time allowed for the next attempt: the endpoint's timeout, cut to the caller's deadline. */
-  private static Duration budget(Duration timeout, boolean sent) {
-    Deadline deadline = Context.current().getDeadline();
-    if (deadline == null) {
-      return timeout;
-    }
-    long left = deadline.timeRemaining(TimeUnit.MILLISECONDS);
-    if (left <= 0) {
-      throw Status.DEADLINE_EXCEEDED
-          .withDescription(sent
-              ? "the call's deadline passed; an earlier attempt may have reached the server"
-              : "the call's deadline passed before the request was sent")
-          .asRuntimeException();
-    }
-    return left < timeout.toMillis() ? Duration.ofMillis(left) : timeout;
-  }
-
   private Attempt once(
       String tenant, Endpoint endpoint, RenderedRequest rendered, Credentials credentials,
       CircuitBreaker breaker, Duration timeout, long cap) throws RetryableFailure {
@@ -141,55 +116,54 @@ final class EndpointCaller {
           uri = URI.create(uri + suffix);
         }
       }
-      HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout);
+      OutboundRequest.Builder request = OutboundRequest.builder(rendered.method(), uri).timeout(timeout);
       for (Map.Entry<String, String> header : rendered.headers()) {
         request.header(header.getKey(), header.getValue());
       }
       if (credentials != null) {
         applied = authenticator.apply(tenant, endpoint, credentials, request, timeout);
       }
-      request.method(rendered.method(), rendered.body() == null
-          ? HttpRequest.BodyPublishers.noBody()
-          : HttpRequest.BodyPublishers.ofByteArray(rendered.body()));
-      HttpResponse<InputStream> response = http.send(request.build());
-      long contentLength = response.headers().firstValueAsLong("content-length").orElse(-1);
-      byte[] body = rendered.method().equals("HEAD")
-          ? new byte[0]
-          : reader.read(response.body(), contentLength, cap, start + timeout.toNanos());
+      if (rendered.body() != null) {
+        request.body(rendered.body(), rendered.contentType());
+      }
+      OutboundResponse response = http.send(request.build());
       long nanos = System.nanoTime() - start;
       if (breaker != null) {
-        if (response.statusCode() >= 500) {
-          breaker.onError(nanos, TimeUnit.NANOSECONDS, new EndpointPolicies.ServerError(response.statusCode()));
+        if (response.status() >= 500) {
+          breaker.onError(nanos, TimeUnit.NANOSECONDS, new EndpointPolicies.ServerError(response.status()));
         } else {
           breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
         }
       }
-      if (response.statusCode() == 401 && credentials != null) {
+      if (response.body().length > cap) {
+        throw new NerveException(ErrorCode.FAILED_PRECONDITION,
+            "the response of endpoint '" + endpoint.getName() + "' is larger than its cap of " + cap + " bytes");
+      }
+      if (response.status() == 401 && credentials != null) {
         authenticator.refused(tenant, credentials, applied);
       }
-      return new Attempt(response.statusCode(), headers(response), response.headers().firstValue("content-type").orElse(""), body, nanos);
-    } catch (ResponseReader.TooLarge e) {
-      if (breaker != null) {
-        breaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-      }
-      throw new NerveException(ErrorCode.FAILED_PRECONDITION,
-          "the response of endpoint '" + endpoint.getName() + "' is larger than its cap of " + cap + " bytes; it was not read");
-    } catch (IOException e) {
-      OutboundFailure failure = OutboundFailure.of(e);
-      if (breaker != null) {
-        breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, e);
-      }
-      if (failure == OutboundFailure.BLOCKED) {
-        throw new NerveException(ErrorCode.FAILED_PRECONDITION,
-            "the outbound guard refused the destination of endpoint '" + endpoint.getName() + "': " + e.getMessage());
-      }
-      throw new RetryableFailure(failure, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      return new Attempt(response.status(), headers(response), response.header("Content-Type").orElse(""), response.body(), nanos);
+    } catch (OutboundRefusedException refused) {
       if (breaker != null) {
         breaker.releasePermission();
       }
-      throw Status.CANCELLED.withDescription("the call was cancelled").asRuntimeException();
+      throw new NerveException(ErrorCode.FAILED_PRECONDITION,
+          "the outbound guard refused a request of endpoint '" + endpoint.getName() + "'; nothing was sent: "
+              + strip(refused.getMessage()));
+    } catch (NerveException e) {
+      if (e.code() == ErrorCode.UNAVAILABLE || e.code() == ErrorCode.DEADLINE_EXCEEDED) {
+        if (breaker != null) {
+          breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, new java.io.IOException(e.getMessage()));
+        }
+        throw new RetryableFailure(e);
+      }
+      if (breaker != null) {
+        breaker.releasePermission();
+      }
+      if (e.code() == ErrorCode.FAILED_PRECONDITION && !e.getMessage().contains("endpoint '")) {
+        throw new NerveException(ErrorCode.FAILED_PRECONDITION, "endpoint '" + endpoint.getName() + "': " + strip(e.getMessage()));
+      }
+      throw e;
     } catch (RuntimeException e) {
       if (breaker != null) {
         breaker.releasePermission();
@@ -198,27 +172,17 @@ final class EndpointCaller {
     }
   }
 
-  private static RuntimeException failed(Endpoint endpoint, OutboundFailure failure) {
-    String host = URI.create(endpoint.getBaseUrl()).getHost();
-    return switch (failure) {
-      case UNKNOWN_HOST -> new NerveException(ErrorCode.UNAVAILABLE, "cannot resolve host " + host + " of endpoint '" + endpoint.getName() + "'; nothing was sent");
-      case UNREACHABLE -> new NerveException(ErrorCode.UNAVAILABLE, "host " + host + " of endpoint '" + endpoint.getName() + "' refused the connection; nothing was sent");
-      case CONNECT_TIMEOUT -> new NerveException(ErrorCode.UNAVAILABLE, "no connection to host " + host + " of endpoint '" + endpoint.getName() + "' in time; nothing was sent");
-      case BLOCKED -> new NerveException(ErrorCode.FAILED_PRECONDITION, "the outbound guard refused host " + host);
-      case TIMEOUT -> Status.DEADLINE_EXCEEDED.withDescription(
-          "endpoint '" + endpoint.getName() + "' did not answer within its timeout; the request may have been processed").asRuntimeException();
-      case BROKEN -> Status.DEADLINE_EXCEEDED.withDescription(
-          "the connection to endpoint '" + endpoint.getName() + "' broke; the request may have been processed").asRuntimeException();
-    };
+  private static String strip(String message) {
+    return message.startsWith("url: ") ? message.substring(5) : message;
   }
 
-  private static Map<String, String> headers(HttpResponse<?> response) {
+  private static NerveException failed(Endpoint endpoint, NerveException failure) {
+    return new NerveException(failure.code(), "endpoint '" + endpoint.getName() + "': " + strip(failure.getMessage()));
+  }
+
+  private static Map<String, String> headers(OutboundResponse response) {
     Map<String, String> headers = new TreeMap<>();
-    response.headers().map().forEach((name, values) -> {
-      if (!name.startsWith(":")) {
-        headers.merge(name.toLowerCase(Locale.ROOT), String.join(", ", values), (a, b) -> a + ", " + b);
-      }
-    });
+    response.headers().forEach((name, values) -> headers.merge(name.toLowerCase(Locale.ROOT), String.join(", ", values), (a, b) -> a + ", " + b));
     return headers;
   }
 

@@ -4,7 +4,7 @@ import dev.nerve.platform.grpc.TargetService;
 import dev.nerve.platform.target.Target;
 import dev.nerve.sdk.SdkProperties;
 import dev.nerve.sdk.integration.CredentialSource;
-import dev.nerve.sdk.outbound.OutboundHttp;
+import dev.nerve.platform.outbound.GuardedHttpClient;
 import dev.nerve.sdk.support.JsonSchemas;
 import dev.nerve.sdk.support.Replays;
 import java.time.Clock;
@@ -17,23 +17,17 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Configuration(proxyBeanMethods = false)
 public class EndpointConfiguration {
 
-  @Bean(destroyMethod = "close")
-  ResponseReader sdkResponseReader() {
-    return new ResponseReader();
-  }
-
   @Bean
   Endpoints endpoints(
-      JdbcClient jdbc, JsonSchemas schemas, OutboundHttp http, ResponseReader reader, CredentialSource credentials,
+      JdbcClient jdbc, JsonSchemas schemas, GuardedHttpClient http, CredentialSource credentials,
       Replays replays, TransactionTemplate tx, SdkProperties properties) {
     EndpointCaller caller =
         new EndpointCaller(
             http,
             new Authenticator(new OAuth2Tokens(http, Clock.systemUTC())),
             new EndpointPolicies(),
-            reader,
             properties.calls().maxResponseBytes().toBytes());
-    return new Endpoints(new EndpointRepository(jdbc), new EndpointRules(schemas), schemas, caller, credentials, replays, tx);
+    return new Endpoints(new EndpointRepository(jdbc), new EndpointRules(schemas, http.guard()), schemas, caller, credentials, replays, tx);
   }
 
   @Bean

@@ -2,6 +2,9 @@ package dev.nerve.sdk.endpoint;
 
 import dev.nerve.api.sdk.v1.Endpoint;
 import dev.nerve.api.sdk.v1.EndpointAuth;
+import dev.nerve.platform.error.NerveException;
+import dev.nerve.platform.outbound.OutboundGuard;
+import dev.nerve.platform.outbound.OutboundRefusedException;
 import dev.nerve.sdk.support.Inputs;
 import dev.nerve.sdk.support.Json;
 import dev.nerve.sdk.support.JsonSchemas;
@@ -30,12 +33,14 @@ public final class EndpointRules {
   /** Headers the client sets itself or that carry credentials, which belong in an integration. */
   private static final Set<String> RESERVED_HEADERS =
       Set.of("authorization", "proxy-authorization", "host", "content-length", "connection", "cookie",
-          "transfer-encoding", "upgrade", "expect", "te");
+          "transfer-encoding", "upgrade", "expect", "te", "trailer", "keep-alive", "proxy-connection");
 
   private final JsonSchemas schemas;
+  private final OutboundGuard guard;
 
-  public EndpointRules(JsonSchemas schemas) {
+  public EndpointRules(JsonSchemas schemas, OutboundGuard guard) {
     this.schemas = schemas;
+    this.guard = guard;
   }
 
   /** Checks {@code endpoint}; {@code field} is its path in the request, e.g. {@code endpoint}. */
@@ -55,7 +60,7 @@ public final class EndpointRules {
       String path = field + ".headers." + (name.length() > 64 ? name.substring(0, 64) : name);
       if (!HEADER_NAME.matcher(name).matches()) {
         v.add(path, "format", "is not a valid header name");
-      } else if (RESERVED_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
+      } else if (RESERVED_HEADERS.contains(name.toLowerCase(Locale.ROOT)) || name.toLowerCase(Locale.ROOT).startsWith("proxy-")) {
         v.add(path, "reserved", "is set by Nerve or carries credentials (use integrationId and auth)");
       }
       if (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) {
@@ -128,6 +133,10 @@ public final class EndpointRules {
       v.payload(field + ".bodyTemplate", endpoint.getBodyTemplate());
     }
     v.check();
+    destination(field + ".baseUrl", endpoint.getBaseUrl());
+    if (!endpoint.getAuth().getTokenUrl().isEmpty()) {
+      destination(field + ".auth.tokenUrl", endpoint.getAuth().getTokenUrl());
+    }
     if (endpoint.hasRequestSchema()) {
       schemas.compile(field + ".requestSchema", Json.tree(endpoint.getRequestSchema()));
     }
@@ -157,6 +166,16 @@ public final class EndpointRules {
     }
     if (auth.getScopesCount() > 32) {
       v.add(field + ".auth.scopes", "maxItems", "must have at most 32 items");
+    }
+  }
+
+  /** What the outbound guard says of a URL before any lookup (literal private addresses, numeric forms). */
+  private void destination(String field, String url) {
+    try {
+      guard.check(URI.create(url));
+    } catch (OutboundRefusedException refused) {
+      String message = refused.getMessage().startsWith("url: ") ? refused.getMessage().substring(5) : refused.getMessage();
+      throw NerveException.invalid(field, "outbound." + refused.reason().tag(), message);
     }
   }
 

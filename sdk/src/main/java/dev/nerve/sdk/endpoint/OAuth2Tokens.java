@@ -3,15 +3,12 @@ package dev.nerve.sdk.endpoint;
 import dev.nerve.platform.error.ErrorCode;
 import dev.nerve.platform.error.NerveException;
 import dev.nerve.sdk.integration.Credentials;
-import dev.nerve.sdk.outbound.OutboundFailure;
-import dev.nerve.sdk.outbound.OutboundHttp;
+import dev.nerve.platform.outbound.GuardedHttpClient;
+import dev.nerve.platform.outbound.OutboundRefusedException;
+import dev.nerve.platform.outbound.OutboundRequest;
+import dev.nerve.platform.outbound.OutboundResponse;
 import dev.nerve.sdk.support.Json;
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -45,7 +42,7 @@ final class OAuth2Tokens {
     }
   }
 
-  private final OutboundHttp http;
+  private final GuardedHttpClient http;
   private final Clock clock;
   private final Map<Key, Token> cache =
       new LinkedHashMap<>(64, 0.75f, true) {
@@ -55,7 +52,7 @@ final class OAuth2Tokens {
         }
       };
 
-  OAuth2Tokens(OutboundHttp http, Clock clock) {
+  OAuth2Tokens(GuardedHttpClient http, Clock clock) {
     this.http = http;
     this.clock = clock;
   }
@@ -99,27 +96,30 @@ final class OAuth2Tokens {
     String basic = Base64.getEncoder().encodeToString(
         (URLEncoder.encode(clientId, StandardCharsets.UTF_8) + ":" + URLEncoder.encode(clientSecret, StandardCharsets.UTF_8))
             .getBytes(StandardCharsets.UTF_8));
-    HttpRequest request =
-        HttpRequest.newBuilder(URI.create(tokenUrl))
-            .timeout(timeout)
-            .header("Authorization", "Basic " + basic)
-            .header("Content-Type", "application/x-www-form-urlencoded")
-            .header("Accept", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(form.toString()))
-            .build();
+    OutboundRequest request = OutboundRequest.builder("POST", tokenUrl)
+        .timeout(timeout)
+        .secretHeader("Authorization", "Basic " + basic)
+        .header("Accept", "application/json")
+        .body(form.toString().getBytes(StandardCharsets.UTF_8), "application/x-www-form-urlencoded")
+        .followRedirects(false)
+        .build();
     Instant asked = clock.instant();
+    OutboundResponse response;
     try {
-      HttpResponse<InputStream> response = http.send(request);
-      byte[] body;
-      try (InputStream in = response.body()) {
-        body = in.readNBytes(MAX_TOKEN_RESPONSE);
-      }
-      if (response.statusCode() / 100 != 2) {
-        throw new NerveException(ErrorCode.FAILED_PRECONDITION,
-            "the OAuth2 token endpoint refused the client credentials of integration '"
-                + credentials.integrationId() + "' (HTTP " + response.statusCode() + ")");
-      }
-      JsonNode json = Json.read(new String(body, StandardCharsets.UTF_8));
+      response = http.send(request);
+    } catch (OutboundRefusedException refused) {
+      throw new NerveException(ErrorCode.FAILED_PRECONDITION, "the OAuth2 token URL is refused by the outbound guard: " + refused.getMessage());
+    } catch (NerveException failed) {
+      throw new NerveException(failed.code() == ErrorCode.DEADLINE_EXCEEDED ? ErrorCode.UNAVAILABLE : failed.code(),
+          "cannot fetch an OAuth2 token: " + failed.getMessage());
+    }
+    if (!response.successful()) {
+      throw new NerveException(ErrorCode.FAILED_PRECONDITION,
+          "the OAuth2 token endpoint refused the client credentials of integration '"
+              + credentials.integrationId() + "' (HTTP " + response.status() + ")");
+    }
+    try {
+      JsonNode json = Json.read(new String(response.body(), 0, Math.min(response.body().length, MAX_TOKEN_RESPONSE), StandardCharsets.UTF_8));
       String token = json.path("access_token").asString("");
       if (token.isEmpty()) {
         throw new NerveException(ErrorCode.FAILED_PRECONDITION, "the OAuth2 token endpoint answered without an access_token");
@@ -129,13 +129,6 @@ final class OAuth2Tokens {
       return new Token(token, asked.plusSeconds(keep));
     } catch (IllegalArgumentException e) {
       throw new NerveException(ErrorCode.FAILED_PRECONDITION, "the OAuth2 token endpoint did not answer JSON");
-    } catch (IOException e) {
-      OutboundFailure failure = OutboundFailure.of(e);
-      throw new NerveException(failure == OutboundFailure.BLOCKED ? ErrorCode.PERMISSION_DENIED : ErrorCode.UNAVAILABLE,
-          "cannot fetch an OAuth2 token from " + URI.create(tokenUrl).getHost() + ": " + failure.name().toLowerCase().replace('_', ' '));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new NerveException(ErrorCode.UNAVAILABLE, "interrupted while fetching an OAuth2 token");
     }
   }
 }

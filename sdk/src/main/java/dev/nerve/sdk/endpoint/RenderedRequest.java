@@ -9,7 +9,8 @@ import java.util.Map;
  *
  * @param method HTTP method
  * @param uri full URI with the query string
- * @param headers header name to value, in order
- * @param body JSON body, or null for none
+ * @param headers header name to value, in order (without Content-Type)
+ * @param body body, or null for none
+ * @param contentType media type of the body, or null
  */
-record RenderedRequest(String method, URI uri, List<Map.Entry<String, String>> headers, byte[] body) {}
+record RenderedRequest(String method, URI uri, List<Map.Entry<String, String>> headers, byte[] body, String contentType) {}

@@ -86,15 +86,23 @@ final class RequestRenderer {
         }
       }
     }
-    if (body != null && headers.stream().noneMatch(h -> h.getKey().equalsIgnoreCase("content-type"))) {
-      headers.add(Map.entry("Content-Type", "application/json"));
+    String contentType = null;
+    for (var it = headers.iterator(); it.hasNext(); ) {
+      var header = it.next();
+      if (header.getKey().equalsIgnoreCase("content-type")) {
+        contentType = header.getValue();
+        it.remove();
+      }
+    }
+    if (body != null && contentType == null) {
+      contentType = "application/json";
     }
     String base = endpoint.getBaseUrl().endsWith("/") && path.startsWith("/")
         ? endpoint.getBaseUrl().substring(0, endpoint.getBaseUrl().length() - 1)
         : endpoint.getBaseUrl();
     String uri = base + path + (query.length() == 0 ? "" : "?" + query);
     try {
-      return new RenderedRequest(method(endpoint), URI.create(uri), headers, body);
+      return new RenderedRequest(method(endpoint), URI.create(uri), headers, body, body == null ? null : contentType);
     } catch (IllegalArgumentException e) {
       throw NerveException.invalid("params", "format", "the parameters do not make a valid URL");
     }

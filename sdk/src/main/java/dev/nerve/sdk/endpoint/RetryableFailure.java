@@ -1,20 +1,23 @@
 package dev.nerve.sdk.endpoint;
 
-import dev.nerve.sdk.outbound.OutboundFailure;
+import dev.nerve.platform.error.NerveException;
 
-/** A network failure of one attempt, which the retry policy may retry. */
+/**
+ * A transport failure of one attempt (UNAVAILABLE: nothing was sent; DEADLINE_EXCEEDED: the
+ * outcome is unknown), which the retry policy may retry.
+ */
 final class RetryableFailure extends Exception {
 
   private static final long serialVersionUID = 1L;
 
-  private final transient OutboundFailure failure;
+  private final transient NerveException failure;
 
-  RetryableFailure(OutboundFailure failure, Throwable cause) {
-    super(failure.name(), cause, false, false);
+  RetryableFailure(NerveException failure) {
+    super(failure.getMessage(), failure, false, false);
     this.failure = failure;
   }
 
-  OutboundFailure failure() {
+  NerveException failure() {
     return failure;
   }
 }

@@ -4,15 +4,16 @@ import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 import dev.nerve.api.sdk.v1.TestOutcome;
 import dev.nerve.api.sdk.v1.TestResult;
-import dev.nerve.sdk.outbound.OutboundFailure;
-import dev.nerve.sdk.outbound.OutboundHttp;
+import dev.nerve.platform.error.NerveException;
+import dev.nerve.platform.outbound.GuardedHttpClient;
+import dev.nerve.platform.outbound.OutboundRefusedException;
+import dev.nerve.platform.outbound.OutboundRequest;
+import dev.nerve.platform.outbound.OutboundResponse;
+import java.net.UnknownHostException;
 import dev.nerve.sdk.support.Json;
 import dev.nerve.sdk.support.Times;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
@@ -33,14 +34,12 @@ public final class ConnectivityTester {
     java.util.List<String> listTools(Credentials credentials, Duration timeout) throws Exception;
   }
 
-  private static final int MAX_BODY = 64 * 1024;
-
-  private final OutboundHttp http;
+  private final GuardedHttpClient http;
   private final SmtpProbe smtp;
   private final McpCheck mcp;
   private final Duration timeout;
 
-  ConnectivityTester(OutboundHttp http, SmtpProbe smtp, McpCheck mcp, Duration timeout) {
+  ConnectivityTester(GuardedHttpClient http, SmtpProbe smtp, McpCheck mcp, Duration timeout) {
     this.http = http;
     this.smtp = smtp;
     this.mcp = mcp;
@@ -60,11 +59,21 @@ public final class ConnectivityTester {
         case "mcp" -> mcpCheck(credentials);
         default -> outcome(TestOutcome.TEST_OUTCOME_MISCONFIGURED, "provider " + credentials.provider() + " has no connectivity check");
       };
+    } catch (Failed failed) {
+      result = failed.result;
+    } catch (OutboundRefusedException refused) {
+      result = outcome(TestOutcome.TEST_OUTCOME_BLOCKED, "the outbound guard refused the destination: " + strip(refused.getMessage()));
+    } catch (UnknownHostException unknown) {
+      result = outcome(TestOutcome.TEST_OUTCOME_UNKNOWN_HOST, "unknown host: the name does not resolve");
+    } catch (NerveException e) {
+      result = switch (e.code()) {
+        case UNAVAILABLE -> outcome(TestOutcome.TEST_OUTCOME_UNREACHABLE, "unreachable: " + strip(e.getMessage()));
+        case DEADLINE_EXCEEDED -> outcome(TestOutcome.TEST_OUTCOME_TIMEOUT, "no answer in time: " + strip(e.getMessage()));
+        case INVALID_ARGUMENT -> outcome(TestOutcome.TEST_OUTCOME_MISCONFIGURED, "the settings do not make a usable address");
+        default -> outcome(TestOutcome.TEST_OUTCOME_PROTOCOL_ERROR, strip(e.getMessage()));
+      };
     } catch (IOException e) {
       result = failure(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      result = outcome(TestOutcome.TEST_OUTCOME_TIMEOUT, "interrupted");
     } catch (IllegalArgumentException e) {
       result = outcome(TestOutcome.TEST_OUTCOME_MISCONFIGURED, "the settings do not make a usable address");
     }
@@ -75,72 +84,79 @@ public final class ConnectivityTester {
         .build();
   }
 
-  private TestResult.Builder github(Credentials c) throws IOException, InterruptedException {
-    String base = trim(c.setting("base_url", "https://api.github.com"));
-    HttpResponse<String> response = get(base + "/user", "Bearer " + c.secret("token"), "application/vnd.github+json");
-    if (response.statusCode() == 200) {
-      JsonNode user = parse(response.body());
-      return outcome(TestOutcome.TEST_OUTCOME_OK, "Authenticated as " + user.path("login").asString("?"))
-          .setDetails(details("login", user.path("login").asString(""), "scopes", response.headers().firstValue("x-oauth-scopes").orElse("")));
+  /** A check that ended early with a result. */
+  private static final class Failed extends Exception {
+    private static final long serialVersionUID = 1L;
+    private final transient TestResult.Builder result;
+
+    Failed(TestResult.Builder result) {
+      super(null, null, false, false);
+      this.result = result;
     }
-    return byStatus(response.statusCode());
   }
 
-  private TestResult.Builder openai(Credentials c) throws IOException, InterruptedException {
+  private TestResult.Builder github(Credentials c) throws IOException, Failed {
+    String base = trim(c.setting("base_url", "https://api.github.com"));
+    OutboundResponse response = send(OutboundRequest.builder("GET", base + "/user")
+        .secretHeader("Authorization", "Bearer " + c.secret("token")).header("Accept", "application/vnd.github+json"));
+    if (response.status() == 200) {
+      JsonNode user = parse(response);
+      return outcome(TestOutcome.TEST_OUTCOME_OK, "Authenticated as " + user.path("login").asString("?"))
+          .setDetails(details("login", user.path("login").asString(""), "scopes", response.header("X-OAuth-Scopes").orElse("")));
+    }
+    return byStatus(response.status());
+  }
+
+  private TestResult.Builder openai(Credentials c) throws IOException, Failed {
     String key = c.secret("api_key");
-    HttpResponse<String> response = get(trim(c.setting("base_url", "")) + "/models", key.isEmpty() ? null : "Bearer " + key, "application/json");
-    if (response.statusCode() == 200) {
-      int models = parse(response.body()).path("data").size();
+    OutboundRequest.Builder request = OutboundRequest.builder("GET", trim(c.setting("base_url", "")) + "/models").header("Accept", "application/json");
+    if (!key.isEmpty()) {
+      request.secretHeader("Authorization", "Bearer " + key);
+    }
+    OutboundResponse response = send(request);
+    if (response.status() == 200) {
+      int models = parse(response).path("data").size();
       return outcome(TestOutcome.TEST_OUTCOME_OK, "Listed " + models + " models").setDetails(details("models", Integer.toString(models)));
     }
-    return byStatus(response.statusCode());
+    return byStatus(response.status());
   }
 
   /** An empty payload: Slack refuses it with 400 (no_text) when the webhook is valid, and posts nothing. */
-  private TestResult.Builder slack(Credentials c) throws IOException, InterruptedException {
-    HttpRequest request = HttpRequest.newBuilder(URI.create(c.secret("webhook_url")))
-        .timeout(timeout)
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString("{}"))
-        .build();
-    HttpResponse<String> response = text(http.send(request));
-    if (response.statusCode() == 200 || (response.statusCode() == 400 && response.body().contains("no_text"))) {
+  private TestResult.Builder slack(Credentials c) throws IOException, Failed {
+    OutboundResponse response = send(OutboundRequest.builder("POST", c.secret("webhook_url"))
+        .body("{}".getBytes(StandardCharsets.UTF_8), "application/json"));
+    if (response.status() == 200 || (response.status() == 400 && response.bodyText().contains("no_text"))) {
       return outcome(TestOutcome.TEST_OUTCOME_OK, "The webhook exists (nothing was posted)");
     }
-    if (response.statusCode() == 403 || response.statusCode() == 404 || response.statusCode() == 410) {
-      return outcome(TestOutcome.TEST_OUTCOME_BAD_CREDENTIALS, response.statusCode() + ": the webhook URL is not valid");
+    if (response.status() == 403 || response.status() == 404 || response.status() == 410) {
+      return outcome(TestOutcome.TEST_OUTCOME_BAD_CREDENTIALS, response.status() + ": the webhook URL is not valid");
     }
-    return byStatus(response.statusCode());
+    return byStatus(response.status());
   }
 
-  private TestResult.Builder generic(Credentials c) throws IOException, InterruptedException {
-    String auth = switch (c.setting("auth", "none")) {
-      case "bearer" -> "Bearer " + c.secret("token");
-      case "basic" -> "Basic " + Base64.getEncoder().encodeToString((c.secret("username") + ":" + c.secret("password")).getBytes(StandardCharsets.UTF_8));
-      default -> null;
-    };
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(trim(c.setting("base_url", "")) + c.setting("health_path", "/")))
-        .timeout(timeout).GET();
-    if (auth != null) {
-      request.header("Authorization", auth);
+  private TestResult.Builder generic(Credentials c) throws IOException, Failed {
+    OutboundRequest.Builder request = OutboundRequest.builder("GET", trim(c.setting("base_url", "")) + c.setting("health_path", "/"));
+    switch (c.setting("auth", "none")) {
+      case "bearer" -> request.secretHeader("Authorization", "Bearer " + c.secret("token"));
+      case "basic" -> request.secretHeader("Authorization", "Basic "
+          + Base64.getEncoder().encodeToString((c.secret("username") + ":" + c.secret("password")).getBytes(StandardCharsets.UTF_8)));
+      case "api_key" -> request.secretHeader(c.setting("api_key_header", "X-API-Key"), c.secret("api_key"));
+      default -> {}
     }
-    if (c.setting("auth", "none").equals("api_key")) {
-      request.header(c.setting("api_key_header", "X-API-Key"), c.secret("api_key"));
+    OutboundResponse response = send(request);
+    if (response.status() / 100 == 2 || response.status() / 100 == 3) {
+      return outcome(TestOutcome.TEST_OUTCOME_OK, "HTTP " + response.status()).setDetails(details("status", Integer.toString(response.status())));
     }
-    HttpResponse<String> response = text(http.send(request.build()));
-    if (response.statusCode() / 100 == 2 || response.statusCode() / 100 == 3) {
-      return outcome(TestOutcome.TEST_OUTCOME_OK, "HTTP " + response.statusCode()).setDetails(details("status", Integer.toString(response.statusCode())));
-    }
-    return byStatus(response.statusCode());
+    return byStatus(response.status());
   }
 
-  private TestResult.Builder mcpCheck(Credentials c) {
+  private TestResult.Builder mcpCheck(Credentials c) throws IOException {
     try {
       java.util.List<String> tools = mcp.listTools(c, timeout);
       return outcome(TestOutcome.TEST_OUTCOME_OK, "Initialized; " + tools.size() + " tools")
           .setDetails(details("tools", String.join(",", tools)));
-    } catch (IOException e) {
-      return failure(e);
+    } catch (IOException | NerveException e) {
+      throw e;
     } catch (Exception e) {
       Throwable cause = e;
       while (cause.getCause() != null && !(cause instanceof IOException)) {
@@ -157,20 +173,17 @@ public final class ConnectivityTester {
     }
   }
 
-  private HttpResponse<String> get(String url, String authorization, String accept) throws IOException, InterruptedException {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(timeout).header("Accept", accept).GET();
-    if (authorization != null) {
-      request.header("Authorization", authorization);
-    }
-    return text(http.send(request.build()));
-  }
-
-  private static HttpResponse<String> text(HttpResponse<InputStream> response) throws IOException {
-    String body;
-    try (InputStream in = response.body()) {
-      body = new String(in.readNBytes(MAX_BODY), StandardCharsets.UTF_8);
-    }
-    return new StringResponse(response, body);
+  /**
+   * Resolves the host through the guard first (an unknown name and a refused address are told
+   * apart before anything is sent), then sends through the guarded client without redirects.
+   */
+  private OutboundResponse send(OutboundRequest.Builder builder) throws UnknownHostException {
+    OutboundRequest request = builder.timeout(timeout).followRedirects(false).build();
+    URI url = request.url();
+    http.guard().check(url);
+    int port = url.getPort() != -1 ? url.getPort() : "https".equalsIgnoreCase(url.getScheme()) ? 443 : 80;
+    http.guard().resolve(url.getHost(), port);
+    return http.send(request);
   }
 
   static TestResult.Builder byStatus(int status) {
@@ -180,15 +193,26 @@ public final class ConnectivityTester {
     return outcome(TestOutcome.TEST_OUTCOME_PROTOCOL_ERROR, status + ": unexpected answer");
   }
 
+  /** The outcome of a socket failure (SMTP, MCP), looking through its causes. */
   static TestResult.Builder failure(IOException e) {
-    return switch (OutboundFailure.of(e)) {
-      case UNKNOWN_HOST -> outcome(TestOutcome.TEST_OUTCOME_UNKNOWN_HOST, "unknown host: the name does not resolve");
-      case UNREACHABLE -> outcome(TestOutcome.TEST_OUTCOME_UNREACHABLE, "unreachable: nothing accepted the connection");
-      case CONNECT_TIMEOUT -> outcome(TestOutcome.TEST_OUTCOME_UNREACHABLE, "unreachable: the connection was not established in time");
-      case TIMEOUT -> outcome(TestOutcome.TEST_OUTCOME_TIMEOUT, "connected, but no answer came in time");
-      case BLOCKED -> outcome(TestOutcome.TEST_OUTCOME_BLOCKED, "the outbound guard refused the destination: " + e.getMessage());
-      case BROKEN -> outcome(TestOutcome.TEST_OUTCOME_PROTOCOL_ERROR, "the connection broke: the server does not speak the expected protocol");
-    };
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof UnknownHostException || t instanceof java.nio.channels.UnresolvedAddressException) {
+        return outcome(TestOutcome.TEST_OUTCOME_UNKNOWN_HOST, "unknown host: the name does not resolve");
+      }
+    }
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.net.ConnectException || t instanceof java.net.NoRouteToHostException) {
+        return outcome(TestOutcome.TEST_OUTCOME_UNREACHABLE, "unreachable: nothing accepted the connection");
+      }
+      if (t instanceof java.net.SocketTimeoutException || t instanceof java.net.http.HttpTimeoutException) {
+        return outcome(TestOutcome.TEST_OUTCOME_TIMEOUT, "no answer came in time");
+      }
+    }
+    return outcome(TestOutcome.TEST_OUTCOME_PROTOCOL_ERROR, "the connection broke: the server does not speak the expected protocol");
+  }
+
+  private static String strip(String message) {
+    return message.startsWith("url: ") ? message.substring(5) : message;
   }
 
   static TestResult.Builder outcome(TestOutcome outcome, String message) {
@@ -203,9 +227,9 @@ public final class ConnectivityTester {
     return details.build();
   }
 
-  private static JsonNode parse(String body) {
+  private static JsonNode parse(OutboundResponse response) {
     try {
-      return Json.read(body);
+      return Json.read(response.bodyText());
     } catch (IllegalArgumentException e) {
       return Json.MAPPER.createObjectNode();
     }

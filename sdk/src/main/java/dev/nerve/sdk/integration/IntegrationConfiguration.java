@@ -8,7 +8,8 @@ import dev.nerve.sdk.endpoint.EndpointRepository;
 import dev.nerve.sdk.mcp.McpConnector;
 import dev.nerve.sdk.mcp.McpSession;
 import dev.nerve.sdk.mcp.McpTarget;
-import dev.nerve.sdk.outbound.OutboundHttp;
+import dev.nerve.platform.outbound.GuardedHttpClient;
+import dev.nerve.platform.outbound.OutboundGuard;
 import dev.nerve.sdk.support.JsonSchemas;
 import java.net.http.HttpClient;
 import java.util.ArrayList;
@@ -25,14 +26,14 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class IntegrationConfiguration {
 
   @Bean
-  McpConnector sdkMcpConnector(SdkProperties properties) {
-    return new McpConnector(properties.extensions().mcpCommands(),
-        () -> HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).connectTimeout(properties.calls().connectTimeout()));
+  McpConnector sdkMcpConnector(SdkProperties properties, OutboundGuard guard) {
+    return new McpConnector(properties.extensions().mcpCommands(), guard,
+        () -> HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).connectTimeout(properties.integrations().testTimeout()));
   }
 
   @Bean
   Integrations integrations(
-      JdbcClient jdbc, JsonSchemas schemas, SecretBox box, TransactionTemplate tx, OutboundHttp http, McpConnector mcp,
+      JdbcClient jdbc, JsonSchemas schemas, SecretBox box, TransactionTemplate tx, GuardedHttpClient http, McpConnector mcp,
       IntegrationTypes.ContributedTypes contributed, SdkProperties properties) {
     EndpointRepository endpoints = new EndpointRepository(jdbc);
     ConnectivityTester.McpCheck mcpCheck = (credentials, timeout) -> {
@@ -46,7 +47,7 @@ public class IntegrationConfiguration {
         return session.tools().stream().map(tool -> tool.name()).toList();
       }
     };
-    ConnectivityTester tester = new ConnectivityTester(http, new SmtpProbe((host, port) -> {}), mcpCheck,
+    ConnectivityTester tester = new ConnectivityTester(http, new SmtpProbe(http.guard()), mcpCheck,
         properties.integrations().testTimeout());
     return new Integrations(new IntegrationRepository(jdbc), new IntegrationTypes(contributed), schemas, box, tx, tester,
         endpoints::namesUsing);

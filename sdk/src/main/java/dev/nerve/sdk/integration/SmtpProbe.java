@@ -6,7 +6,9 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import dev.nerve.platform.outbound.OutboundGuard;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -17,19 +19,15 @@ import javax.net.ssl.SSLSocketFactory;
 /**
  * The SMTP check: connect (directly, or TLS from the start), read the greeting, EHLO, STARTTLS
  * when asked, AUTH PLAIN with the credentials when there are any, then QUIT; no mail is sent. A
- * 535 answer is a refused credential. The host is checked by {@code hostCheck} before connecting.
+ * 535 answer is a refused credential. The host is resolved and checked by the outbound guard, and
+ * the socket connects only to an address the guard returned.
  */
 final class SmtpProbe {
 
-  /** Refuses destinations the outbound guard does not allow; throws to refuse. */
-  interface HostCheck {
-    void check(String host, int port) throws IOException;
-  }
+  private final OutboundGuard guard;
 
-  private final HostCheck hostCheck;
-
-  SmtpProbe(HostCheck hostCheck) {
-    this.hostCheck = hostCheck;
+  SmtpProbe(OutboundGuard guard) {
+    this.guard = guard;
   }
 
   TestResult.Builder check(Credentials c, Duration timeout) throws IOException {
@@ -43,11 +41,11 @@ final class SmtpProbe {
           case "none" -> 25;
           default -> 587;
         };
-    hostCheck.check(host, port);
+    List<InetSocketAddress> addresses = guard.resolve(host, port);
     int millis = (int) Math.max(1, timeout.toMillis());
     Socket socket = new Socket();
     try {
-      socket.connect(new InetSocketAddress(host, port), millis);
+      socket.connect(addresses.get(0), millis);
       socket.setSoTimeout(millis);
       if (security.equals("tls")) {
         socket = ((SSLSocketFactory) SSLSocketFactory.getDefault()).createSocket(socket, host, port, true);

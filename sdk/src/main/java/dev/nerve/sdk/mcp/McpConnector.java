@@ -1,6 +1,9 @@
 package dev.nerve.sdk.mcp;
 
+import dev.nerve.platform.error.ErrorCode;
 import dev.nerve.platform.error.NerveException;
+import dev.nerve.platform.outbound.OutboundGuard;
+import java.net.UnknownHostException;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
@@ -20,17 +23,22 @@ import java.util.function.Supplier;
 
 /**
  * Opens MCP client sessions with the MCP Java SDK: a stdio process, only for executables an
- * operator allowed ({@code nerve.sdk.extensions.mcp-commands}), or a streamable HTTP endpoint
- * over the SDK's outbound HTTP client, with the token of an integration as bearer header (HTTP) or
- * {@code MCP_TOKEN} variable (stdio).
+ * operator allowed ({@code nerve.sdk.extensions.mcp-commands}), or a streamable HTTP endpoint,
+ * with the token of an integration as bearer header (HTTP) or {@code MCP_TOKEN} variable (stdio).
+ * The MCP SDK's transport streams over the JDK client, which the guarded client (whole bodies)
+ * cannot replace: the URL and every address its host resolves to are checked by the outbound
+ * guard before connecting and redirects are not followed, but the JDK client resolves the name
+ * again itself (see docs/extensions.md, "MCP over HTTP").
  */
 public final class McpConnector {
 
   private final List<String> allowedCommands;
+  private final OutboundGuard guard;
   private final Supplier<HttpClient.Builder> httpClients;
 
-  public McpConnector(List<String> allowedCommands, Supplier<HttpClient.Builder> httpClients) {
+  public McpConnector(List<String> allowedCommands, OutboundGuard guard, Supplier<HttpClient.Builder> httpClients) {
     this.allowedCommands = List.copyOf(allowedCommands);
+    this.guard = guard;
     this.httpClients = httpClients;
   }
 
@@ -55,6 +63,13 @@ public final class McpConnector {
           ServerParameters.builder(target.command()).args(target.args()).env(env).build(), McpJsonDefaults.getMapper());
     } else {
       URI uri = URI.create(target.url());
+      guard.check(uri);
+      int port = uri.getPort() != -1 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+      try {
+        guard.resolve(uri.getHost(), port);
+      } catch (UnknownHostException e) {
+        throw new NerveException(ErrorCode.UNAVAILABLE, "MCP server host " + uri.getHost() + " is unknown (DNS lookup failed)");
+      }
       String base = uri.getScheme() + "://" + uri.getRawAuthority();
       String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/mcp" : uri.getRawPath();
       HttpRequest.Builder requests = HttpRequest.newBuilder();

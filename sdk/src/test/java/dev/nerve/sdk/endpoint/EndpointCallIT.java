@@ -49,7 +49,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 @SpringBootTest(
     classes = SdkTestApplication.class,
     webEnvironment = SpringBootTest.WebEnvironment.NONE,
-    properties = {"nerve.targets=sdk"})
+    properties = {"nerve.targets=sdk", "nerve.outbound.allow-cidrs=127.0.0.1/32"})
 class EndpointCallIT {
 
   @Autowired ChannelFactory channels;
@@ -377,6 +377,25 @@ class EndpointCallIT {
     fails(() -> as(admin(tenant2), () -> stub().importOpenApi(ImportOpenApiRequest.newBuilder().setDocument("not: [openapi").build())),
         ErrorCode.INVALID_ARGUMENT, "document");
     assertThat(jdbc.sql("SELECT count(*) FROM sdk.endpoint WHERE tenant_id = ?").param(tenant2).query(Long.class).single()).isZero();
+  }
+
+  @Test
+  void ssrfAttemptsAreRefusedByTheOutboundGuardBeforeAnyConnection() {
+    for (String url : new String[] {
+        "http://10.0.0.1", "http://172.16.5.4:8080", "http://192.168.1.1", "http://169.254.169.254",
+        "http://[::1]", "http://[::ffff:10.0.0.1]", "http://2130706433", "http://0177.0.0.1", "http://metadata.google.internal"}) {
+      var refused = fails(() -> register(Endpoint.newBuilder().setName("ssrf").setBaseUrl(url).build()), ErrorCode.INVALID_ARGUMENT, "endpoint.baseUrl");
+      assertThat(refused.violations().get(0).rule()).as(url).startsWith("outbound.");
+    }
+    assertThat(rows()).isZero();
+
+    server.on("/redirect", exchange -> {
+      exchange.getResponseHeaders().set("Location", "http://10.1.2.3/internal");
+      exchange.sendResponseHeaders(302, -1);
+    });
+    register(endpoint("redirects", "/redirect").build());
+    var refused = fails(() -> call("redirects", "{}"), ErrorCode.FAILED_PRECONDITION, null);
+    assertThat(refused.getMessage()).contains("redirected to http://10.1.2.3").contains("nothing was sent");
   }
 
   private static EndpointAuth auth(EndpointAuth.Type type) {

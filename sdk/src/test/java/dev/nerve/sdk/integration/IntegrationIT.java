@@ -43,7 +43,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 @SpringBootTest(
     classes = SdkTestApplication.class,
     webEnvironment = SpringBootTest.WebEnvironment.NONE,
-    properties = {"nerve.targets=sdk", "nerve.sdk.integrations.test-timeout=2s"})
+    properties = {"nerve.targets=sdk", "nerve.sdk.integrations.test-timeout=2s", "nerve.outbound.allow-cidrs=127.0.0.1/32"})
 class IntegrationIT {
 
   @Autowired ChannelFactory channels;
