@@ -502,8 +502,8 @@ public final class Extensions implements AutoCloseable {
       }
     } catch (TimeoutException e) {
       future.cancel(true);
-      throw Status.DEADLINE_EXCEEDED.withDescription("action " + KIND_PREFIX + extension.extension().getId() + ":" + actionName
-          + " did not finish within " + limit.toMillis() + " ms; it may have had effects").asRuntimeException();
+      throw new NerveException(ErrorCode.DEADLINE_EXCEEDED, "action " + KIND_PREFIX + extension.extension().getId() + ":" + actionName
+          + " did not finish within " + limit.toMillis() + " ms; it may have had effects");
     } catch (InterruptedException e) {
       future.cancel(true);
       Thread.currentThread().interrupt();
