@@ -47,7 +47,7 @@ class PayloadSchemasTest {
   @Test
   void loadsEveryPayloadSchema() {
     assertThat(SCHEMAS.names())
-        .containsExactlyInAnyOrder("memory-metadata", "memory-metadata-filter", "context-data", "context-patch");
+        .containsExactlyInAnyOrder("memory-metadata", "memory-metadata-filter", "context-data", "context-patch", "sdk-payload");
   }
 
   @Test

@@ -43,7 +43,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 @SpringBootTest(
     classes = SdkTestApplication.class,
     webEnvironment = SpringBootTest.WebEnvironment.NONE,
-    properties = {"nerve.targets=sdk", "nerve.sdk.integrations.test-timeout=2s", "nerve.outbound.allow-cidrs=127.0.0.1/32"})
+    properties = {"nerve.targets=sdk", "nerve.sdk.integrations.test-timeout=2s", "nerve.outbound.allow-cidrs=127.0.0.1/32",
+      // 32 bytes of 0x07, so the rotation test knows the key in force
+      "nerve.secrets.master-key=BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc="})
 class IntegrationIT {
 
   @Autowired ChannelFactory channels;
@@ -106,7 +108,8 @@ class IntegrationIT {
     String before = rawCredentials("slack");
     byte[] next = new byte[32];
     Arrays.fill(next, (byte) 42);
-    byte[] current = currentKey();
+    byte[] current = new byte[32];
+    Arrays.fill(current, (byte) 7);
     SecretBox rotating = new SecretBox(next, current);
 
     int moved = new CredentialRotation(new IntegrationRepository(jdbc), rotating).run();
@@ -118,16 +121,6 @@ class IntegrationIT {
     assertThat(new CredentialRotation(new IntegrationRepository(jdbc), rotating).run()).as("nothing left to move").isZero();
     // put the row back under the process's key for the other tests
     jdbc.sql("UPDATE sdk.integration SET credentials = ? WHERE tenant_id = ? AND id = ?").params(before, tenant, "slack").update();
-  }
-
-  private byte[] currentKey() {
-    try {
-      var field = SecretBox.class.getDeclaredField("key");
-      field.setAccessible(true);
-      return ((javax.crypto.SecretKey) field.get(box)).getEncoded();
-    } catch (ReflectiveOperationException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   @Test
