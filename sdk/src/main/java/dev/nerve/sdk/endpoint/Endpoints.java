@@ -10,7 +10,6 @@ import dev.nerve.sdk.support.Json;
 import dev.nerve.sdk.support.JsonSchemas;
 import dev.nerve.sdk.support.Replays;
 import dev.nerve.sdk.support.Times;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -154,7 +153,4 @@ public final class Endpoints {
     return tenant + "\u0000" + name;
   }
 
-  static Duration defaultTimeout() {
-    return EndpointCaller.DEFAULT_TIMEOUT;
-  }
 }

@@ -20,7 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -222,9 +221,4 @@ final class OpenApiImporter {
     return text.length() > 200 ? text.substring(0, 200) + "..." : text;
   }
 
-  static Map<String, Endpoint> byName(List<Endpoint> endpoints) {
-    Map<String, Endpoint> names = new LinkedHashMap<>();
-    endpoints.forEach(e -> names.put(e.getName(), e));
-    return names;
-  }
 }

@@ -20,7 +20,6 @@ import dev.nerve.platform.error.ErrorCode;
 import dev.nerve.platform.error.NerveException;
 import dev.nerve.sdk.endpoint.Endpoints;
 import dev.nerve.sdk.integration.CredentialSource;
-import dev.nerve.sdk.integration.Credentials;
 import dev.nerve.sdk.mcp.McpConnector;
 import dev.nerve.sdk.mcp.McpTarget;
 import dev.nerve.sdk.support.Inputs;

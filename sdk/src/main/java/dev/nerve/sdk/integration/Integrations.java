@@ -1,6 +1,5 @@
 package dev.nerve.sdk.integration;
 
-import com.google.protobuf.Struct;
 import dev.nerve.api.sdk.v1.IntegrationConfig;
 import dev.nerve.api.sdk.v1.TestResult;
 import dev.nerve.platform.error.ErrorCode;
@@ -10,7 +9,6 @@ import dev.nerve.sdk.support.Inputs;
 import dev.nerve.sdk.support.Json;
 import dev.nerve.sdk.support.JsonSchemas;
 import dev.nerve.sdk.support.Times;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -173,12 +171,4 @@ public final class Integrations implements CredentialSource {
     return value.length() <= 8 ? "********" : "****" + value.substring(value.length() - 4);
   }
 
-  /** Settings as plain values, for code outside this package. */
-  public static Map<String, Object> plain(Struct settings) {
-    return Json.plain(settings);
-  }
-
-  Instant now() {
-    return Times.now();
-  }
 }

@@ -9,7 +9,6 @@ import static dev.nerve.sdk.SdkTests.json;
 import static dev.nerve.sdk.SdkTests.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.protobuf.Struct;
 import com.google.protobuf.util.Durations;
 import dev.nerve.api.sdk.v1.ApiEndpointServiceGrpc.ApiEndpointServiceBlockingStub;
 import dev.nerve.api.sdk.v1.CallEndpointRequest;
@@ -402,7 +401,4 @@ class EndpointCallIT {
     return EndpointAuth.newBuilder().setType(type).build();
   }
 
-  static Struct params(String json) {
-    return json(json);
-  }
 }
