@@ -127,12 +127,12 @@ class ExtensionIT {
     Extension.Builder manifest = Extension.newBuilder().setId("greeter").setName("Greeter").setVersion("1.0.0")
         .setKind(ExtensionKind.EXTENSION_KIND_JAVA_PLUGIN).setNerveVersionRange(">=0.1.0 <1.0.0")
         .setManifest(json("{\"greeting\":\"Hi\"}"))
-        .setPlugin(PluginJar.newBuilder().setContent(ByteString.copyFrom(jar)).setSha256(Extensions.sha256(jar)));
+        .setPlugin(PluginJar.newBuilder().setContent(ByteString.copyFrom(jar)).setSha256(ManifestRules.sha256(jar)));
 
     byte[] tampered = jar.clone();
     tampered[tampered.length / 2] ^= 1;
     fails(() -> load(manifest.clone().setPlugin(PluginJar.newBuilder().setContent(ByteString.copyFrom(tampered))
-        .setSha256(Extensions.sha256(jar))).build()), ErrorCode.INVALID_ARGUMENT, "extension.plugin.sha256");
+        .setSha256(ManifestRules.sha256(jar))).build()), ErrorCode.INVALID_ARGUMENT, "extension.plugin.sha256");
     fails(() -> load(manifest.clone().setNerveVersionRange(">=2.0.0").build()), ErrorCode.INVALID_ARGUMENT, "extension.nerveVersionRange");
     assertThat(rows()).as("refused loads write nothing").isZero();
 
