@@ -47,7 +47,7 @@ public final class IntegrationTypes {
       "mcp", type("mcp",
           "{\"type\":\"object\",\"additionalProperties\":false,\"properties\":{\"url\":" + URL + ","
               + "\"command\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":1024},"
-              + "\"args\":{\"type\":\"array\",\"maxItems\":64,\"items\":{\"type\":\"string\",\"maxLength\":4096}}},"
+              + "\"args\":{\"type\":\"array\",\"maxItems\":64,\"items\":{\"type\":\"string\",\"maxLength\":65536}}},"
               + "\"oneOf\":[{\"required\":[\"url\"]},{\"required\":[\"command\"]}]}",
           List.of(), List.of("token")));
 

@@ -191,6 +191,22 @@ class ExtensionIT {
   }
 
   @Test
+  void anMcpIntegrationTestInitializesAndListsTools() {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    String settings = "{\"command\":" + dev.nerve.sdk.support.Json.write(tools.jackson.databind.node.JsonNodeFactory.instance.stringNode(java))
+        + ",\"args\":[\"-cp\"," + dev.nerve.sdk.support.Json.write(tools.jackson.databind.node.JsonNodeFactory.instance.stringNode(System.getProperty("java.class.path")))
+        + ",\"" + EchoMcpServer.class.getName() + "\"]}";
+    as(admin, () -> SdkTests.integrations(channels).setup(dev.nerve.api.sdk.v1.SetupIntegrationRequest.newBuilder()
+        .setConfig(dev.nerve.api.sdk.v1.IntegrationConfig.newBuilder().setId("echo-mcp").setProvider("mcp").setSettings(json(settings))).build()));
+
+    var result = as(operator(tenant), () -> SdkTests.integrations(channels).test(
+        dev.nerve.api.sdk.v1.TestIntegrationRequest.newBuilder().setId("echo-mcp").build()));
+
+    assertThat(result.getOk()).as(result.getMessage()).isTrue();
+    assertThat(result.getDetails().getFieldsOrThrow("tools").getStringValue()).isEqualTo("echo");
+  }
+
+  @Test
   void anHttpBundleContributesEndpointsActionsAndTemplatesAndDependentsBlockUnload() {
     try (LoopbackServer server = new LoopbackServer()) {
       server.on("/weather", exchange -> LoopbackServer.json(exchange, 200, "{\"temp\":21}"));
