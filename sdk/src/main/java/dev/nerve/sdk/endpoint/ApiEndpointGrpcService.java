@@ -75,6 +75,7 @@ public final class ApiEndpointGrpcService extends ApiEndpointServiceGrpc.ApiEndp
     boolean more = page.size() > size;
     List<Endpoint> shown = more ? page.subList(0, size) : page;
     PageInfo.Builder info = PageInfo.newBuilder().setHasNextPage(more);
+    shown.forEach(item -> info.addItemCursors(PageCursor.encode(item.getName())));
     if (more) {
       info.setNextCursor(PageCursor.encode(shown.get(shown.size() - 1).getName()));
     }

@@ -64,6 +64,7 @@ public final class ExtensionGrpcService extends ExtensionServiceGrpc.ExtensionSe
     boolean more = page.size() > size;
     List<Extension> shown = more ? page.subList(0, size) : page;
     PageInfo.Builder info = PageInfo.newBuilder().setHasNextPage(more);
+    shown.forEach(item -> info.addItemCursors(PageCursor.encode(item.getId())));
     if (more) {
       info.setNextCursor(PageCursor.encode(shown.get(shown.size() - 1).getId()));
     }

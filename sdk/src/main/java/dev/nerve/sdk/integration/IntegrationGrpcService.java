@@ -68,6 +68,7 @@ public final class IntegrationGrpcService extends IntegrationServiceGrpc.Integra
     boolean more = page.size() > size;
     List<IntegrationConfig> shown = more ? page.subList(0, size) : page;
     PageInfo.Builder info = PageInfo.newBuilder().setHasNextPage(more);
+    shown.forEach(item -> info.addItemCursors(PageCursor.encode(item.getId())));
     if (more) {
       info.setNextCursor(PageCursor.encode(shown.get(shown.size() - 1).getId()));
     }
