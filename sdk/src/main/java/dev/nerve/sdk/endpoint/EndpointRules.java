@@ -35,6 +35,9 @@ public final class EndpointRules {
       Set.of("authorization", "proxy-authorization", "host", "content-length", "connection", "cookie",
           "transfer-encoding", "upgrade", "expect", "te", "trailer", "keep-alive", "proxy-connection");
 
+  /** Header names that usually carry a secret: a fixed value must come from an integration instead. */
+  private static final Pattern CREDENTIAL_HEADER = Pattern.compile("api-?key|token|secret|password|auth|session|signature");
+
   private final JsonSchemas schemas;
   private final OutboundGuard guard;
 
@@ -62,6 +65,9 @@ public final class EndpointRules {
         v.add(path, "format", "is not a valid header name");
       } else if (RESERVED_HEADERS.contains(name.toLowerCase(Locale.ROOT)) || name.toLowerCase(Locale.ROOT).startsWith("proxy-")) {
         v.add(path, "reserved", "is set by Nerve or carries credentials (use integrationId and auth)");
+      } else if (CREDENTIAL_HEADER.matcher(name.toLowerCase(Locale.ROOT)).find() && value.indexOf('{') < 0) {
+        v.add(path, "credential", "looks like a credential: a fixed value would be stored in clear (use integrationId and auth,"
+            + " or a {placeholder} filled per call)");
       }
       if (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) {
         v.add(path, "format", "must not contain line breaks");

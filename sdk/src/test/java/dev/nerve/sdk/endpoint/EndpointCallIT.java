@@ -310,6 +310,7 @@ class EndpointCallIT {
         ErrorCode.INVALID_ARGUMENT, "endpoint.integrationId");
     assertThat(error.violations()).isNotEmpty();
     fails(() -> register(endpoint("y", "/").setIntegrationId("missing").build()), ErrorCode.INVALID_ARGUMENT, "endpoint.integrationId");
+    fails(() -> register(endpoint("k", "/").putHeaders("X-Api-Key", "inline-secret").build()), ErrorCode.INVALID_ARGUMENT, "endpoint.headers.X-Api-Key");
     fails(() -> register(endpoint("z", "/").setRequestSchema(json("{\"type\":12}")).build()), ErrorCode.INVALID_ARGUMENT, "endpoint.requestSchema");
     assertThat(rows()).isZero();
 
