@@ -32,7 +32,9 @@ import tools.jackson.databind.JsonNode;
     properties = {
       "nerve.targets=gateway,sdk",
       "nerve.gateway.rate-limit.per-minute=100000",
-      "nerve.outbound.allow-cidrs=127.0.0.1/32"
+      "nerve.outbound.allow-cidrs=127.0.0.1/32",
+      // One more cached context in this JVM: keep its share of PostgreSQL's connections small.
+      "nerve.database.max-pool-size=3"
     })
 class SdkGatewayIT {
 

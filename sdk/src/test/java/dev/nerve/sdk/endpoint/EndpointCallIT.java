@@ -48,7 +48,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 @SpringBootTest(
     classes = SdkTestApplication.class,
     webEnvironment = SpringBootTest.WebEnvironment.NONE,
-    properties = {"nerve.targets=sdk", "nerve.outbound.allow-cidrs=127.0.0.1/32"})
+    properties = {"nerve.targets=sdk", "nerve.database.max-pool-size=3", "nerve.outbound.allow-cidrs=127.0.0.1/32"})
 class EndpointCallIT {
 
   @Autowired ChannelFactory channels;

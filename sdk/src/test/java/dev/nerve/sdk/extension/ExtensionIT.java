@@ -47,7 +47,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 @SpringBootTest(
     classes = SdkTestApplication.class,
     webEnvironment = SpringBootTest.WebEnvironment.NONE,
-    properties = {"nerve.targets=sdk", "nerve.sdk.extensions.mcp-commands=${java.home}/bin/java", "nerve.outbound.allow-cidrs=127.0.0.1/32"})
+    properties = {"nerve.targets=sdk", "nerve.database.max-pool-size=3", "nerve.sdk.extensions.mcp-commands=${java.home}/bin/java", "nerve.outbound.allow-cidrs=127.0.0.1/32"})
 class ExtensionIT {
 
   static final String GREETER = """

@@ -40,6 +40,7 @@ class ExtensionReplicasIT {
             "nerve.database.password=" + database.password(),
             "nerve.redis.url=" + TestServers.redisUri(),
             "nerve.grpc.port=0",
+            "nerve.database.max-pool-size=3",
             "nerve.data-dir=" + TestServers.tempDirectory("nerve-sdk-replica"),
             "nerve.secrets.master-key=BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc=",
             "nerve.sdk.extensions.reload-interval=1h")

@@ -43,7 +43,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 @SpringBootTest(
     classes = SdkTestApplication.class,
     webEnvironment = SpringBootTest.WebEnvironment.NONE,
-    properties = {"nerve.targets=sdk", "nerve.sdk.integrations.test-timeout=2s", "nerve.outbound.allow-cidrs=127.0.0.1/32",
+    properties = {"nerve.targets=sdk", "nerve.database.max-pool-size=3", "nerve.sdk.integrations.test-timeout=2s", "nerve.outbound.allow-cidrs=127.0.0.1/32",
       // 32 bytes of 0x07, so the rotation test knows the key in force
       "nerve.secrets.master-key=BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc="})
 class IntegrationIT {
