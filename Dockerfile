@@ -17,6 +17,8 @@ RUN groupadd --system --gid 10001 nerve \
 WORKDIR /app
 COPY --from=build /src/server/target/nerve-exec.jar /app/nerve.jar
 ENV NERVE_DATA_DIR=/var/lib/nerve
+# gRPC binds to loopback by default; in a container it has to accept connections from outside.
+ENV NERVE_GRPC_ADDRESS=0.0.0.0
 VOLUME /var/lib/nerve
 USER nerve:nerve
 # 8080: HTTP (gateway surfaces, actuator); 9090: gRPC between targets.
@@ -24,5 +26,6 @@ EXPOSE 8080 9090
 # The temurin JRE image ships wget; Kubernetes uses its own probes on the same endpoint.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=90s --retries=3 \
     CMD wget -q -O /dev/null "http://127.0.0.1:${NERVE_HTTP_PORT:-8080}/actuator/health/liveness" || exit 1
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/app/nerve.jar"]
+# The JVM's temporary files live under the data directory, so a restart after a crash clears them.
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-Djava.io.tmpdir=/var/lib/nerve/tmp", "-jar", "/app/nerve.jar"]
 CMD ["serve"]

@@ -160,6 +160,9 @@ Secrets are only ever referenced (secretKeyRef), never written as values.
   value: "8080"
 - name: NERVE_GRPC_PORT
   value: "9090"
+{{- /* Nerve binds gRPC to loopback by default; in a pod the other targets reach it through its Service. */}}
+- name: NERVE_GRPC_ADDRESS
+  value: "0.0.0.0"
 - name: NERVE_LOG_FORMAT
   value: {{ $v.logFormat | quote }}
 - name: NERVE_TRACE_SAMPLING

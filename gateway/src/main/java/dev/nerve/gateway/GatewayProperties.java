@@ -64,7 +64,10 @@ public record GatewayProperties(
    * @param enabled whether requests are limited at all
    * @param perMinute budget (in cost units) per user or API key per minute
    * @param anonymousPerMinute budget per client IP per minute for unauthenticated calls
-   * @param loginPerMinute login and refresh attempts per client IP and per username per minute
+   * @param loginPerMinute login and refresh attempts per minute per client IP, and per username
+   *     from one client IP
+   * @param loginPerUserPerMinute login attempts per minute per username from all addresses together;
+   *     higher than {@code loginPerMinute}, so one address cannot lock a user out
    * @param failOpen whether requests pass (true) or get 503 (false) when Redis cannot be reached
    * @param redisTimeout how long a bucket operation may wait for Redis
    * @param keyPrefix prefix of the bucket keys in Redis (deployments sharing one Redis differ here)
@@ -78,6 +81,7 @@ public record GatewayProperties(
       @DefaultValue("600") long perMinute,
       @DefaultValue("60") long anonymousPerMinute,
       @DefaultValue("10") long loginPerMinute,
+      @DefaultValue("100") long loginPerUserPerMinute,
       @DefaultValue("true") boolean failOpen,
       @DefaultValue("500ms") Duration redisTimeout,
       @DefaultValue("nerve:ratelimit:") String keyPrefix,

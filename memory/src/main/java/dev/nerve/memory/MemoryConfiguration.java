@@ -7,14 +7,20 @@ import dev.nerve.memory.longterm.LongTermConfiguration;
 import dev.nerve.memory.shortterm.ShortTermConfiguration;
 import dev.nerve.memory.support.Inputs;
 import dev.nerve.memory.support.MemoryEvents;
+import dev.nerve.memory.support.MemoryGates;
+import dev.nerve.platform.idempotency.IdempotencyKeys;
 import dev.nerve.platform.storage.ServiceSchema;
 import dev.nerve.platform.target.ConditionalOnTarget;
 import dev.nerve.platform.target.Target;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * The memory target: its schema, the shared pieces of its features (input limits, events) and the
@@ -40,6 +46,17 @@ public class MemoryConfiguration {
   @Bean
   Inputs memoryInputs(MemoryProperties properties) {
     return new Inputs(properties.limits());
+  }
+
+  /** Idempotency keys of memory's writes, in {@code memory.idempotency_key}. */
+  @Bean
+  IdempotencyKeys memoryIdempotencyKeys(JdbcClient jdbc) {
+    return new IdempotencyKeys(jdbc, "memory");
+  }
+
+  @Bean
+  MemoryGates memoryGates(MemoryProperties properties, ObjectProvider<MeterRegistry> meters) {
+    return new MemoryGates(properties.admission(), meters.getIfAvailable(SimpleMeterRegistry::new));
   }
 
   @Bean

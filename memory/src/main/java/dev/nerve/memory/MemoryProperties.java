@@ -13,6 +13,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param longTerm durable memories and their search
  * @param embedding how embeddings are computed
  * @param context contexts and their cache
+ * @param admission bounded queues in front of embedding and writes
  */
 @ConfigurationProperties("nerve.memory")
 public record MemoryProperties(
@@ -20,7 +21,26 @@ public record MemoryProperties(
     @DefaultValue ShortTerm shortTerm,
     @DefaultValue LongTerm longTerm,
     @DefaultValue Embedding embedding,
-    @DefaultValue Context context) {
+    @DefaultValue Context context,
+    @DefaultValue Admission admission) {
+
+  /**
+   * Bounded queues (back-pressure): past {@code concurrency} callers at work and {@code queue}
+   * waiting, a call is refused at once with RESOURCE_EXHAUSTED (reason OVERLOADED, retry after 1 s)
+   * instead of queueing until its deadline.
+   *
+   * @param embeddingConcurrency embedding calls computed at once; 0 means one per core
+   * @param embeddingQueue embedding calls allowed to wait
+   * @param writeConcurrency write calls (store, update, delete, manage, clear) running at once
+   * @param writeQueue write calls allowed to wait
+   * @param maxWait longest wait in a queue for a call without a deadline
+   */
+  public record Admission(
+      @DefaultValue("0") int embeddingConcurrency,
+      @DefaultValue("32") int embeddingQueue,
+      @DefaultValue("8") int writeConcurrency,
+      @DefaultValue("32") int writeQueue,
+      @DefaultValue("5s") Duration maxWait) {}
 
   /**
    * Input limits; a request beyond one fails with INVALID_ARGUMENT naming the field.

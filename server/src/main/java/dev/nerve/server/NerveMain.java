@@ -2,6 +2,7 @@ package dev.nerve.server;
 
 import dev.nerve.server.cli.CommandLine;
 import dev.nerve.server.cli.Doctor;
+import dev.nerve.server.cli.ProcessTempDirectory;
 import java.io.PrintStream;
 import java.util.List;
 import org.springframework.boot.SpringApplication;
@@ -14,7 +15,10 @@ public final class NerveMain {
   public static void main(String[] args) {
     CommandLine line = CommandLine.parse(args);
     switch (line.command()) {
-      case "serve" -> SpringApplication.run(NerveApplication.class, line.springArgs());
+      case "serve" -> {
+        ProcessTempDirectory.prepare(line);
+        SpringApplication.run(NerveApplication.class, line.springArgs());
+      }
       case "doctor" -> System.exit(Doctor.run(line, System.out));
       case "help", "--help", "-h" -> usage(System.out);
       default -> {

@@ -40,10 +40,31 @@ final class NerveProcess implements AutoCloseable {
 
   /** Starts {@code nerve serve args} on this test's classpath with extra environment. */
   static NerveProcess start(List<String> args, Map<String, String> environment) {
+    return start(List.of("-cp", System.getProperty("java.class.path"), NerveMain.class.getName()), args, environment);
+  }
+
+  /**
+   * Starts the packaged executable ({@code target/nerve-exec.jar}, built by the package phase
+   * before the integration tests) as {@code nerve serve args}; on the test classpath when the jar
+   * is not there (an IDE run).
+   */
+  static NerveProcess startPackaged(List<String> jvmOptions, List<String> args, Map<String, String> environment) {
+    Path jar = Path.of("target", "nerve-exec.jar");
+    List<String> launch = new ArrayList<>(jvmOptions);
+    if (java.nio.file.Files.isRegularFile(jar)) {
+      launch.addAll(List.of("-jar", jar.toAbsolutePath().toString()));
+    } else {
+      launch.addAll(List.of("-cp", System.getProperty("java.class.path"), NerveMain.class.getName()));
+    }
+    return start(launch, args, environment);
+  }
+
+  private static NerveProcess start(List<String> launch, List<String> args, Map<String, String> environment) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"), NerveMain.class.getName(), "serve"));
+    command.addAll(launch);
+    command.add("serve");
     command.addAll(args);
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     // The child gets only what the test gives it: no URLs inherited from the developer's shell.
@@ -77,6 +98,12 @@ final class NerveProcess implements AutoCloseable {
 
   Process process() {
     return process;
+  }
+
+  /** {@code kill -9}: the JVM ends at once, without shutdown hooks. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(30, TimeUnit.SECONDS);
   }
 
   /** A free loopback port for the child to listen on. */

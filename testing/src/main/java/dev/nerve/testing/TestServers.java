@@ -58,7 +58,7 @@ public final class TestServers {
       if (configured != null && !configured.isBlank()) {
         redisUri = configured;
       } else {
-        EmbeddedRedisServer redis = EmbeddedRedisServer.start();
+        EmbeddedRedisServer redis = EmbeddedRedisServer.start(tempDirectory("nerve-test-redis"));
         Runtime.getRuntime().addShutdownHook(new Thread(redis::close, "test-redis-stop"));
         redisUri = redis.endpoint().uri();
       }
@@ -87,6 +87,7 @@ public final class TestServers {
     properties.put("nerve.gateway.auth.bootstrap-admin-password", ADMIN_PASSWORD);
     // Every test logs in from 127.0.0.1; the production limit (10/min per IP) is tested on its own.
     properties.put("nerve.gateway.rate-limit.login-per-minute", "10000");
+    properties.put("nerve.gateway.rate-limit.login-per-user-per-minute", "100000");
     return properties;
   }
 
@@ -115,7 +116,7 @@ public final class TestServers {
           envOr("NERVE_TEST_DATABASE_PASSWORD", ""),
           false);
     }
-    EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(tempDirectory("nerve-test-pg"));
+    EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(tempDirectory("nerve-test-pg").resolve("data"));
     Runtime.getRuntime().addShutdownHook(new Thread(postgres::close, "test-postgres-stop"));
     return postgres.endpoint();
   }

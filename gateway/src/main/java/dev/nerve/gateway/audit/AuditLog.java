@@ -1,12 +1,21 @@
 package dev.nerve.gateway.audit;
 
 import dev.nerve.platform.error.NerveException;
+import dev.nerve.platform.input.StoredText;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.BlockingDeque;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -14,15 +23,47 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 /**
  * Every mutation through the gateway (GraphQL mutations, REST writes, logins), recorded in
  * PostgreSQL; admins read their tenant's entries newest first with filters and cursors.
+ *
+ * <p>Recording never fails a request and survives a database outage: an entry that cannot be
+ * written waits in a bounded buffer (in order, with its original time) and is retried every
+ * second until PostgreSQL answers. Only when the buffer is full is an entry dropped, counted by
+ * {@code nerve.gateway.audit.dropped} and logged; {@code nerve.gateway.audit.pending} shows the
+ * buffer. Text is cleaned before the insert (NUL and unpaired surrogates become U+FFFD), so no
+ * client-chosen id can break it.
  */
-public final class AuditLog {
+public final class AuditLog implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(AuditLog.class);
+  /** Entries kept for retry while PostgreSQL is unreachable. */
+  public static final int DEFAULT_BUFFER = 10_000;
 
   private final JdbcClient jdbc;
+  private final BlockingDeque<Pending> buffer;
+  private final Counter dropped;
+  private final ScheduledExecutorService retries;
 
-  public AuditLog(JdbcClient jdbc) {
+  /** An entry not yet written. */
+  private record Pending(
+      String tenantId, String actor, String operation, List<String> targetIds, String result, String traceId, Instant at) {}
+
+  public AuditLog(JdbcClient jdbc, MeterRegistry meters, int bufferSize) {
     this.jdbc = jdbc;
+    this.buffer = new LinkedBlockingDeque<>(bufferSize);
+    this.dropped =
+        Counter.builder("nerve.gateway.audit.dropped")
+            .description("Audit entries lost because the retry buffer was full")
+            .register(meters);
+    Gauge.builder("nerve.gateway.audit.pending", buffer, BlockingDeque::size)
+        .description("Audit entries waiting for PostgreSQL")
+        .register(meters);
+    this.retries =
+        Executors.newSingleThreadScheduledExecutor(
+            runnable -> {
+              Thread thread = new Thread(runnable, "audit-retry");
+              thread.setDaemon(true);
+              return thread;
+            });
+    retries.scheduleWithFixedDelay(this::flush, 1, 1, TimeUnit.SECONDS);
   }
 
   /**
@@ -61,17 +102,71 @@ public final class AuditLog {
   /** A page of entries and the cursor of the next one (null on the last page). */
   public record Page(List<Entry> entries, String nextCursor) {}
 
-  /** Records an operation; a failing insert is logged and never fails the request. */
+  /** Records an operation; never fails the request (see the class comment for the guarantee). */
   public void record(
       String tenantId, String actor, String operation, List<String> targetIds, String result, String traceId) {
-    try {
-      jdbc.sql(
-              "insert into gateway.audit_log (tenant_id, actor, operation, target_ids, result, trace_id)"
-                  + " values (?, ?, ?, ?, ?, ?)")
-          .params(tenantId, actor, operation, targetIds.toArray(String[]::new), result, traceId)
-          .update();
-    } catch (RuntimeException e) {
-      log.error("audit entry for {} could not be written", operation, e);
+    Pending entry =
+        new Pending(
+            StoredText.clean(tenantId),
+            StoredText.clean(actor),
+            StoredText.clean(operation),
+            targetIds.stream().map(StoredText::clean).toList(),
+            StoredText.clean(result),
+            StoredText.clean(traceId),
+            Instant.now());
+    if (buffer.isEmpty()) {
+      try {
+        insert(entry);
+        return;
+      } catch (RuntimeException e) {
+        log.warn("audit entry for {} could not be written now; retrying until PostgreSQL answers: {}", operation, e.toString());
+      }
+    }
+    if (!buffer.offerLast(entry)) {
+      dropped.increment();
+      log.error("audit entry for {} by {} dropped: the retry buffer is full", operation, entry.actor());
+    }
+  }
+
+  /** Writes buffered entries in order until one fails (then the next round retries). */
+  void flush() {
+    Pending next;
+    while ((next = buffer.peekFirst()) != null) {
+      try {
+        insert(next);
+      } catch (RuntimeException e) {
+        return;
+      }
+      buffer.pollFirst();
+    }
+  }
+
+  /** Entries waiting for PostgreSQL. */
+  public int pending() {
+    return buffer.size();
+  }
+
+  private void insert(Pending entry) {
+    jdbc.sql(
+            "insert into gateway.audit_log (tenant_id, actor, operation, target_ids, result, trace_id, at)"
+                + " values (?, ?, ?, ?, ?, ?, ?)")
+        .params(
+            entry.tenantId(),
+            entry.actor(),
+            entry.operation(),
+            entry.targetIds().toArray(String[]::new),
+            entry.result(),
+            entry.traceId(),
+            Timestamp.from(entry.at()))
+        .update();
+  }
+
+  @Override
+  public void close() {
+    retries.shutdownNow();
+    flush();
+    if (!buffer.isEmpty()) {
+      log.error("{} audit entries could not be written before shutdown", buffer.size());
     }
   }
 

@@ -16,6 +16,8 @@ public enum ErrorClass {
   RATE_LIMITED(HttpStatus.TOO_MANY_REQUESTS),
   NOT_IMPLEMENTED(HttpStatus.NOT_IMPLEMENTED),
   UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE),
+  /** The deadline passed before the outcome was known; retry with the same requestId. */
+  DEADLINE_EXCEEDED(HttpStatus.GATEWAY_TIMEOUT),
   INTERNAL(HttpStatus.INTERNAL_SERVER_ERROR);
 
   private final HttpStatus httpStatus;
@@ -38,6 +40,7 @@ public enum ErrorClass {
       case 429 -> RATE_LIMITED;
       case 501 -> NOT_IMPLEMENTED;
       case 503 -> UNAVAILABLE;
+      case 504 -> DEADLINE_EXCEEDED;
       default -> status >= 400 && status < 500 ? BAD_USER_INPUT : INTERNAL;
     };
   }
@@ -52,7 +55,9 @@ public enum ErrorClass {
       case ALREADY_EXISTS, CONFLICT, FAILED_PRECONDITION -> CONFLICT;
       case RESOURCE_EXHAUSTED -> RATE_LIMITED;
       case UNIMPLEMENTED -> NOT_IMPLEMENTED;
-      case UNAVAILABLE, DEADLINE_EXCEEDED -> UNAVAILABLE;
+      // A full queue means nothing was done, like an unreachable dependency: 503 with Retry-After.
+      case UNAVAILABLE, OVERLOADED -> UNAVAILABLE;
+      case DEADLINE_EXCEEDED -> DEADLINE_EXCEEDED;
       case INTERNAL -> INTERNAL;
     };
   }

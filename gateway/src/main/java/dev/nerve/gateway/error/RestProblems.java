@@ -1,8 +1,5 @@
 package dev.nerve.gateway.error;
 
-import dev.nerve.gateway.ratelimit.RateLimitedException;
-import dev.nerve.platform.error.NerveException;
-import io.grpc.StatusRuntimeException;
 import java.net.URI;
 import java.util.Locale;
 import org.springframework.http.HttpHeaders;
@@ -17,7 +14,10 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 /**
  * The one place errors become REST responses: RFC 9457 problem+json with the same {@code code}
  * and {@code violations} as GraphQL. Spring MVC's own errors (bad JSON, wrong types, unknown
- * routes) come out in the same shape through {@link ResponseEntityExceptionHandler}.
+ * routes) come out in the same shape through {@link ResponseEntityExceptionHandler}; errors Tomcat
+ * answers before Spring sees the request do through {@link ProblemErrorReportValve}. Errors worth
+ * retrying (503 UNAVAILABLE, 429 RATE_LIMITED) carry {@code Retry-After} and {@code
+ * retryAfterSeconds}.
  */
 @RestControllerAdvice
 public class RestProblems extends ResponseEntityExceptionHandler {
@@ -27,20 +27,8 @@ public class RestProblems extends ResponseEntityExceptionHandler {
     return URI.create("urn:nerve:problem:" + errorClass.name().toLowerCase(Locale.ROOT).replace('_', '-'));
   }
 
-  @ExceptionHandler({NerveException.class, StatusRuntimeException.class})
-  ResponseEntity<ProblemDetail> domain(RuntimeException ex) {
-    ResponseEntity<ProblemDetail> response = problem(ClientError.ofAny(ex));
-    if (ex instanceof RateLimitedException limited && response.getBody() != null) {
-      response.getBody().setProperty("retryAfterSeconds", limited.retryAfterSeconds());
-      return ResponseEntity.status(response.getStatusCode())
-          .header(HttpHeaders.RETRY_AFTER, Long.toString(limited.retryAfterSeconds()))
-          .body(response.getBody());
-    }
-    return response;
-  }
-
   @ExceptionHandler(Exception.class)
-  ResponseEntity<ProblemDetail> unexpected(Exception ex) {
+  ResponseEntity<ProblemDetail> error(Exception ex) {
     return problem(ClientError.ofAny(ex));
   }
 
@@ -64,14 +52,28 @@ public class RestProblems extends ResponseEntityExceptionHandler {
     return response;
   }
 
-  static ResponseEntity<ProblemDetail> problem(ClientError error) {
+  /** The response for a client error, with {@code Retry-After} when it has a retry hint. */
+  public static ResponseEntity<ProblemDetail> problem(ClientError error) {
+    ProblemDetail problem = body(error);
+    ResponseEntity.BodyBuilder response = ResponseEntity.status(error.errorClass().httpStatus());
+    error.retryAfterSeconds().ifPresent(seconds -> response.header(HttpHeaders.RETRY_AFTER, Long.toString(seconds)));
+    return response.body(problem);
+  }
+
+  /** The problem+json body of a client error. */
+  public static ProblemDetail body(ClientError error) {
     ProblemDetail problem =
         ProblemDetail.forStatusAndDetail(error.errorClass().httpStatus(), error.message());
     problem.setType(type(error.errorClass()));
     problem.setProperty("code", error.errorClass().name());
     if (!error.violations().isEmpty()) {
-      problem.setProperty("violations", GraphQlErrors.extensions(error).get("violations"));
+      problem.setProperty(
+          "violations",
+          error.violations().stream()
+              .map(v -> java.util.Map.of("field", v.field(), "rule", v.rule(), "message", v.description()))
+              .toList());
     }
-    return ResponseEntity.status(error.errorClass().httpStatus()).body(problem);
+    error.retryAfterSeconds().ifPresent(seconds -> problem.setProperty("retryAfterSeconds", seconds));
+    return problem;
   }
 }

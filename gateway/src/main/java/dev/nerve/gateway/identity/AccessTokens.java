@@ -24,7 +24,10 @@ import java.util.UUID;
 
 /**
  * Short-lived JWT access tokens (ES256) the gateway issues and accepts: {@code sub} is the user or
- * API key id, {@code tid} the tenant, {@code roles} the roles.
+ * API key id, {@code tid} the tenant, {@code roles} the roles. A token is refused before its
+ * {@code nbf} and {@code iat} and after its {@code exp}, each with {@value #SKEW_SECONDS} s of
+ * clock-skew allowance; whether its user still exists and is enabled is checked on every request
+ * ({@link ActiveUsers}).
  *
  * <p>Checking an ES256 signature is the costliest step of an authenticated request, and a client
  * sends the same token until it expires. So a token whose signature and claims passed once is
@@ -34,7 +37,8 @@ import java.util.UUID;
 public final class AccessTokens {
 
   static final int VERIFIED_CACHE_SIZE = 10_000;
-  private static final Duration CLOCK_SKEW = Duration.ofSeconds(30);
+  static final long SKEW_SECONDS = 30;
+  private static final Duration CLOCK_SKEW = Duration.ofSeconds(SKEW_SECONDS);
 
   private final SigningKeys keys;
   private final String issuer;
@@ -135,7 +139,11 @@ public final class AccessTokens {
       }
       JWTClaimsSet claims = jwt.getJWTClaimsSet();
       Date expires = claims.getExpirationTime();
-      if (!issuer.equals(claims.getIssuer()) || expires == null || expired(expires.toInstant())) {
+      if (!issuer.equals(claims.getIssuer())
+          || expires == null
+          || expired(expires.toInstant())
+          || inTheFuture(claims.getNotBeforeTime())
+          || inTheFuture(claims.getIssueTime())) {
         return Optional.empty();
       }
       String tenant = claims.getStringClaim("tid");
@@ -154,6 +162,11 @@ public final class AccessTokens {
     } catch (ParseException | JOSEException | IllegalArgumentException e) {
       return Optional.empty();
     }
+  }
+
+  /** A time claim later than now plus the skew allowance: the token is not valid yet. */
+  private boolean inTheFuture(Date claim) {
+    return claim != null && claim.toInstant().isAfter(clock.instant().plus(CLOCK_SKEW));
   }
 
   private boolean expired(Instant expiresAt) {

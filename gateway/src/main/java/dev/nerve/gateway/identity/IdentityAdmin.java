@@ -15,11 +15,13 @@ final class IdentityAdmin {
   private final UserStore users;
   private final ApiKeys apiKeys;
   private final TokenService tokens;
+  private final ActiveUsers active;
 
-  IdentityAdmin(UserStore users, ApiKeys apiKeys, TokenService tokens) {
+  IdentityAdmin(UserStore users, ApiKeys apiKeys, TokenService tokens, ActiveUsers active) {
     this.users = users;
     this.apiKeys = apiKeys;
     this.tokens = tokens;
+    this.active = active;
   }
 
   Identity current() {
@@ -38,6 +40,8 @@ final class IdentityAdmin {
   UserAccount disableUser(UUID id) {
     UserAccount account = users.setDisabled(current().tenantId(), id, true);
     tokens.logoutEverywhere(id);
+    // Access tokens already issued stop working on every replica now, not when they expire.
+    active.changed(id);
     return account;
   }
 

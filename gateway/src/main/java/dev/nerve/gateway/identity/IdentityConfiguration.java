@@ -5,7 +5,11 @@ import dev.nerve.platform.secrets.SecretBox;
 import dev.nerve.platform.storage.SchemaMigrator;
 import dev.nerve.platform.storage.ServiceSchema;
 import dev.nerve.platform.target.Target;
+import dev.nerve.platform.redis.RedisCircuit;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.springframework.context.annotation.Bean;
@@ -62,14 +66,23 @@ public class IdentityConfiguration {
     return new ApiKeys(store.jdbc(), Clock.systemUTC());
   }
 
+  @Bean(destroyMethod = "close")
+  ActiveUsers activeUsers(
+      UserStore users,
+      RedisClient client,
+      StatefulRedisConnection<String, String> redis,
+      RedisCircuit circuit) {
+    return new ActiveUsers(users, client, redis, circuit, Duration.ofSeconds(30));
+  }
+
   @Bean
   TokenService tokenService(UserStore users, AccessTokens accessTokens, RefreshTokens refreshTokens) {
     return new TokenService(users, accessTokens, refreshTokens);
   }
 
   @Bean
-  IdentityAdmin identityAdmin(UserStore users, ApiKeys apiKeys, TokenService tokens) {
-    return new IdentityAdmin(users, apiKeys, tokens);
+  IdentityAdmin identityAdmin(UserStore users, ApiKeys apiKeys, TokenService tokens, ActiveUsers active) {
+    return new IdentityAdmin(users, apiKeys, tokens, active);
   }
 
   @Bean

@@ -2,13 +2,17 @@ package dev.nerve.gateway.identity;
 
 import dev.nerve.platform.error.FieldViolation;
 import dev.nerve.platform.error.NerveException;
+import dev.nerve.platform.input.StoredText;
 import dev.nerve.platform.security.Role;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
-/** Inputs of the identity operations and their rules; every violation names its field and rule. */
+/**
+ * Inputs of the identity operations and their rules; every violation names its field and rule.
+ * Text must also be storable as sent (no NUL, no unpaired surrogate: {@link StoredText}).
+ */
 final class IdentityInputs {
 
   static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9._@-]{3,64}");
@@ -109,6 +113,11 @@ final class IdentityInputs {
     if (value.length() > MAX_TOKEN) {
       throw NerveException.invalid(field, "max", "must be at most " + MAX_TOKEN + " characters");
     }
+    StoredText.problem(value)
+        .ifPresent(
+            problem -> {
+              throw NerveException.invalid(field, "encoding", problem);
+            });
     return value;
   }
 
@@ -136,6 +145,7 @@ final class IdentityInputs {
     if (value.length() > max) {
       violations.add(new FieldViolation(field, "max", "must be at most " + max + " characters"));
     }
+    StoredText.problem(value).ifPresent(problem -> violations.add(new FieldViolation(field, "encoding", problem)));
   }
 
   private static void throwIfAny(List<FieldViolation> violations) {

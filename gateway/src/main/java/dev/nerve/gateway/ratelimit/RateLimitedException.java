@@ -11,7 +11,12 @@ public final class RateLimitedException extends NerveException {
   private final long retryAfterSeconds;
 
   public RateLimitedException(String message, long retryAfterSeconds) {
-    super(ErrorCode.RESOURCE_EXHAUSTED, message);
+    super(
+        ErrorCode.RESOURCE_EXHAUSTED,
+        message,
+        java.util.List.of(),
+        null,
+        java.time.Duration.ofSeconds(Math.max(1, retryAfterSeconds)));
     this.retryAfterSeconds = Math.max(1, retryAfterSeconds);
   }
 

@@ -1,8 +1,8 @@
 package dev.nerve.gateway.ratelimit;
 
 import dev.nerve.gateway.GatewayProperties;
-import dev.nerve.platform.error.ErrorCode;
 import dev.nerve.platform.error.NerveException;
+import dev.nerve.platform.redis.RedisCircuit;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.bucket4j.Bucket;
@@ -33,7 +33,9 @@ import org.slf4j.LoggerFactory;
  * Token buckets in Redis (Bucket4j, Lettuce proxy manager), so every gateway replica draws from the
  * same budget. When Redis cannot be reached the limiter fails open (request passes, metric {@code
  * nerve.gateway.ratelimit.unavailable} counts it, a warning is logged at most every 30 s) or, with
- * {@code fail-open=false}, refuses with UNAVAILABLE.
+ * {@code fail-open=false}, refuses with UNAVAILABLE. Bucket operations go through the process's
+ * {@link RedisCircuit}: once Redis is known down, requests skip it at once instead of each waiting
+ * for {@code redis-timeout}, until trial calls find it back.
  *
  * <p>A bucket check costs two Redis round trips (read, then compare-and-swap). To keep that off
  * the path of most requests, a replica may take up to {@code sync-tokens} tokens (never more than
@@ -52,6 +54,7 @@ public final class RateLimiter implements AutoCloseable {
   private final GatewayProperties.RateLimit settings;
   private final Counter unavailable;
   private final Counter limited;
+  private final RedisCircuit circuit;
   /** Bucket proxies by key and size; they hold the locally taken, not yet synced tokens. */
   private final Cache<String, Bucket> local =
       Caffeine.newBuilder().maximumSize(100_000).expireAfterAccess(Duration.ofMinutes(2)).build();
@@ -61,8 +64,13 @@ public final class RateLimiter implements AutoCloseable {
   private volatile Instant lastWarning = Instant.EPOCH;
 
   public RateLimiter(
-      RedisClient client, String redisUri, GatewayProperties.RateLimit settings, MeterRegistry meters) {
+      RedisClient client,
+      String redisUri,
+      GatewayProperties.RateLimit settings,
+      MeterRegistry meters,
+      RedisCircuit circuit) {
     this.client = client;
+    this.circuit = circuit;
     this.uri = RedisURI.create(redisUri);
     this.uri.setTimeout(settings.redisTimeout());
     this.settings = settings;
@@ -82,7 +90,7 @@ public final class RateLimiter implements AutoCloseable {
     }
     ConsumptionProbe probe;
     try {
-      probe = bucket(key, perMinute).tryConsumeAndReturnRemaining(Math.min(cost, perMinute));
+      probe = circuit.call(() -> bucket(key, perMinute).tryConsumeAndReturnRemaining(Math.min(cost, perMinute)));
     } catch (RuntimeException e) {
       redisUnavailable(e);
       return;
@@ -159,12 +167,11 @@ public final class RateLimiter implements AutoCloseable {
       lastWarning = now;
       log.warn(
           "Rate limiting cannot reach Redis ({}); requests are {} until it is back",
-          e.getClass().getSimpleName(),
+          RedisCircuit.refused(e) ? "circuit open" : e.getClass().getSimpleName(),
           settings.failOpen() ? "allowed without limits (fail-open)" : "refused (fail-closed)");
     }
     if (!settings.failOpen()) {
-      throw new NerveException(
-          ErrorCode.UNAVAILABLE, "rate limiting is unavailable; retry later");
+      throw NerveException.unavailable("rate limiting is unavailable; retry later", e);
     }
   }
 

@@ -2,6 +2,7 @@ package dev.nerve.gateway.security;
 
 import com.nimbusds.jwt.SignedJWT;
 import dev.nerve.gateway.identity.AccessTokens;
+import dev.nerve.gateway.identity.ActiveUsers;
 import dev.nerve.gateway.identity.ApiKeys;
 import dev.nerve.gateway.identity.OidcTokens;
 import dev.nerve.platform.error.ErrorCode;
@@ -14,18 +15,21 @@ import java.util.Optional;
  * Turns the credential of a request into an identity: an API key ({@code nrv_...}, in {@code
  * Authorization: Bearer} or {@code X-API-Key}), an access token of this gateway, or one of the
  * configured OIDC issuer. A credential that is present but invalid is UNAUTHENTICATED, never
- * silently anonymous.
+ * silently anonymous; an own token is valid only while its user exists and is enabled.
  */
 public final class Authenticator {
 
   private final AccessTokens accessTokens;
   private final ApiKeys apiKeys;
   private final Optional<OidcTokens> oidc;
+  private final ActiveUsers users;
 
-  public Authenticator(AccessTokens accessTokens, ApiKeys apiKeys, Optional<OidcTokens> oidc) {
+  public Authenticator(
+      AccessTokens accessTokens, ApiKeys apiKeys, Optional<OidcTokens> oidc, ActiveUsers users) {
     this.accessTokens = accessTokens;
     this.apiKeys = apiKeys;
     this.oidc = oidc;
+    this.users = users;
   }
 
   /**
@@ -51,7 +55,7 @@ public final class Authenticator {
     }
     Optional<Identity> known = accessTokens.recall(token);
     if (known.isPresent()) {
-      return known;
+      return Optional.of(enabled(known.get()));
     }
     SignedJWT jwt;
     try {
@@ -59,11 +63,19 @@ public final class Authenticator {
     } catch (ParseException e) {
       throw invalid("invalid access token");
     }
-    Optional<Identity> identity =
-        accessTokens.ownToken(jwt)
-            ? accessTokens.verify(jwt)
-            : oidc.filter(o -> o.issuedHere(jwt)).flatMap(o -> o.verify(jwt));
+    if (accessTokens.ownToken(jwt)) {
+      return Optional.of(enabled(accessTokens.verify(jwt).orElseThrow(() -> invalid("invalid or expired access token"))));
+    }
+    Optional<Identity> identity = oidc.filter(o -> o.issuedHere(jwt)).flatMap(o -> o.verify(jwt));
     return Optional.of(identity.orElseThrow(() -> invalid("invalid or expired access token")));
+  }
+
+  /** The identity of an own token, if its user still exists and is enabled. */
+  private Identity enabled(Identity identity) {
+    if (!users.active(identity.userId())) {
+      throw invalid("invalid or expired access token");
+    }
+    return identity;
   }
 
   private static NerveException invalid(String message) {

@@ -3,7 +3,6 @@ package dev.nerve.gateway.security;
 import dev.nerve.gateway.error.ClientError;
 import dev.nerve.gateway.error.ErrorClass;
 import dev.nerve.gateway.error.RestProblems;
-import dev.nerve.platform.error.NerveException;
 import dev.nerve.platform.identity.Identity;
 import dev.nerve.platform.identity.IdentityContext;
 import io.grpc.Context;
@@ -64,9 +63,13 @@ public final class GatewayHttpFilter extends OncePerRequestFilter {
       identity =
           authenticator.authenticate(
               request.getHeader(HttpHeaders.AUTHORIZATION), request.getHeader("X-API-Key"));
-    } catch (NerveException e) {
-      response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer error=\"invalid_token\"");
-      write(request, response, HttpStatus.UNAUTHORIZED, ClientError.ofAny(e));
+    } catch (RuntimeException e) {
+      // A bad credential is 401; a store that cannot check it (database down) is 503, not 401.
+      ClientError error = ClientError.ofAny(e);
+      if (error.errorClass() == ErrorClass.UNAUTHENTICATED) {
+        response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer error=\"invalid_token\"");
+      }
+      write(request, response, error.errorClass().httpStatus(), error);
       return;
     }
     Caller caller = identity.map(i -> Caller.of(i, clientIp)).orElseGet(() -> Caller.anonymous(clientIp));
@@ -101,10 +104,11 @@ public final class GatewayHttpFilter extends OncePerRequestFilter {
   private void write(
       HttpServletRequest request, HttpServletResponse response, HttpStatus status, ClientError error)
       throws IOException {
-    ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, error.message());
-    problem.setType(RestProblems.type(error.errorClass()));
-    problem.setProperty("code", error.errorClass().name());
+    ProblemDetail problem = RestProblems.body(error);
+    problem.setStatus(status.value());
+    problem.setTitle(status.getReasonPhrase());
     problem.setInstance(java.net.URI.create(request.getRequestURI()));
+    error.retryAfterSeconds().ifPresent(seconds -> response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(seconds)));
     response.setStatus(status.value());
     response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
     json.writeValue(response.getOutputStream(), problem);

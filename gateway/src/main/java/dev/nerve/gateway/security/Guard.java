@@ -50,11 +50,16 @@ public final class Guard {
     limiter.consume(caller.principal(), cost, perMinute);
   }
 
-  /** The stricter budget of login and refresh attempts, per client IP and per username. */
+  /**
+   * The stricter budget of login and refresh attempts: per client IP, per username from that IP,
+   * and a higher ceiling per username across all addresses. Attempts from one address can so never
+   * lock a user out of logging in from another.
+   */
   public void chargeLogin(Caller caller, String username) {
     limiter.consume("login:ip:" + caller.clientIp(), 1, limits.loginPerMinute());
     if (username != null && !username.isBlank()) {
-      limiter.consume("login:user:" + username, 1, limits.loginPerMinute());
+      limiter.consume("login:user-ip:" + username + "@" + caller.clientIp(), 1, limits.loginPerMinute());
+      limiter.consume("login:user:" + username, 1, limits.loginPerUserPerMinute());
     }
   }
 }

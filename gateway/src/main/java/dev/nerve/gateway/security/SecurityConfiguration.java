@@ -5,10 +5,12 @@ import dev.nerve.gateway.audit.AuditLog;
 import dev.nerve.gateway.audit.RefusalAudit;
 import dev.nerve.gateway.audit.TraceIds;
 import dev.nerve.gateway.identity.AccessTokens;
+import dev.nerve.gateway.identity.ActiveUsers;
 import dev.nerve.gateway.identity.ApiKeys;
 import dev.nerve.gateway.identity.GatewayStore;
 import dev.nerve.gateway.identity.IdentityConfiguration;
 import dev.nerve.gateway.ratelimit.RateLimiter;
+import dev.nerve.platform.redis.RedisCircuit;
 import dev.nerve.platform.redis.RedisEndpoint;
 import graphql.analysis.MaxQueryComplexityInstrumentation;
 import graphql.analysis.MaxQueryDepthInstrumentation;
@@ -33,8 +35,11 @@ public class SecurityConfiguration {
 
   @Bean
   Authenticator authenticator(
-      AccessTokens accessTokens, ApiKeys apiKeys, IdentityConfiguration.OidcIssuer oidc) {
-    return new Authenticator(accessTokens, apiKeys, oidc.tokens());
+      AccessTokens accessTokens,
+      ApiKeys apiKeys,
+      IdentityConfiguration.OidcIssuer oidc,
+      ActiveUsers activeUsers) {
+    return new Authenticator(accessTokens, apiKeys, oidc.tokens(), activeUsers);
   }
 
   @Bean(destroyMethod = "close")
@@ -42,12 +47,14 @@ public class SecurityConfiguration {
       RedisClient redis,
       RedisEndpoint endpoint,
       GatewayProperties properties,
-      ObjectProvider<MeterRegistry> meters) {
+      ObjectProvider<MeterRegistry> meters,
+      RedisCircuit circuit) {
     return new RateLimiter(
         redis,
         endpoint.uri(),
         properties.rateLimit(),
-        meters.getIfAvailable(SimpleMeterRegistry::new));
+        meters.getIfAvailable(SimpleMeterRegistry::new),
+        circuit);
   }
 
   @Bean
@@ -55,9 +62,9 @@ public class SecurityConfiguration {
     return new Guard(limiter, properties.rateLimit());
   }
 
-  @Bean
-  AuditLog auditLog(GatewayStore store) {
-    return new AuditLog(store.jdbc());
+  @Bean(destroyMethod = "close")
+  AuditLog auditLog(GatewayStore store, ObjectProvider<MeterRegistry> meters) {
+    return new AuditLog(store.jdbc(), meters.getIfAvailable(SimpleMeterRegistry::new), AuditLog.DEFAULT_BUFFER);
   }
 
   @Bean

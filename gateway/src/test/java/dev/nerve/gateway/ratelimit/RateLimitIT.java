@@ -83,7 +83,7 @@ class RateLimitIT {
 
   @Test
   void redisOutageFailsOpenByDefaultAndClosedWhenConfigured() {
-    EmbeddedRedisServer redis = EmbeddedRedisServer.start();
+    EmbeddedRedisServer redis = EmbeddedRedisServer.start(dev.nerve.testing.TestServers.tempDirectory("nerve-redis-outage"));
     String url = "--nerve.redis.url=" + redis.endpoint().uri();
     String prefix = "--nerve.gateway.rate-limit.key-prefix=down-" + UUID.randomUUID() + ":";
     try (ConfigurableApplicationContext open = gateway(url, prefix);

@@ -29,8 +29,10 @@ class RateLimiterIT {
   private static RateLimiter limiter(String prefix, long syncTokens) {
     GatewayProperties.RateLimit settings =
         new GatewayProperties.RateLimit(
-            true, 600, 60, 10, true, Duration.ofSeconds(2), prefix, syncTokens, Duration.ofHours(1));
-    return new RateLimiter(REDIS, TestServers.redisUri(), settings, new SimpleMeterRegistry());
+            true, 600, 60, 10, 100, true, Duration.ofSeconds(2), prefix, syncTokens, Duration.ofHours(1));
+    return new RateLimiter(
+        REDIS, TestServers.redisUri(), settings, new SimpleMeterRegistry(),
+        new dev.nerve.platform.redis.RedisCircuit(java.time.Duration.ofSeconds(1), new SimpleMeterRegistry()));
   }
 
   /** How many unit requests pass before the limiter refuses, alternating between replicas. */

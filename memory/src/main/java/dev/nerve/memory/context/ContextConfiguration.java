@@ -2,8 +2,11 @@ package dev.nerve.memory.context;
 
 import dev.nerve.memory.MemoryProperties;
 import dev.nerve.memory.support.Inputs;
+import dev.nerve.memory.support.MemoryGates;
 import dev.nerve.memory.support.MemoryEvents;
 import dev.nerve.platform.grpc.TargetService;
+import dev.nerve.platform.redis.RedisCircuit;
+import dev.nerve.platform.idempotency.IdempotencyKeys;
 import dev.nerve.platform.target.Target;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -18,9 +21,12 @@ public class ContextConfiguration {
 
   @Bean(destroyMethod = "close")
   ContextCache contextCache(
-      RedisClient client, StatefulRedisConnection<String, String> redis, MemoryProperties properties) {
+      RedisClient client,
+      StatefulRedisConnection<String, String> redis,
+      MemoryProperties properties,
+      RedisCircuit circuit) {
     return new ContextCache(
-        client, redis, properties.context().cacheTtl(), properties.context().localCacheSize());
+        client, redis, properties.context().cacheTtl(), properties.context().localCacheSize(), circuit);
   }
 
   @Bean
@@ -30,7 +36,9 @@ public class ContextConfiguration {
   }
 
   @Bean
-  TargetService contextService(Contexts contexts, Inputs inputs) {
-    return new TargetService(Target.MEMORY, new ContextGrpcService(contexts, inputs));
+  TargetService contextService(
+      Contexts contexts, Inputs inputs, IdempotencyKeys idempotency, MemoryGates gates) {
+    return new TargetService(
+        Target.MEMORY, gates.guardWrites(new ContextGrpcService(contexts, inputs, idempotency)));
   }
 }

@@ -18,8 +18,12 @@ import dev.nerve.memory.support.Inputs;
 import dev.nerve.memory.support.Owner;
 import dev.nerve.memory.support.PageCursor;
 import dev.nerve.memory.support.Paged;
+import dev.nerve.memory.support.RequestKeys;
 import dev.nerve.memory.support.Times;
 import dev.nerve.platform.error.NerveException;
+import dev.nerve.platform.idempotency.IdempotencyKeys;
+import dev.nerve.platform.idempotency.RequestKey;
+import dev.nerve.platform.identity.Identity;
 import dev.nerve.platform.identity.IdentityContext;
 import io.grpc.stub.StreamObserver;
 import java.util.List;
@@ -28,18 +32,24 @@ import java.util.List;
 final class ContextGrpcService extends ContextServiceGrpc.ContextServiceImplBase {
 
   static final int MAX_PAGE = 500;
+  /** Longest context lifetime, so every expiry is a valid timestamp on every surface. */
+  static final long MAX_TTL_SECONDS = 100L * 366 * 24 * 3600;
 
   private final Contexts contexts;
   private final Inputs inputs;
+  private final IdempotencyKeys idempotency;
 
-  ContextGrpcService(Contexts contexts, Inputs inputs) {
+  ContextGrpcService(Contexts contexts, Inputs inputs, IdempotencyKeys idempotency) {
     this.contexts = contexts;
     this.inputs = inputs;
+    this.idempotency = idempotency;
   }
 
   @Override
   public void manage(ManageContextRequest request, StreamObserver<Context> response) {
-    Owner owner = Owner.of(IdentityContext.require(), request.getScope(), inputs, "scope");
+    Identity identity = IdentityContext.require();
+    Owner owner = Owner.of(identity, request.getScope(), inputs, "scope");
+    RequestKey key = RequestKeys.of(identity, ContextServiceGrpc.getManageMethod(), request.getRequestId());
     String id = inputs.optionalId("id", request.getId());
     String kind = inputs.optionalId("kind", request.getKind());
     if (request.getTokenBudget() < 0) {
@@ -48,21 +58,25 @@ final class ContextGrpcService extends ContextServiceGrpc.ContextServiceImplBase
     if (request.hasTtl() && !positive(request.getTtl())) {
       throw NerveException.invalid("ttl", "range", "must be a positive duration");
     }
+    if (request.hasTtl() && Durations.toSeconds(request.getTtl()) > MAX_TTL_SECONDS) {
+      throw NerveException.invalid("ttl", "range", "must be at most 100 years");
+    }
     if (request.hasExpectedVersion() && request.getExpectedVersion() < 0) {
       throw NerveException.invalid("expectedVersion", "range", "must not be negative");
     }
+    Contexts.Draft draft =
+        new Contexts.Draft(
+            id,
+            kind,
+            owner.scope(),
+            request.getData(),
+            request.getTokenBudget(),
+            request.hasTtl() ? request.getTtl() : null,
+            request.hasExpectedVersion() ? request.getExpectedVersion() : null);
     respond(
         response,
-        contexts.manage(
-            owner,
-            new Contexts.Draft(
-                id,
-                kind,
-                owner.scope(),
-                request.getData(),
-                request.getTokenBudget(),
-                request.hasTtl() ? request.getTtl() : null,
-                request.hasExpectedVersion() ? request.getExpectedVersion() : null)));
+        idempotency.execute(
+            key, request, Context.parser(), remember -> contexts.manage(owner, draft, remember)));
   }
 
   @Override

@@ -49,6 +49,11 @@ public final class Contexts {
       String id, String kind, MemoryScope scope, Struct data, int tokenBudget, Duration ttl, Long expectedVersion) {}
 
   Context manage(Owner owner, Draft draft) {
+    return manage(owner, draft, context -> {});
+  }
+
+  /** As {@link #manage(Owner, Draft)}, handing the result to {@code beforeCommit} inside the transaction. */
+  Context manage(Owner owner, Draft draft, java.util.function.Consumer<Context> beforeCommit) {
     String id = draft.id().isEmpty() ? UUID.randomUUID().toString() : draft.id();
     Written written =
         tx.execute(
@@ -59,6 +64,7 @@ public final class Contexts {
               Context next =
                   build(id, draft.kind(), draft.scope(), draft.data(), draft.tokenBudget(), draft.ttl(), current, now);
               save(owner, next, current, now);
+              beforeCommit.accept(next);
               return new Written(next, current.isEmpty());
             });
     return published(owner, written);

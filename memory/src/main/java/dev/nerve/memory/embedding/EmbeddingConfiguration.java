@@ -1,15 +1,23 @@
 package dev.nerve.memory.embedding;
 
 import dev.nerve.memory.MemoryProperties;
+import dev.nerve.memory.support.MemoryGates;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** Chooses the embedder: the configured local model unless an endpoint is configured. */
+/**
+ * Chooses the embedder (the configured local model unless an endpoint is configured) and puts it
+ * behind memory's embedding queue.
+ */
 @Configuration(proxyBeanMethods = false)
 public class EmbeddingConfiguration {
 
   @Bean
-  Embedder embedder(MemoryProperties properties) {
+  Embedder embedder(MemoryProperties properties, MemoryGates gates) {
+    return new AdmittedEmbedder(model(properties), gates.embedding());
+  }
+
+  private static Embedder model(MemoryProperties properties) {
     MemoryProperties.Embedding settings = properties.embedding();
     if (settings.remote()) {
       if (settings.model() == null || settings.model().isBlank()) {

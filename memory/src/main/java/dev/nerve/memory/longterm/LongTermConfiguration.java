@@ -10,10 +10,12 @@ import dev.nerve.memory.search.SearchIndex;
 import dev.nerve.memory.shortterm.Promotion;
 import dev.nerve.memory.shortterm.ShortTermMemory;
 import dev.nerve.memory.support.Inputs;
+import dev.nerve.memory.support.MemoryGates;
 import dev.nerve.memory.support.MemoryEvents;
 import dev.nerve.memory.support.Owner;
 import dev.nerve.platform.NerveProperties;
 import dev.nerve.platform.grpc.TargetService;
+import dev.nerve.platform.idempotency.IdempotencyKeys;
 import dev.nerve.platform.identity.IdentityContext;
 import dev.nerve.platform.target.Target;
 import io.lettuce.core.RedisClient;
@@ -103,10 +105,11 @@ public class LongTermConfiguration {
       Reembedder reembedder,
       IndexSync sync,
       TransactionTemplate tx,
-      MemoryProperties properties) {
+      MemoryProperties properties,
+      IdempotencyKeys idempotency) {
     MemoryMaintenance maintenance =
         new MemoryMaintenance(
-            repository, contexts, reembedder, sync, tx, properties.longTerm().changeRetention());
+            repository, contexts, reembedder, sync, tx, properties.longTerm().changeRetention(), idempotency);
     maintenance.start(properties.longTerm().purgeInterval().toMillis());
     return maintenance;
   }
@@ -122,15 +125,18 @@ public class LongTermConfiguration {
       MemoryRepository repository,
       Reembedder reembedder,
       IndexSync sync,
-      Embedder embedder) {
+      Embedder embedder,
+      IdempotencyKeys idempotency,
+      MemoryGates gates) {
     return new TargetService(
         Target.MEMORY,
-        new LongTermGrpcService(
+        gates.guardWrites(new LongTermGrpcService(
             memories,
             search,
             new LongTermRequests(inputs, properties.longTerm()),
             new UserEraser(memories, shortTerm, contexts),
-            new IndexRebuilder(repository, reembedder, sync, embedder)));
+            new IndexRebuilder(repository, reembedder, sync, embedder),
+            idempotency)));
   }
 
   /** Promotion stores each item through the long-term path (with dedupe), oldest first. */

@@ -26,8 +26,11 @@ import dev.nerve.memory.support.Inputs;
 import dev.nerve.memory.support.Owner;
 import dev.nerve.memory.support.PageCursor;
 import dev.nerve.memory.support.Paged;
+import dev.nerve.memory.support.RequestKeys;
 import dev.nerve.memory.support.Times;
 import dev.nerve.platform.error.NerveException;
+import dev.nerve.platform.idempotency.IdempotencyKeys;
+import dev.nerve.platform.idempotency.RequestKey;
 import dev.nerve.platform.identity.Identity;
 import dev.nerve.platform.identity.IdentityContext;
 import io.grpc.stub.StreamObserver;
@@ -46,24 +49,38 @@ final class LongTermGrpcService extends LongTermMemoryServiceGrpc.LongTermMemory
   private final LongTermRequests requests;
   private final UserEraser eraser;
   private final IndexRebuilder rebuilder;
+  private final IdempotencyKeys idempotency;
 
   LongTermGrpcService(
       LongTermMemories memories,
       MemorySearch search,
       LongTermRequests requests,
       UserEraser eraser,
-      IndexRebuilder rebuilder) {
+      IndexRebuilder rebuilder,
+      IdempotencyKeys idempotency) {
     this.memories = memories;
     this.search = search;
     this.requests = requests;
     this.eraser = eraser;
     this.rebuilder = rebuilder;
+    this.idempotency = idempotency;
   }
 
   @Override
   public void store(StoreMemoryRequest request, StreamObserver<StoreMemoryResponse> response) {
-    LongTermMemories.Draft draft = requests.draft(IdentityContext.require(), request);
-    LongTermMemories.Stored stored = memories.storeAll(List.of(draft)).get(0);
+    Identity identity = IdentityContext.require();
+    LongTermMemories.Draft draft = requests.draft(identity, request);
+    RequestKey key = RequestKeys.of(identity, LongTermMemoryServiceGrpc.getStoreMethod(), request.getRequestId());
+    respond(
+        response,
+        idempotency.execute(
+            key,
+            request,
+            StoreMemoryResponse.parser(),
+            remember -> result(memories.store(draft, stored -> remember.accept(result(stored))))));
+  }
+
+  private static StoreMemoryResponse result(LongTermMemories.Stored stored) {
     StoreMemoryResponse.Builder result =
         StoreMemoryResponse.newBuilder()
             .setMemory(stored.memory())
@@ -74,7 +91,7 @@ final class LongTermGrpcService extends LongTermMemoryServiceGrpc.LongTermMemory
     if (stored.deduplicated()) {
       result.setExistingMemoryId(stored.memory().getId());
     }
-    respond(response, result.build());
+    return result.build();
   }
 
   @Override

@@ -80,6 +80,11 @@ public final class LongTermMemories {
     return writer.storeAll(drafts);
   }
 
+  /** Stores one draft, handing the result to {@code beforeCommit} inside the write's transaction. */
+  Stored store(Draft draft, java.util.function.Consumer<Stored> beforeCommit) {
+    return writer.storeAll(List.of(draft), stored -> beforeCommit.accept(stored.get(0))).get(0);
+  }
+
   /** Fields an update may change. */
   enum Field {
     TEXT,

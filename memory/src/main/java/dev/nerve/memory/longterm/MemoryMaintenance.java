@@ -2,6 +2,7 @@ package dev.nerve.memory.longterm;
 
 import dev.nerve.memory.context.Contexts;
 import dev.nerve.memory.search.IndexSync;
+import dev.nerve.platform.idempotency.IdempotencyKeys;
 import java.time.Instant;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -12,9 +13,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Background upkeep of one replica: deletes expired memories and contexts, re-embeds memories
- * embedded by a model other than the configured one, and prunes the change feed (a replica that
- * fell behind the pruned part rebuilds its index from the table). Every step is idempotent, so replicas may
- * run it side by side.
+ * embedded by a model other than the configured one, prunes the change feed (a replica that
+ * fell behind the pruned part rebuilds its index from the table) and forgets request ids past
+ * their retention. Every step is idempotent, so replicas may run it side by side.
  */
 final class MemoryMaintenance implements AutoCloseable {
 
@@ -27,6 +28,7 @@ final class MemoryMaintenance implements AutoCloseable {
   private final IndexSync sync;
   private final TransactionTemplate tx;
   private final java.time.Duration changeRetention;
+  private final IdempotencyKeys idempotency;
   private ScheduledExecutorService timer;
 
   MemoryMaintenance(
@@ -35,8 +37,10 @@ final class MemoryMaintenance implements AutoCloseable {
       Reembedder reembedder,
       IndexSync sync,
       TransactionTemplate tx,
-      java.time.Duration changeRetention) {
+      java.time.Duration changeRetention,
+      IdempotencyKeys idempotency) {
     this.changeRetention = changeRetention;
+    this.idempotency = idempotency;
     this.repository = repository;
     this.contexts = contexts;
     this.reembedder = reembedder;
@@ -73,6 +77,9 @@ final class MemoryMaintenance implements AutoCloseable {
     } while (purged == BATCH);
     long reembedded = reembedder.migrateStale(64);
     repository.pruneChanges(Instant.now().minus(changeRetention));
+    while (idempotency.purge(Instant.now().minus(IdempotencyKeys.RETENTION), BATCH) == BATCH) {
+      // Keys past their retention go in batches, like expired memories.
+    }
     if (memories + contextCount + reembedded > 0) {
       log.info(
           "memory maintenance: purged {} expired memories and {} contexts, re-embedded {} memories",

@@ -59,6 +59,11 @@ final class MemoryWriter {
    * statements; the index catches up once at the end.
    */
   List<Stored> storeAll(List<Draft> drafts) {
+    return storeAll(drafts, stored -> {});
+  }
+
+  /** As {@link #storeAll(List)}, handing the result to {@code beforeCommit} inside the transaction. */
+  List<Stored> storeAll(List<Draft> drafts, java.util.function.Consumer<List<Stored>> beforeCommit) {
     if (drafts.isEmpty()) {
       return List.of();
     }
@@ -70,7 +75,13 @@ final class MemoryWriter {
       Draft draft = drafts.get(i);
       twins.add(draft.skipDeduplication() ? Optional.empty() : nearDuplicate(draft.owner(), vectors.get(i), now));
     }
-    List<Stored> stored = tx.execute(status -> write(drafts, vectors, twins, now));
+    List<Stored> stored =
+        tx.execute(
+            status -> {
+              List<Stored> written = write(drafts, vectors, twins, now);
+              beforeCommit.accept(written);
+              return written;
+            });
     sync.catchUp();
     for (int i = 0; i < stored.size(); i++) {
       Stored s = stored.get(i);

@@ -15,7 +15,9 @@ import dev.nerve.memory.support.Owner;
 import dev.nerve.platform.error.NerveException;
 import dev.nerve.platform.identity.IdentityContext;
 import io.grpc.stub.StreamObserver;
+import dev.nerve.platform.idempotency.IdempotencyKeys;
 import java.time.Duration;
+import java.util.HexFormat;
 
 /** gRPC adapter for {@code memory.shortTerm}: validates, scopes to the caller, delegates. */
 final class ShortTermGrpcService extends ShortTermMemoryServiceGrpc.ShortTermMemoryServiceImplBase {
@@ -44,7 +46,11 @@ final class ShortTermGrpcService extends ShortTermMemoryServiceGrpc.ShortTermMem
       throw NerveException.invalid("role", "enum", "unknown role");
     }
     Duration ttl = ttl(request);
-    respond(response, memory.store(owner, text, request.getRole(), request.getMetadata(), ttl));
+    String requestId = IdempotencyKeys.requestId("requestId", request.getRequestId()).orElse(null);
+    String requestHash = requestId == null ? null : HexFormat.of().formatHex(IdempotencyKeys.hash(request));
+    respond(
+        response,
+        memory.store(owner, text, request.getRole(), request.getMetadata(), ttl, requestId, requestHash));
   }
 
   @Override

@@ -27,6 +27,11 @@ final class ShortTermKeys {
         + member(owner);
   }
 
+  /** The key remembering what a request with {@code requestId} stored. */
+  static String request(String tenantId, String userId, String requestId) {
+    return PREFIX + "request:" + enc(tenantId) + ':' + enc(userId) + ':' + enc(requestId);
+  }
+
   /** The set naming a user's session lists. */
   static String sessions(String tenantId, String userId) {
     return PREFIX + "sessions:" + enc(tenantId) + ':' + enc(userId);

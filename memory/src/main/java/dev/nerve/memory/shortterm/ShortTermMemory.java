@@ -29,6 +29,17 @@ public final class ShortTermMemory {
   }
 
   ShortTermItem store(Owner owner, String text, MessageRole role, Struct metadata, Duration ttl) {
+    return store(owner, text, role, metadata, ttl, null, null);
+  }
+
+  /**
+   * Stores an item; with a request id, a repeated request returns the item stored the first time.
+   *
+   * @param requestId the call's request id, null without one
+   * @param requestHash hash of the request (see {@code IdempotencyKeys.hash})
+   */
+  ShortTermItem store(
+      Owner owner, String text, MessageRole role, Struct metadata, Duration ttl, String requestId, String requestHash) {
     Instant now = Times.now();
     ShortTermItem item =
         ShortTermItem.newBuilder()
@@ -40,8 +51,19 @@ public final class ShortTermMemory {
             .setCreatedAt(Times.proto(now))
             .setExpiresAt(Times.proto(now.plus(ttl)))
             .build();
-    store.append(item, owner, settings.maxItems(), ttl);
-    return item;
+    ShortTermStore.Stored stored =
+        store.append(
+            item,
+            owner,
+            settings.maxItems(),
+            ttl,
+            requestId == null ? null : ShortTermKeys.request(owner.tenantId(), owner.userId(), requestId),
+            requestHash);
+    if (requestId != null && !stored.requestHash().equals(requestHash)) {
+      throw dev.nerve.platform.error.NerveException.invalid(
+          "requestId", "reused", "was already used for a different request; use a new requestId");
+    }
+    return stored.item();
   }
 
   List<ShortTermHit> retrieve(Owner scope, String query, int limit) {

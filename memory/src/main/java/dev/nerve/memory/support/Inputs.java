@@ -1,8 +1,10 @@
 package dev.nerve.memory.support;
 
 import com.google.protobuf.Struct;
+import com.google.protobuf.Value;
 import dev.nerve.memory.MemoryProperties;
 import dev.nerve.platform.error.NerveException;
+import dev.nerve.platform.input.StoredText;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -10,7 +12,10 @@ import java.util.regex.Pattern;
 
 /**
  * Checks request fields against the configured limits before anything is written, so bad input
- * fails with INVALID_ARGUMENT naming the field and leaves no trace.
+ * fails with INVALID_ARGUMENT naming the field and leaves no trace. Every text, key and string
+ * value must also be storable as given ({@link StoredText}: no NUL, no unpaired surrogate), and
+ * every number in free-form JSON finite; the violation names the exact path, e.g. {@code
+ * metadata.tags[2]}.
  */
 public final class Inputs {
 
@@ -40,6 +45,16 @@ public final class Inputs {
       throw NerveException.invalid(
           field, "max_length", "must be at most " + limits.maxTextChars() + " characters");
     }
+    return storable(field, value);
+  }
+
+  /** {@code value}, unless it cannot be stored as given (NUL, unpaired surrogate). */
+  public static String storable(String field, String value) {
+    StoredText.problem(value)
+        .ifPresent(
+            problem -> {
+              throw NerveException.invalid(field, "encoding", problem);
+            });
     return value;
   }
 
@@ -68,7 +83,7 @@ public final class Inputs {
     if (value.chars().anyMatch(Character::isISOControl)) {
       throw NerveException.invalid(field, "format", "must not contain control characters");
     }
-    return value;
+    return storable(field, value);
   }
 
   /** Distinct, non-blank, short tags, at most the configured number. */
@@ -96,12 +111,55 @@ public final class Inputs {
 
   /** A JSON object within the size limit, returned as compact JSON. */
   public String json(String field, Struct value) {
+    checkStruct(field, value, 0);
     String json = Json.print(value);
     if (json.getBytes(StandardCharsets.UTF_8).length > limits.maxMetadataBytes()) {
       throw NerveException.invalid(
           field, "max_size", "must be at most " + limits.maxMetadataBytes() + " bytes as JSON");
     }
     return json;
+  }
+
+  /** Deepest nesting of objects and arrays in free-form JSON. */
+  static final int MAX_DEPTH = 32;
+
+  private static void checkStruct(String path, Struct struct, int depth) {
+    if (depth > MAX_DEPTH) {
+      throw NerveException.invalid(path, "max_depth", "nests deeper than " + MAX_DEPTH + " levels");
+    }
+    for (java.util.Map.Entry<String, Value> field : struct.getFieldsMap().entrySet()) {
+      StoredText.problem(field.getKey())
+          .ifPresent(
+              problem -> {
+                throw NerveException.invalid(path, "encoding", "has a key that " + problem);
+              });
+      checkValue(path + "." + field.getKey(), field.getValue(), depth + 1);
+    }
+  }
+
+  private static void checkValue(String path, Value value, int depth) {
+    switch (value.getKindCase()) {
+      case STRING_VALUE -> storable(path, value.getStringValue());
+      case NUMBER_VALUE -> {
+        if (!Double.isFinite(value.getNumberValue())) {
+          throw NerveException.invalid(path, "finite", "must be a finite number");
+        }
+      }
+      case STRUCT_VALUE -> checkStruct(path, value.getStructValue(), depth);
+      case LIST_VALUE -> {
+        if (depth > MAX_DEPTH) {
+          throw NerveException.invalid(path, "max_depth", "nests deeper than " + MAX_DEPTH + " levels");
+        }
+        java.util.List<Value> items = value.getListValue().getValuesList();
+        for (int i = 0; i < items.size(); i++) {
+          checkValue(path + "[" + i + "]", items.get(i), depth + 1);
+        }
+      }
+      case KIND_NOT_SET -> throw NerveException.invalid(path, "required", "has no value (use null)");
+      default -> {
+        // null and booleans are always fine.
+      }
+    }
   }
 
   /** A page or result size: 0 means {@code fallback}, otherwise 1..max. */

@@ -1,6 +1,7 @@
 package dev.nerve.memory.support;
 
 import dev.nerve.platform.error.NerveException;
+import dev.nerve.platform.input.StoredText;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
@@ -35,6 +36,9 @@ public record PageCursor(List<String> parts) {
   public static PageCursor decode(String field, String cursor, int size) {
     try {
       String text = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+      if (StoredText.problem(text).isPresent()) {
+        throw new IllegalArgumentException("not a cursor");
+      }
       List<String> parts = Arrays.asList(text.split(SEPARATOR, -1));
       if (parts.size() != size) {
         throw new IllegalArgumentException("wrong size");

@@ -1,5 +1,6 @@
 package dev.nerve.platform.error;
 
+import io.grpc.Context;
 import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
@@ -7,12 +8,16 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Turns exceptions thrown by service handlers into gRPC statuses in one place, so handlers stay
- * free of try/catch and no stack trace or SQL ever reaches a caller.
+ * free of try/catch and no stack trace, SQL or host ever reaches a caller: domain errors keep their
+ * code and message, store failures become UNAVAILABLE or DEADLINE_EXCEEDED ({@link StoreErrors}),
+ * work cut short by an expired deadline is DEADLINE_EXCEEDED, anything else INTERNAL. Everything
+ * but a domain error is logged with the method (the log line carries the trace id).
  */
 public final class ErrorMappingServerInterceptor implements ServerInterceptor {
 
@@ -51,13 +56,38 @@ public final class ErrorMappingServerInterceptor implements ServerInterceptor {
     if (e instanceof NerveException nerve) {
       if (nerve.code() == ErrorCode.INTERNAL) {
         log.error("{} failed", method, e);
+      } else if (nerve.getCause() != null
+          && (nerve.code() == ErrorCode.UNAVAILABLE || nerve.code() == ErrorCode.DEADLINE_EXCEEDED)) {
+        log.warn("{} answered {}: {}", method, nerve.code(), describe(nerve.getCause()));
       }
       return GrpcErrors.toStatus(nerve);
     }
     if (e instanceof StatusRuntimeException sre) {
       return sre;
     }
+    Optional<NerveException> store = StoreErrors.classify(e);
+    if (store.isPresent()) {
+      log.warn("{} answered {}: {}", method, store.get().code(), describe(e));
+      return GrpcErrors.toStatus(store.get());
+    }
+    Context context = Context.current();
+    if (context.getDeadline() != null && context.getDeadline().isExpired()) {
+      log.warn("{} ran past its deadline: {}", method, describe(e));
+      return GrpcErrors.toStatus(
+          NerveException.deadlineExceeded(ErrorCode.DEADLINE_EXCEEDED.plainMessage(), e));
+    }
     log.error("{} failed with an unexpected error", method, e);
     return Status.INTERNAL.withDescription("internal error").asRuntimeException();
+  }
+
+  private static String describe(Throwable e) {
+    StringBuilder text = new StringBuilder();
+    for (Throwable t = e; t != null && text.length() < 600; t = t.getCause() == t ? null : t.getCause()) {
+      if (!text.isEmpty()) {
+        text.append(" <- ");
+      }
+      text.append(t.getClass().getSimpleName()).append(": ").append(t.getMessage());
+    }
+    return text.toString();
   }
 }

@@ -3,9 +3,11 @@ package dev.nerve.platform.error;
 import com.google.protobuf.Any;
 import com.google.rpc.BadRequest;
 import com.google.rpc.ErrorInfo;
+import com.google.rpc.RetryInfo;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -44,15 +46,58 @@ public final class GrpcErrors {
       }
       status.addDetails(Any.pack(badRequest.build()));
     }
+    error
+        .retryAfter()
+        .ifPresent(
+            delay ->
+                status.addDetails(
+                    Any.pack(
+                        RetryInfo.newBuilder()
+                            .setRetryDelay(
+                                com.google.protobuf.Duration.newBuilder()
+                                    .setSeconds(delay.getSeconds())
+                                    .setNanos(delay.getNano()))
+                            .build())));
     return StatusProto.toStatusRuntimeException(status.build());
   }
 
-  /** Reads a status received from a service back into a domain error. */
+  /**
+   * Reads a status received from a service back into a domain error. A status without Nerve's
+   * ErrorInfo comes from the transport or a foreign server; its description (hosts, ports,
+   * internals) stays in the cause, and the error carries the code's plain message instead.
+   */
   public static NerveException fromStatus(StatusRuntimeException e) {
     Status status = e.getStatus();
-    ErrorCode code = reason(e).orElseGet(() -> codeOf(status.getCode()));
-    String message = status.getDescription() == null ? code.name() : status.getDescription();
-    return new NerveException(code, message, violations(e), e);
+    Optional<ErrorCode> reason = reason(e);
+    ErrorCode code = reason.orElseGet(() -> codeOf(status.getCode()));
+    String message =
+        reason.isPresent() && status.getDescription() != null ? status.getDescription() : code.plainMessage();
+    Duration retryAfter =
+        retryAfter(e).orElse(code == ErrorCode.UNAVAILABLE ? Duration.ofSeconds(1) : null);
+    return new NerveException(code, message, violations(e), e, retryAfter);
+  }
+
+  /** Whether the status carries Nerve's ErrorInfo (so its message was written for clients). */
+  public static boolean fromNerve(StatusRuntimeException e) {
+    return reason(e).isPresent();
+  }
+
+  private static Optional<Duration> retryAfter(StatusRuntimeException e) {
+    com.google.rpc.Status proto = StatusProto.fromThrowable(e);
+    if (proto == null) {
+      return Optional.empty();
+    }
+    for (Any detail : proto.getDetailsList()) {
+      if (detail.is(RetryInfo.class)) {
+        try {
+          com.google.protobuf.Duration delay = detail.unpack(RetryInfo.class).getRetryDelay();
+          return Optional.of(Duration.ofSeconds(delay.getSeconds(), delay.getNanos()));
+        } catch (com.google.protobuf.InvalidProtocolBufferException ex) {
+          return Optional.empty();
+        }
+      }
+    }
+    return Optional.empty();
   }
 
   private static Optional<ErrorCode> reason(StatusRuntimeException e) {
@@ -106,7 +151,9 @@ public final class GrpcErrors {
       case UNAUTHENTICATED -> ErrorCode.UNAUTHENTICATED;
       case RESOURCE_EXHAUSTED -> ErrorCode.RESOURCE_EXHAUSTED;
       case FAILED_PRECONDITION -> ErrorCode.FAILED_PRECONDITION;
-      case UNAVAILABLE, DEADLINE_EXCEEDED, CANCELLED -> ErrorCode.UNAVAILABLE;
+      case UNAVAILABLE -> ErrorCode.UNAVAILABLE;
+      // The call may have run to the end on the other side: the outcome is unknown.
+      case DEADLINE_EXCEEDED, CANCELLED -> ErrorCode.DEADLINE_EXCEEDED;
       case UNIMPLEMENTED -> ErrorCode.UNIMPLEMENTED;
       default -> ErrorCode.INTERNAL;
     };

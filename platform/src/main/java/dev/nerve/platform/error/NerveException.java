@@ -1,6 +1,8 @@
 package dev.nerve.platform.error;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A domain error that reaches the caller: services throw it, one interceptor turns it into a gRPC
@@ -12,6 +14,7 @@ public class NerveException extends RuntimeException {
 
   private final ErrorCode code;
   private final transient List<FieldViolation> violations;
+  private final transient Duration retryAfter;
 
   public NerveException(ErrorCode code, String message) {
     this(code, message, List.of(), null);
@@ -19,9 +22,33 @@ public class NerveException extends RuntimeException {
 
   public NerveException(
       ErrorCode code, String message, List<FieldViolation> violations, Throwable cause) {
+    this(code, message, violations, cause, null);
+  }
+
+  /**
+   * @param retryAfter how long the caller should wait before retrying; null when no hint applies
+   */
+  public NerveException(
+      ErrorCode code, String message, List<FieldViolation> violations, Throwable cause, Duration retryAfter) {
     super(message, cause);
     this.code = code;
     this.violations = List.copyOf(violations);
+    this.retryAfter = retryAfter;
+  }
+
+  /** A dependency that cannot be reached: nothing was done, retry later. */
+  public static NerveException unavailable(String message, Throwable cause) {
+    return new NerveException(ErrorCode.UNAVAILABLE, message, List.of(), cause, Duration.ofSeconds(1));
+  }
+
+  /** A bounded queue that is full: nothing was done, retry after {@code retryAfter}. */
+  public static NerveException overloaded(String message, Duration retryAfter) {
+    return new NerveException(ErrorCode.OVERLOADED, message, List.of(), null, retryAfter);
+  }
+
+  /** An outcome that is unknown (deadline passed, connection lost while committing). */
+  public static NerveException deadlineExceeded(String message, Throwable cause) {
+    return new NerveException(ErrorCode.DEADLINE_EXCEEDED, message, List.of(), cause, null);
   }
 
   /** Input that breaks one rule. */
@@ -59,5 +86,10 @@ public class NerveException extends RuntimeException {
 
   public List<FieldViolation> violations() {
     return violations;
+  }
+
+  /** How long to wait before retrying, when the error suggests it. */
+  public Optional<Duration> retryAfter() {
+    return Optional.ofNullable(retryAfter);
   }
 }

@@ -26,6 +26,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ChannelFactory implements AutoCloseable {
 
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ChannelFactory.class);
+
   /** Route description of a co-located target. */
   public static final String IN_PROCESS = "in-process";
 
@@ -78,17 +80,15 @@ public final class ChannelFactory implements AutoCloseable {
   }
 
   private Channel open(Target target) {
-    String route =
-        route(target)
-            .orElseThrow(
-                () ->
-                    new NerveException(
-                        ErrorCode.UNAVAILABLE,
-                        "the "
-                            + target.id()
-                            + " service does not run in this process and nerve.services."
-                            + target.id()
-                            + ".address is not set"));
+    java.util.Optional<String> found = route(target);
+    if (found.isEmpty()) {
+      log.warn(
+          "the {} service does not run in this process and nerve.services.{}.address is not set",
+          target.id(),
+          target.id());
+      throw new NerveException(ErrorCode.UNAVAILABLE, "the " + target.id() + " service is not available");
+    }
+    String route = found.get();
     ManagedChannel channel =
         IN_PROCESS.equals(route)
             ? InProcessChannelBuilder.forName(inProcessName).build()

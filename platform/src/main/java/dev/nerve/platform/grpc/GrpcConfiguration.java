@@ -67,7 +67,8 @@ public class GrpcConfiguration {
             new AuthorizationServerInterceptor(),
             new ErrorMappingServerInterceptor()),
         address.name(),
-        properties.grpc().port());
+        properties.grpc().port(),
+        properties.grpc().address());
   }
 
   @Bean(name = "grpcHealthIndicator")

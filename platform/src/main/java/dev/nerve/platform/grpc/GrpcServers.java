@@ -35,6 +35,7 @@ public final class GrpcServers implements SmartLifecycle {
   private final List<ServerInterceptor> interceptors;
   private final String inProcessName;
   private final int port;
+  private final String address;
   private final HealthStatusManager health = new HealthStatusManager();
   private final List<Server> running = new ArrayList<>();
   private volatile int boundPort = -1;
@@ -44,16 +45,19 @@ public final class GrpcServers implements SmartLifecycle {
    * @param interceptors applied to every service; the first one listed runs first
    * @param inProcessName name of the in-process server for this application context
    * @param port network port (0 picks one, negative disables the network server)
+   * @param address interface the network server binds to, e.g. {@code 127.0.0.1} or {@code 0.0.0.0}
    */
   public GrpcServers(
       List<TargetService> services,
       List<ServerInterceptor> interceptors,
       String inProcessName,
-      int port) {
+      int port,
+      String address) {
     this.services = List.copyOf(services);
     this.interceptors = List.copyOf(interceptors);
     this.inProcessName = inProcessName;
     this.port = port;
+    this.address = address;
   }
 
   @Override
@@ -62,10 +66,10 @@ public final class GrpcServers implements SmartLifecycle {
     running.add(start(InProcessServerBuilder.forName(inProcessName), definitions));
     if (port >= 0 && !services.isEmpty()) {
       Server network =
-          start(NettyServerBuilder.forAddress(new InetSocketAddress(port)), definitions);
+          start(NettyServerBuilder.forAddress(new InetSocketAddress(address, port)), definitions);
       running.add(network);
       boundPort = network.getPort();
-      log.info("gRPC server listening on port {} for {}", boundPort, targetIds());
+      log.info("gRPC server listening on {}:{} for {}", address, boundPort, targetIds());
     }
     for (String target : targetIds()) {
       health.setStatus(target, ServingStatus.SERVING);

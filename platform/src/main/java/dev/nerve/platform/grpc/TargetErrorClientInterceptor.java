@@ -9,12 +9,17 @@ import io.grpc.ForwardingClientCallListener.SimpleForwardingClientCallListener;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Names the unreachable target in transport failures, so "UNAVAILABLE" tells an operator which
- * service and address to look at.
+ * Logs which target and route failed when a call ends UNAVAILABLE or DEADLINE_EXCEEDED, so an
+ * operator finds the service and address to look at in the log (with the request's trace id),
+ * while the caller's status keeps only the code and a plain message.
  */
 final class TargetErrorClientInterceptor implements ClientInterceptor {
+
+  private static final Logger log = LoggerFactory.getLogger(TargetErrorClientInterceptor.class);
 
   private final String description;
 
@@ -34,7 +39,12 @@ final class TargetErrorClientInterceptor implements ClientInterceptor {
               public void onClose(Status status, Metadata trailers) {
                 Status.Code code = status.getCode();
                 if (code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED) {
-                  status = status.augmentDescription(description);
+                  log.warn(
+                      "{} on {}: {} ({})",
+                      code,
+                      method.getFullMethodName(),
+                      description,
+                      status.getDescription());
                 }
                 super.onClose(status, trailers);
               }

@@ -6,7 +6,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Decides which Redis this process uses: the configured server when {@code nerve.redis.url} is
- * set, otherwise an embedded one.
+ * set, otherwise an embedded one living in {@code <data-dir>/redis}.
  */
 public final class RedisProvisioner implements AutoCloseable {
 
@@ -21,7 +21,7 @@ public final class RedisProvisioner implements AutoCloseable {
       endpoint = new RedisEndpoint(properties.redis().url(), false);
       log.info("Redis: external server at {}", endpoint.display());
     } else {
-      embedded = EmbeddedRedisServer.start();
+      embedded = EmbeddedRedisServer.start(properties.dataDir().resolve("redis"));
       endpoint = embedded.endpoint();
       log.info(
           "Redis: embedded server at {} (set NERVE_REDIS_URL to use your own)",

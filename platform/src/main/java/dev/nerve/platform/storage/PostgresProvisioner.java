@@ -7,7 +7,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Decides which PostgreSQL this process uses: the configured server when {@code
- * nerve.database.url} is set, otherwise an embedded one under {@code <data-dir>/postgres}.
+ * nerve.database.url} is set, otherwise an embedded one under {@code <data-dir>/postgres} (its
+ * binaries and lock in {@code <data-dir>/postgres-runtime}).
  */
 public final class PostgresProvisioner implements AutoCloseable {
 
@@ -25,12 +26,21 @@ public final class PostgresProvisioner implements AutoCloseable {
       log.info("PostgreSQL: external server at {}", endpoint.display());
     } else {
       Path directory = properties.dataDir().resolve("postgres").toAbsolutePath().normalize();
-      embedded = EmbeddedPostgresServer.start(directory);
+      if (!database.embeddedDurable()) {
+        log.warn(
+            "PostgreSQL: DURABILITY IS OFF (nerve.database.embedded-durable=false): the embedded server"
+                + " runs without fsync and synchronous commit, so a crash of PostgreSQL or the machine"
+                + " LOSES WRITES THAT WERE ALREADY ACKNOWLEDGED. Use this only for throwaway data.");
+      }
+      embedded =
+          EmbeddedPostgresServer.start(
+              directory, properties.dataDir().resolve("postgres-runtime"), database.embeddedDurable());
       endpoint = embedded.endpoint();
       log.info(
-          "PostgreSQL: embedded server at {} with data in {} (set NERVE_DATABASE_URL to use your own)",
+          "PostgreSQL: embedded server at {} with data in {} ({}; set NERVE_DATABASE_URL to use your own)",
           endpoint.display(),
-          directory);
+          directory,
+          database.embeddedDurable() ? "durable: fsync and synchronous commit on" : "NOT durable");
     }
   }
 

@@ -37,11 +37,38 @@ class GrpcErrorsTest {
   @Test
   void transportStatusesWithoutDetailsMapByCode() {
     assertThat(GrpcErrors.fromStatus(Status.DEADLINE_EXCEEDED.asRuntimeException()).code())
+        .as("an expired deadline leaves the outcome unknown, so it is never UNAVAILABLE")
+        .isEqualTo(ErrorCode.DEADLINE_EXCEEDED);
+    assertThat(GrpcErrors.fromStatus(Status.CANCELLED.asRuntimeException()).code())
+        .isEqualTo(ErrorCode.DEADLINE_EXCEEDED);
+    assertThat(GrpcErrors.fromStatus(Status.UNAVAILABLE.asRuntimeException()).code())
         .isEqualTo(ErrorCode.UNAVAILABLE);
     assertThat(GrpcErrors.fromStatus(Status.UNIMPLEMENTED.asRuntimeException()).code())
         .isEqualTo(ErrorCode.UNIMPLEMENTED);
     assertThat(GrpcErrors.fromStatus(Status.DATA_LOSS.asRuntimeException()).code())
         .isEqualTo(ErrorCode.INTERNAL);
+  }
+
+  @Test
+  void transportDescriptionsStayOutOfTheClientMessage() {
+    NerveException received =
+        GrpcErrors.fromStatus(
+            Status.UNAVAILABLE.withDescription("io exception; target memory (10.0.3.7:9090)").asRuntimeException());
+
+    assertThat(received.getMessage()).isEqualTo(ErrorCode.UNAVAILABLE.plainMessage()).doesNotContain("10.0.3.7");
+    assertThat(received.retryAfter()).contains(java.time.Duration.ofSeconds(1));
+  }
+
+  @Test
+  void retryAfterTravelsAsRetryInfo() {
+    NerveException sent = NerveException.overloaded("write queue full", java.time.Duration.ofSeconds(2));
+
+    StatusRuntimeException status = GrpcErrors.toStatus(sent);
+    NerveException received = GrpcErrors.fromStatus(status);
+
+    assertThat(status.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+    assertThat(received.code()).isEqualTo(ErrorCode.OVERLOADED);
+    assertThat(received.retryAfter()).contains(java.time.Duration.ofSeconds(2));
   }
 
   @Test

@@ -56,7 +56,8 @@ class SignedIdentityIT {
                 new AuthorizationServerInterceptor(),
                 new ErrorMappingServerInterceptor()),
             InProcessAddress.random().name(),
-            0);
+            0,
+            "127.0.0.1");
     servers.start();
     channel = NettyChannelBuilder.forTarget("localhost:" + servers.port()).usePlaintext().build();
   }

@@ -17,11 +17,11 @@ class EmbeddedPostgresRestartIT {
 
   @Test
   void dataWrittenBeforeARestartIsThereAfterIt() throws Exception {
-    try (EmbeddedPostgresServer first = EmbeddedPostgresServer.start(dataDir)) {
+    try (EmbeddedPostgresServer first = EmbeddedPostgresServer.start(dataDir.resolve("postgres"))) {
       execute(first.endpoint(), "CREATE TABLE kept (note text)", "INSERT INTO kept VALUES ('before restart')");
     }
 
-    try (EmbeddedPostgresServer second = EmbeddedPostgresServer.start(dataDir)) {
+    try (EmbeddedPostgresServer second = EmbeddedPostgresServer.start(dataDir.resolve("postgres"))) {
       DatabaseEndpoint endpoint = second.endpoint();
       try (Connection connection =
               DriverManager.getConnection(endpoint.jdbcUrl(), endpoint.username(), endpoint.password());

@@ -312,6 +312,8 @@ class HelmChartIT {
       assertProbe(container, "readinessProbe", "/actuator/health/readiness");
       assertProbe(container, "startupProbe", "/actuator/health/liveness");
       assertThat(envValue(deployment, "NERVE_HTTP_PORT")).isEqualTo("8080");
+      // gRPC binds to loopback unless told otherwise; in a pod it must accept the other targets.
+      assertThat(envValue(deployment, "NERVE_GRPC_ADDRESS")).isEqualTo("0.0.0.0");
 
       // Graceful shutdown fits: preStop sleep + Spring's 30 s shutdown phase < grace period.
       int preStop = Integer.parseInt(container.path("lifecycle").path("preStop").path("exec").path("command").get(1).asString());

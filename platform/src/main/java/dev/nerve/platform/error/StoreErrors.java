@@ -1,0 +1,124 @@
+package dev.nerve.platform.error;
+
+import io.lettuce.core.RedisCommandTimeoutException;
+import io.lettuce.core.RedisConnectionException;
+import io.lettuce.core.RedisException;
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientConnectionException;
+import java.util.Optional;
+import java.util.concurrent.RejectedExecutionException;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.QueryTimeoutException;
+import org.springframework.dao.TransientDataAccessResourceException;
+import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.transaction.TransactionSystemException;
+
+/**
+ * Decides what a failure of PostgreSQL or Redis means for the caller, so every service answers
+ * store outages the same honest way:
+ *
+ * <ul>
+ *   <li>no connection, connection refused or lost before commit, server shutting down, too many
+ *       connections, Redis disconnected: UNAVAILABLE (the transaction never committed, nothing was
+ *       done, retry);
+ *   <li>the connection was lost while committing, a Redis connection broke with the command sent,
+ *       or Redis did not answer in time: DEADLINE_EXCEEDED (the write may or may not have happened;
+ *       retry with the same request id).
+ * </ul>
+ *
+ * Clients get a plain message; the exception (host, SQL state) goes to the log.
+ */
+public final class StoreErrors {
+
+  private StoreErrors() {}
+
+  /** The client-facing error for a store failure; empty when {@code e} is not one. */
+  public static Optional<NerveException> classify(Throwable e) {
+    if (e instanceof TransactionSystemException && connectionLost(e)) {
+      return Optional.of(
+          NerveException.deadlineExceeded(
+              "the connection to the database was lost while committing; the outcome is unknown,"
+                  + " retry with the same requestId",
+              e));
+    }
+    if (e instanceof RedisCommandTimeoutException || (e instanceof RedisException && redisLostInFlight(e))) {
+      return Optional.of(
+          NerveException.deadlineExceeded("a store did not answer; the outcome is unknown", e));
+    }
+    if (e instanceof CannotCreateTransactionException
+        || e instanceof DataAccessResourceFailureException
+        || e instanceof TransientDataAccessResourceException
+        || e instanceof QueryTimeoutException
+        || e instanceof RedisConnectionException
+        || (e instanceof RedisException && redisUnreachable(e))
+        || connectionLost(e)) {
+      return Optional.of(NerveException.unavailable(ErrorCode.UNAVAILABLE.plainMessage(), e));
+    }
+    if (e instanceof RejectedExecutionException) {
+      return Optional.of(NerveException.overloaded(ErrorCode.OVERLOADED.plainMessage(), java.time.Duration.ofSeconds(1)));
+    }
+    if (isCircuitOpen(e)) {
+      return Optional.of(NerveException.unavailable(ErrorCode.UNAVAILABLE.plainMessage(), e));
+    }
+    return Optional.empty();
+  }
+
+  /** Whether the cause chain holds a SQL failure of the connection or of the server's availability. */
+  static boolean connectionLost(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof SQLTransientConnectionException
+          || t instanceof SQLNonTransientConnectionException
+          || t instanceof SQLRecoverableException) {
+        return true;
+      }
+      if (t instanceof SQLException sql && unavailableState(sql.getSQLState())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * SQL states meaning the server cannot serve now: class 08 (connection exception), 53
+   * (insufficient resources, e.g. too many connections), 57P01-57P03 (shutting down, starting).
+   */
+  static boolean unavailableState(String state) {
+    return state != null
+        && (state.startsWith("08")
+            || state.startsWith("53")
+            || state.equals("57P01")
+            || state.equals("57P02")
+            || state.equals("57P03"));
+  }
+
+  /** A command Redis never received: rejected while disconnected, or drained unsent on a disconnect. */
+  private static boolean redisUnreachable(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      String message = t.getMessage() == null ? "" : t.getMessage();
+      if (t instanceof RedisConnectionException
+          || message.contains("not connected")
+          || message.contains("Connection disconnected")
+          || message.contains("Commands are rejected")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** A command that was sent when the connection broke: Redis may have run it. */
+  private static boolean redisLostInFlight(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      String message = t.getMessage() == null ? "" : t.getMessage();
+      if (t instanceof java.io.IOException || message.contains("Connection closed") || message.contains("Connection reset")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean isCircuitOpen(Throwable e) {
+    return e instanceof io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+  }
+}
