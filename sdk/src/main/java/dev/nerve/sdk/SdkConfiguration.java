@@ -1,21 +1,28 @@
 package dev.nerve.sdk;
 
-import dev.nerve.api.sdk.v1.ApiEndpointServiceGrpc;
-import dev.nerve.api.sdk.v1.ExtensionServiceGrpc;
-import dev.nerve.api.sdk.v1.IntegrationServiceGrpc;
-import dev.nerve.platform.grpc.TargetService;
 import dev.nerve.platform.storage.ServiceSchema;
 import dev.nerve.platform.target.ConditionalOnTarget;
 import dev.nerve.platform.target.Target;
+import dev.nerve.sdk.endpoint.EndpointConfiguration;
+import dev.nerve.sdk.extension.ExtensionConfiguration;
+import dev.nerve.sdk.integration.IntegrationConfiguration;
+import dev.nerve.sdk.support.JsonSchemas;
+import dev.nerve.sdk.support.Replays;
+import io.lettuce.core.api.StatefulRedisConnection;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 
 /**
- * Registers the SDK target: external API endpoints, extensions and integrations: its schema and its gRPC contracts, which answer UNIMPLEMENTED until the
- * service's implementation ships.
+ * The SDK target: its schema, the pieces its features share (JSON Schemas, idempotency; outbound
+ * HTTP is the platform's guarded client) and the endpoint, integration and extension features, each wired by its own
+ * configuration.
  */
 @AutoConfiguration
 @ConditionalOnTarget(Target.SDK)
+@EnableConfigurationProperties(SdkProperties.class)
+@Import({IntegrationConfiguration.class, EndpointConfiguration.class, ExtensionConfiguration.class})
 public class SdkConfiguration {
 
   @Bean
@@ -24,17 +31,12 @@ public class SdkConfiguration {
   }
 
   @Bean
-  TargetService apiEndpointService() {
-    return TargetService.unimplemented(Target.SDK, ApiEndpointServiceGrpc.getServiceDescriptor());
+  JsonSchemas sdkJsonSchemas() {
+    return new JsonSchemas();
   }
 
   @Bean
-  TargetService extensionService() {
-    return TargetService.unimplemented(Target.SDK, ExtensionServiceGrpc.getServiceDescriptor());
-  }
-
-  @Bean
-  TargetService integrationService() {
-    return TargetService.unimplemented(Target.SDK, IntegrationServiceGrpc.getServiceDescriptor());
+  Replays sdkReplays(StatefulRedisConnection<String, String> redis, SdkProperties properties) {
+    return new Replays(redis, properties.calls().idempotencyTtl());
   }
 }

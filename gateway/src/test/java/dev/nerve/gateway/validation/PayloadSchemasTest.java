@@ -56,7 +56,8 @@ class PayloadSchemasTest {
             "learning-pattern-metadata",
             "learning-raw-events",
             "learning-preference-data",
-            "learning-hyperparameters");
+            "learning-hyperparameters",
+            "sdk-payload");
   }
 
   @Test

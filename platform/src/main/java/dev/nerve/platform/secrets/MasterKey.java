@@ -40,6 +40,14 @@ public final class MasterKey {
     }
   }
 
+  /** The previous key of a rotation ({@code NERVE_PREVIOUS_MASTER_KEY}), or null when none is set. */
+  public static byte[] previous(String configured) {
+    if (configured == null || configured.isBlank()) {
+      return null;
+    }
+    return decode(configured.trim(), "nerve.secrets.previous-master-key (NERVE_PREVIOUS_MASTER_KEY)");
+  }
+
   /**
    * Writes a new key next to {@code file} and links it into place, so the key file appears whole
    * or not at all: a crash leaves no empty key, and a process starting at the same moment either

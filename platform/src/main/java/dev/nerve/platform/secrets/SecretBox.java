@@ -15,6 +15,10 @@ import javax.crypto.spec.SecretKeySpec;
  * deployment's master key: AES-256-GCM, a random 96-bit nonce per value, and the value's place
  * (e.g. {@code gateway.signing_keys:<kid>}) as associated data, so a ciphertext copied to another
  * row does not open. Sealed values read {@code nrvenc:v1:<base64(nonce | ciphertext | tag)>}.
+ *
+ * <p>During a master key rotation the box also holds the previous key: values sealed with it still
+ * open, {@link #seal} always uses the current key, and {@link #reseal} moves a value to the
+ * current key, so stored secrets can be re-encrypted while both keys are accepted.
  */
 public final class SecretBox {
 
@@ -25,14 +29,33 @@ public final class SecretBox {
   private static final int TAG_BITS = 128;
 
   private final SecretKey key;
+  private final SecretKey previous;
   private final SecureRandom random = new SecureRandom();
 
   /** @param key 32 bytes of key material */
   public SecretBox(byte[] key) {
+    this(key, null);
+  }
+
+  /**
+   * @param key 32 bytes of key material, used for sealing and opening
+   * @param previousKey the key before a rotation, only for opening; null when there is none
+   */
+  public SecretBox(byte[] key, byte[] previousKey) {
+    this.key = aes(key, "the master key");
+    this.previous = previousKey == null ? null : aes(previousKey, "the previous master key");
+  }
+
+  private static SecretKey aes(byte[] key, String what) {
     if (key.length != 32) {
-      throw new IllegalArgumentException("the master key must be 32 bytes, not " + key.length);
+      throw new IllegalArgumentException(what + " must be 32 bytes, not " + key.length);
     }
-    this.key = new SecretKeySpec(key, "AES");
+    return new SecretKeySpec(key, "AES");
+  }
+
+  /** Whether a previous master key is configured, i.e. a rotation is under way. */
+  public boolean rotating() {
+    return previous != null;
   }
 
   /** Whether {@code stored} was sealed by a box (as opposed to legacy plaintext). */
@@ -63,6 +86,35 @@ public final class SecretBox {
    *     master key or for another context, or was altered
    */
   public String open(String sealed, String context) {
+    byte[] raw = raw(sealed, context);
+    String plain = decrypt(key, raw, context);
+    if (plain == null && previous != null) {
+      plain = decrypt(previous, raw, context);
+    }
+    if (plain == null) {
+      throw new UnreadableSecretException(
+          context
+              + " cannot be decrypted: it was encrypted with another master key (NERVE_MASTER_KEY)"
+              + " or has been altered");
+    }
+    return plain;
+  }
+
+  /**
+   * The value sealed with the current key: {@code sealed} itself when it already is, otherwise
+   * the same plaintext sealed anew (a value only the previous key opens).
+   *
+   * @throws UnreadableSecretException when neither key opens it
+   */
+  public String reseal(String sealed, String context) {
+    byte[] raw = raw(sealed, context);
+    if (decrypt(key, raw, context) != null) {
+      return sealed;
+    }
+    return seal(open(sealed, context), context);
+  }
+
+  private static byte[] raw(String sealed, String context) {
     if (!sealed(sealed)) {
       throw new UnreadableSecretException(context + " is not an encrypted value");
     }
@@ -75,6 +127,11 @@ public final class SecretBox {
     if (raw.length < NONCE_BYTES + TAG_BITS / 8) {
       throw new UnreadableSecretException(context + " is too short to be an encrypted value");
     }
+    return raw;
+  }
+
+  /** The plaintext, or null when {@code key} does not open the value. */
+  private static String decrypt(SecretKey key, byte[] raw, String context) {
     try {
       Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
       cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, raw, 0, NONCE_BYTES));
@@ -82,10 +139,7 @@ public final class SecretBox {
       byte[] plain = cipher.doFinal(raw, NONCE_BYTES, raw.length - NONCE_BYTES);
       return new String(plain, StandardCharsets.UTF_8);
     } catch (javax.crypto.AEADBadTagException e) {
-      throw new UnreadableSecretException(
-          context
-              + " cannot be decrypted: it was encrypted with another master key (NERVE_MASTER_KEY)"
-              + " or has been altered");
+      return null;
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("AES-GCM is unavailable", e);
     }

@@ -36,6 +36,24 @@ class SecretBoxTest {
   }
 
   @Test
+  void duringARotationOldValuesOpenAndResealMovesThemToTheNewKey() {
+    String old = box.seal("token-1", "row:1");
+    SecretBox rotating = new SecretBox(key(9), key(7));
+
+    assertThat(rotating.rotating()).isTrue();
+    assertThat(rotating.open(old, "row:1")).isEqualTo("token-1");
+    String moved = rotating.reseal(old, "row:1");
+    assertThat(moved).isNotEqualTo(old);
+    assertThat(new SecretBox(key(9)).open(moved, "row:1")).as("opens without the old key").isEqualTo("token-1");
+    assertThat(rotating.reseal(moved, "row:1")).as("already current").isSameAs(moved);
+    assertThatThrownBy(() -> new SecretBox(key(9)).open(old, "row:1")).isInstanceOf(UnreadableSecretException.class);
+    assertThatThrownBy(() -> rotating.reseal(new SecretBox(key(1)).seal("x", "row:1"), "row:1"))
+        .isInstanceOf(UnreadableSecretException.class);
+    assertThat(MasterKey.previous(" ")).isNull();
+    assertThatThrownBy(() -> MasterKey.previous("short")).hasMessageContaining("previous-master-key");
+  }
+
+  @Test
   void everySealUsesAFreshNonce() {
     assertThat(box.seal("same", "ctx")).isNotEqualTo(box.seal("same", "ctx"));
   }

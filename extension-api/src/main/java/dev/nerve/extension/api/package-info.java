@@ -1,0 +1,2 @@
+/** The SPI a Java plugin extension implements. */
+package dev.nerve.extension.api;
