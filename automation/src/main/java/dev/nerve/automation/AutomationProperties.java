@@ -12,13 +12,15 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param limits input and expression limits
  * @param actions action defaults
  * @param retention how long finished executions are kept
+ * @param tasks scheduled tasks
  */
 @ConfigurationProperties("nerve.automation")
 public record AutomationProperties(
     @DefaultValue Engine engine,
     @DefaultValue Limits limits,
     @DefaultValue Actions actions,
-    @DefaultValue Retention retention) {
+    @DefaultValue Retention retention,
+    @DefaultValue Tasks tasks) {
 
   /**
    * The engine: db-scheduler executions claimed from PostgreSQL.
@@ -93,4 +95,12 @@ public record AutomationProperties(
    */
   public record Retention(
       @DefaultValue("30d") Duration runs, @DefaultValue("10m") Duration purgeInterval) {}
+
+  /**
+   * Scheduled tasks.
+   *
+   * @param misfireThreshold how late an occurrence may fire before it counts as missed (and its
+   *     misfire policy applies)
+   */
+  public record Tasks(@DefaultValue("1m") Duration misfireThreshold) {}
 }

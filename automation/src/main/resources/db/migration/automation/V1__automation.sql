@@ -115,7 +115,10 @@ CREATE TABLE automation.step (
   step_id      text        NOT NULL,
   item_index   integer,
   status       text        NOT NULL,
+  -- Attempts made in the current life of the step; a retried execution restarts the count from
+  -- attempt_base (the attempts of earlier lives keep their numbers).
   attempts     integer     NOT NULL DEFAULT 0,
+  attempt_base integer     NOT NULL DEFAULT 0,
   output       jsonb,
   error        text        NOT NULL DEFAULT '',
   child_run_id uuid,
@@ -185,6 +188,8 @@ CREATE TABLE automation.task (
   active_run_id  uuid,
   -- QUEUE_ONE: an occurrence waits for the active run to finish.
   queued_for     timestamptz,
+  -- Latest occurrence already handled, so a re-delivered occurrence is not handled twice.
+  last_fired_for timestamptz,
   user_id        text        NOT NULL,
   roles          text        NOT NULL DEFAULT '',
   request_id     text        NOT NULL DEFAULT '',

@@ -55,6 +55,12 @@ public final class ActionRegistry {
     return repository.find(principal.tenantId(), actionId);
   }
 
+  /** The built-in action of a built-in kind; empty for other ids. */
+  public Optional<ActionDefinition> builtin(String kindId) {
+    ActionKind kind = builtins.get(kindId);
+    return kind == null ? Optional.empty() : Optional.of(builtinAction(kind));
+  }
+
   /** The built-in action of a kind. */
   static ActionDefinition builtinAction(ActionKind kind) {
     return new ActionDefinition(

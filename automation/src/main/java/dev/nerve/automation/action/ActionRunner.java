@@ -97,55 +97,74 @@ public final class ActionRunner implements AutoCloseable {
    */
   public Outcome run(
       ActionDefinition action, Principal principal, Struct params, String idempotencyKey, Duration timeout) {
-    Instant started = Instant.now();
+    return run(action, principal, params, idempotencyKey, timeout, f -> {}, f -> {});
+  }
+
+  /**
+   * Runs the action like {@link #run(ActionDefinition, Principal, Struct, String, Duration)},
+   * telling {@code started} the future of the run (cancelling it interrupts the action) and
+   * {@code ended} when it is over.
+   */
+  public Outcome run(
+      ActionDefinition action,
+      Principal principal,
+      Struct params,
+      String idempotencyKey,
+      Duration timeout,
+      java.util.function.Consumer<Future<?>> started,
+      java.util.function.Consumer<Future<?>> ended) {
+    Instant began = Instant.now();
     List<String> logs = new ArrayList<>();
     ActionKind kind = registry.kind(action.kindId()).orElse(null);
     if (kind == null) {
-      return Outcome.failed("action kind " + action.kindId() + " is not available", false, logs, started);
+      return Outcome.failed("action kind " + action.kindId() + " is not available", false, logs, began);
     }
-    Instant deadline = started.plus(timeout);
+    Instant deadline = began.plus(timeout);
     ActionKind.Invocation invocation = new ActionKind.Invocation(principal, params, idempotencyKey, deadline, logs);
     Future<Value> future = executor.submit(() -> kind.run(invocation));
+    started.accept(future);
     Value output;
     try {
       output = future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
       future.cancel(true);
       return new Outcome(
-          ActionStatus.ACTION_STATUS_TIMED_OUT, null, "timed out after " + timeout.toMillis() + " ms", true, copy(logs), Duration.between(started, Instant.now()));
+          ActionStatus.ACTION_STATUS_TIMED_OUT, null, "timed out after " + timeout.toMillis() + " ms", true, copy(logs), Duration.between(began, Instant.now()));
     } catch (InterruptedException e) {
       future.cancel(true);
       Thread.currentThread().interrupt();
-      return Outcome.failed("interrupted", true, logs, started);
+      return Outcome.failed("interrupted", true, logs, began);
     } catch (CancellationException e) {
-      return Outcome.failed("cancelled", true, logs, started);
+      return Outcome.failed("cancelled", true, logs, began);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof ActionFailure failure) {
-        return Outcome.failed(failure.getMessage(), failure.retryable(), logs, started);
+        return Outcome.failed(failure.getMessage(), failure.retryable(), logs, began);
       }
       if (cause instanceof InterruptedException) {
-        return Outcome.failed("interrupted", true, logs, started);
+        return Outcome.failed("interrupted", true, logs, began);
       }
       log.warn("action {} ({}) failed: {}", action.id(), action.kindId(), cause.toString());
-      return Outcome.failed(cause.getClass().getSimpleName() + ": " + cause.getMessage(), true, logs, started);
+      return Outcome.failed(cause.getClass().getSimpleName() + ": " + cause.getMessage(), true, logs, began);
+    } finally {
+      ended.accept(future);
     }
     if (output == null) {
       output = Json.nullValue();
     }
     if (Json.bytes(output) > properties.limits().maxPayloadBytes()) {
       return Outcome.failed(
-          "output is larger than " + properties.limits().maxPayloadBytes() + " bytes as JSON", false, logs, started);
+          "output is larger than " + properties.limits().maxPayloadBytes() + " bytes as JSON", false, logs, began);
     }
     if (action.outputSchema() != null) {
       List<FieldViolation> violations = schemas.violations(schemas.compile(action.outputSchema()), "output", output);
       if (!violations.isEmpty()) {
         FieldViolation first = violations.get(0);
         return Outcome.failed(
-            "output breaks its schema: " + first.field() + ": " + first.description(), false, logs, started);
+            "output breaks its schema: " + first.field() + ": " + first.description(), false, logs, began);
       }
     }
-    return new Outcome(ActionStatus.ACTION_STATUS_SUCCEEDED, output, "", false, copy(logs), Duration.between(started, Instant.now()));
+    return new Outcome(ActionStatus.ACTION_STATUS_SUCCEEDED, output, "", false, copy(logs), Duration.between(began, Instant.now()));
   }
 
   private static List<String> copy(List<String> logs) {
@@ -172,8 +191,8 @@ public final class ActionRunner implements AutoCloseable {
   public record Outcome(
       ActionStatus status, Value output, String error, boolean retryable, List<String> logs, Duration duration) {
 
-    static Outcome failed(String error, boolean retryable, List<String> logs, Instant started) {
-      return new Outcome(ActionStatus.ACTION_STATUS_FAILED, null, error, retryable, copy(logs), Duration.between(started, Instant.now()));
+    static Outcome failed(String error, boolean retryable, List<String> logs, Instant began) {
+      return new Outcome(ActionStatus.ACTION_STATUS_FAILED, null, error, retryable, copy(logs), Duration.between(began, Instant.now()));
     }
 
     public boolean ok() {

@@ -53,6 +53,11 @@ public final class Actions {
     this.properties = properties;
   }
 
+  /** The kind id of a contract category (inline calls), or null when it has none. */
+  public static String kindId(dev.nerve.api.automation.v1.ActionKind kind) {
+    return KIND_IDS.get(kind);
+  }
+
   /** spec: automation.actions.register(action). */
   public Action register(Principal caller, Action action) {
     String id = Inputs.id("action.id", action.getId());

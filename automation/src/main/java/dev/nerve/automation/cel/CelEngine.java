@@ -45,7 +45,6 @@ public final class CelEngine {
             .maxParseRecursionDepth(32)
             .comprehensionMaxIterations(limits.comprehensionMaxIterations())
             .enableHeterogeneousNumericComparisons(true)
-            .enableTimestampEpoch(true)
             .build();
     var builder =
         CelCompilerFactory.standardCelCompilerBuilder()
