@@ -117,23 +117,9 @@ final class Interpreter {
 
     /** CEL variables: input, steps (id -> {output, status, error}), run. */
     Map<String, Value> variables() {
-      Struct.Builder steps = Struct.newBuilder();
-      for (StepRow row : rows.values()) {
-        if (row.itemIndex() != null) {
-          continue;
-        }
-        Struct.Builder entry =
-            Struct.newBuilder()
-                .putFields("status", Json.of(StepRow.name(row.status()).toLowerCase()))
-                .putFields("error", Json.of(row.error()));
-        if (row.status() == StepStatus.STEP_STATUS_SUCCEEDED && row.output() != null) {
-          entry.putFields("output", row.output());
-        }
-        steps.putFields(row.stepId(), Json.of(entry.build()));
-      }
       Map<String, Value> vars = new HashMap<>();
       vars.put("input", Json.of(run.input()));
-      vars.put("steps", Json.of(steps.build()));
+      vars.put("steps", stepsVariable(rows.values()));
       vars.put("run", runVariable(run));
       return vars;
     }
@@ -158,6 +144,25 @@ final class Interpreter {
       changes.clear();
       events.publishAfterCommit(out);
     }
+  }
+
+  /** The {@code steps} variable: step id -> {status, error, output (when succeeded)}. */
+  static Value stepsVariable(java.util.Collection<StepRow> rows) {
+    Struct.Builder steps = Struct.newBuilder();
+    for (StepRow row : rows) {
+      if (row.itemIndex() != null) {
+        continue;
+      }
+      Struct.Builder entry =
+          Struct.newBuilder()
+              .putFields("status", Json.of(StepRow.name(row.status()).toLowerCase()))
+              .putFields("error", Json.of(row.error()));
+      if (row.status() == StepStatus.STEP_STATUS_SUCCEEDED && row.output() != null) {
+        entry.putFields("output", row.output());
+      }
+      steps.putFields(row.stepId(), Json.of(entry.build()));
+    }
+    return Json.of(steps.build());
   }
 
   static Value runVariable(RunRow run) {

@@ -121,13 +121,11 @@ public final class RunRepository {
         .optional();
   }
 
-  /** Outputs of the succeeded steps (forEach items excluded), by step id. */
-  List<Object[]> outputs(UUID runId) {
-    return jdbc.sql(
-            "SELECT step_id, output::text FROM automation.step WHERE run_id = ? AND status = 'SUCCEEDED' AND item_index IS NULL")
-        .param(runId)
-        .query((rs, i) -> new Object[] {rs.getString(1), rs.getString(2)})
-        .list();
+  Optional<StepRow> step(UUID runId, String key) {
+    return jdbc.sql("SELECT " + STEP + " FROM automation.step WHERE run_id = ? AND step_key = ?")
+        .params(runId, key)
+        .query(RunRepository::step)
+        .optional();
   }
 
   void insertStep(UUID runId, StepRow step) {

@@ -304,16 +304,10 @@ final class StepWorker {
     vars.put("input", Json.of(run.input()));
     vars.put("run", Interpreter.runVariable(run));
     if (Templates.mentions(mapping, "steps")) {
-      Struct.Builder steps = Struct.newBuilder();
-      for (Object[] row : runs.outputs(runId)) {
-        Value output = row[1] == null ? Json.nullValue() : Json.value((String) row[1]);
-        steps.putFields((String) row[0], Json.of(Struct.newBuilder().putFields("output", output)
-            .putFields("status", Json.of("succeeded")).build()));
-      }
-      vars.put("steps", Json.of(steps.build()));
+      vars.put("steps", Interpreter.stepsVariable(runs.steps(runId)));
     }
     if (step.itemIndex() != null) {
-      StepRow parent = runs.steps(runId).stream().filter(r -> r.key().equals(step.stepId())).findFirst().orElseThrow();
+      StepRow parent = runs.step(runId, step.stepId()).orElseThrow();
       vars.put("item", parent.output().getListValue().getValues(step.itemIndex()));
       vars.put("index", Json.of(step.itemIndex()));
     }

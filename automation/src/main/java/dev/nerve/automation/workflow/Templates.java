@@ -82,7 +82,7 @@ public final class Templates {
         while (m.find()) {
           any = true;
           Value v = expression(m.group(1)).evaluate(variables);
-          m.appendReplacement(out, Matcher.quoteReplacement(v.hasStringValue() ? v.getStringValue() : Json.print(v)));
+          m.appendReplacement(out, Matcher.quoteReplacement(text(v)));
         }
         if (!any) {
           return value;
@@ -105,6 +105,21 @@ public final class Templates {
         return value;
       }
     }
+  }
+
+  /** A value as text inside a string: strings as they are, whole numbers without ".0", else JSON. */
+  static String text(Value v) {
+    if (v.hasStringValue()) {
+      return v.getStringValue();
+    }
+    if (v.hasNumberValue()) {
+      double d = v.getNumberValue();
+      if (d == Math.rint(d) && Math.abs(d) < 1e15) {
+        return Long.toString((long) d);
+      }
+      return Double.toString(d);
+    }
+    return Json.print(v);
   }
 
   /** A compiled expression, cached by its text. */
