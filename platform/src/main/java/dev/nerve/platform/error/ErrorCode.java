@@ -22,6 +22,8 @@ public enum ErrorCode {
   FAILED_PRECONDITION(Status.Code.FAILED_PRECONDITION),
   /** A dependency (database, another service) cannot be reached right now; retry later. */
   UNAVAILABLE(Status.Code.UNAVAILABLE),
+  /** The deadline passed after the work may have started; the outcome is unknown. */
+  DEADLINE_EXCEEDED(Status.Code.DEADLINE_EXCEEDED),
   /** The operation is part of the contract but not provided by this build. */
   UNIMPLEMENTED(Status.Code.UNIMPLEMENTED),
   /** A defect; details are logged, never returned. */
