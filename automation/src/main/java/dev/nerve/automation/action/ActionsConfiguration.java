@@ -5,6 +5,7 @@ import dev.nerve.automation.cel.CelEngine;
 import dev.nerve.automation.support.JsonSchemas;
 import dev.nerve.platform.grpc.ChannelFactory;
 import dev.nerve.platform.grpc.TargetService;
+import dev.nerve.platform.outbound.GuardedHttpClient;
 import dev.nerve.platform.target.Target;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,8 +24,10 @@ public class ActionsConfiguration {
       CelEngine cel,
       ChannelFactory channels,
       ObjectProvider<EventSink> events,
+      GuardedHttpClient http,
       ObjectProvider<ActionKind> extra) {
     List<ActionKind> kinds = new ArrayList<>();
+    kinds.add(new HttpRequestKind(http));
     kinds.add(new LogKind());
     kinds.add(new DelayKind());
     kinds.add(new TransformKind(cel));
