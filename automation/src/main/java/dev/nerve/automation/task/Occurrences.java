@@ -8,10 +8,11 @@ import java.time.ZonedDateTime;
 import org.springframework.scheduling.support.CronExpression;
 
 /**
- * When a task's occurrences fall: cron expressions (Spring's {@link CronExpression}, read in the
- * task's time zone, so DST transitions follow the zone's rules: a time that does not exist on the
- * day clocks spring forward is skipped, one that exists twice when they fall back fires once),
- * fixed intervals and one-off times.
+ * When a task's occurrences fall: cron expressions (Spring's {@link CronExpression}), read in the
+ * task's time zone. Across DST transitions, as classic cron does: a local time that does not exist
+ * on the day clocks spring forward is skipped that day; a local time that exists twice when they
+ * fall back fires once (at its first instance) for expressions with a fixed hour, while hourly
+ * (wildcard-hour) expressions keep firing every real hour.
  */
 public final class Occurrences {
 
@@ -40,7 +41,10 @@ public final class Occurrences {
     } catch (DateTimeException e) {
       throw new IllegalArgumentException("time zone '" + timeZone + "' is not an IANA zone id");
     }
-    return new Cron(cron, zone);
+    String[] fields = six.split("\\s+");
+    boolean fixedHour = !six.startsWith("@") && fields.length == 6 && !fields[2].contains("*") && !fields[2].contains("/");
+    return new Cron(cron, zone, fixedHour || six.equals("@daily") || six.equals("@midnight") || six.equals("@weekly")
+        || six.equals("@monthly") || six.equals("@yearly") || six.equals("@annually"));
   }
 
   /**
@@ -48,12 +52,16 @@ public final class Occurrences {
    *
    * @param expression the parsed expression
    * @param zone the zone it is read in
+   * @param fixedHour whether its hour is fixed (fires once in a repeated local hour)
    */
-  public record Cron(CronExpression expression, ZoneId zone) {
+  public record Cron(CronExpression expression, ZoneId zone, boolean fixedHour) {
 
     /** The first occurrence strictly after {@code after}, or null when there is none. */
     public Instant next(Instant after) {
       ZonedDateTime next = expression.next(after.atZone(zone));
+      if (next != null && fixedHour && !next.withEarlierOffsetAtOverlap().equals(next)) {
+        next = expression.next(next);
+      }
       return next == null ? null : next.toInstant();
     }
   }

@@ -63,7 +63,8 @@ final class TaskFirer {
       return new Decision(task.nextRunAt(), null, null);
     }
     Instant now = Times.now();
-    if (task.endAt() != null && !occurrence.isBefore(task.endAt())) {
+    if ((task.endAt() != null && !occurrence.isBefore(task.endAt()))
+        || (task.maxRuns() > 0 && task.runCount() >= task.maxRuns())) {
       repository.update(tenant, task.with(TaskStatus.TASK_STATUS_COMPLETED, null, task.lastRun(), task.activeRunId(), null,
           occurrence, task.runCount(), null));
       return null;

@@ -255,13 +255,14 @@ public final class Tasks {
     UUID active = null;
     Instant queued = task.queuedFor();
     int count = task.runCount();
-    if (queued != null && task.status() != TaskStatus.TASK_STATUS_CANCELLED) {
+    if (queued != null && task.status() != TaskStatus.TASK_STATUS_CANCELLED
+        && (task.maxRuns() == 0 || task.runCount() < task.maxRuns())) {
       active = startRun(task, queued);
       last = TaskRun.newBuilder().setStartedAt(Times.proto(Times.now())).setStatus(RunStatus.RUN_STATUS_RUNNING)
           .setAttempts(1).setExecutionId(active.toString()).setScheduledFor(Times.proto(queued)).build();
       count++;
-      queued = null;
     }
+    queued = null;
     repository.update(run.tenantId(), task.with(task.status(), task.nextRunAt(), last, active, queued, task.lastFiredFor(),
         count, task.cancelledAt()));
   }

@@ -20,7 +20,7 @@ import dev.nerve.api.common.v1.PageRequest;
 import dev.nerve.api.memory.v1.StoreMemoryRequest;
 import dev.nerve.api.sdk.v1.CallEndpointRequest;
 import dev.nerve.api.sdk.v1.InvokeExtensionActionRequest;
-import dev.nerve.automation.AutomationTestApplication;
+import dev.nerve.automation.AutomationIT;
 import dev.nerve.automation.AutomationTests;
 import dev.nerve.automation.FakeServices;
 import dev.nerve.platform.error.ErrorCode;
@@ -41,21 +41,10 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /** ActionService and every built-in kind, with fake memory and SDK services and a loopback HTTP server. */
-@SpringBootTest(
-    classes = AutomationTestApplication.class,
-    webEnvironment = SpringBootTest.WebEnvironment.NONE,
-    properties = {"nerve.targets=automation", "nerve.outbound.allow-cidrs=127.0.0.1"})
-class ActionsIT {
+class ActionsIT extends AutomationIT {
 
-  static final FakeServices FAKES = new FakeServices();
   static final List<String> HTTP_KEYS = new CopyOnWriteArrayList<>();
   static final HttpServer HTTP = http();
-
-  @DynamicPropertySource
-  static void routes(DynamicPropertyRegistry registry) {
-    registry.add("nerve.services.memory.address", FAKES::address);
-    registry.add("nerve.services.sdk.address", FAKES::address);
-  }
 
   static HttpServer http() {
     try {
@@ -83,19 +72,9 @@ class ActionsIT {
   @AfterAll
   static void stop() {
     HTTP.stop(0);
-    FAKES.close();
   }
 
-  @Autowired ChannelFactory channels;
 
-  AutomationTests t;
-  Identity alice;
-
-  @BeforeEach
-  void setUp() {
-    t = new AutomationTests(channels);
-    alice = operator(freshTenant());
-  }
 
   private ActionResult execute(Identity who, String actionId, String params) {
     return as(who, () -> t.actions().execute(ExecuteActionRequest.newBuilder().setActionId(actionId).setParams(json(params)).build()));

@@ -28,7 +28,7 @@ import dev.nerve.api.automation.v1.UpdateWorkflowRequest;
 import dev.nerve.api.automation.v1.WatchExecutionRequest;
 import dev.nerve.api.automation.v1.WorkflowServiceGrpc;
 import dev.nerve.api.common.v1.PageRequest;
-import dev.nerve.automation.AutomationTestApplication;
+import dev.nerve.automation.AutomationIT;
 import dev.nerve.automation.AutomationTests;
 import dev.nerve.automation.TestKinds;
 import dev.nerve.automation.support.Times;
@@ -50,24 +50,9 @@ import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /** The engine through WorkflowService against real PostgreSQL and Redis. */
-@SpringBootTest(
-    classes = AutomationTestApplication.class,
-    webEnvironment = SpringBootTest.WebEnvironment.NONE,
-    properties = {"nerve.targets=automation", "nerve.automation.engine.poll-interval=50ms"})
-@Import(TestKinds.class)
-class WorkflowEngineIT {
+class WorkflowEngineIT extends AutomationIT {
 
-  @Autowired ChannelFactory channels;
-  @Autowired JdbcClient jdbc;
 
-  AutomationTests t;
-  Identity alice;
-
-  @BeforeEach
-  void setUp() {
-    t = new AutomationTests(channels);
-    alice = operator(freshTenant());
-  }
 
   private static StepResult step(ExecutionResult run, String id) {
     return run.getStepsList().stream().filter(s -> s.getStepId().equals(id)).findFirst().orElseThrow();
