@@ -89,6 +89,8 @@ CREATE TABLE automation.run (
   deadline_at      timestamptz,
   -- Sequence of the latest change, the order of ExecutionEvent.seq.
   seq              bigint      NOT NULL DEFAULT 0,
+  -- Whether RetryExecution reopened it (its steps may then have attempts from earlier lives).
+  retried          boolean     NOT NULL DEFAULT false,
   created_at       timestamptz NOT NULL,
   finished_at      timestamptz
 );

@@ -31,20 +31,29 @@ public final class Dispatch {
     nudge.run();
   }
 
-  void attempt(UUID runId, String key, int attempt, Instant at) {
-    step(runId + "/" + key + "/" + attempt, at);
+  /** Schedules a step attempt; the execution carries the plan key so the worker needs no lookup. */
+  void attempt(RunRow run, String key, int attempt, Instant at) {
+    step(run, run.id() + "/" + key + "/" + attempt, at);
   }
 
-  void wake(UUID runId, String key, Instant at) {
-    step(runId + "/" + key + "/wake", at);
+  void wake(RunRow run, String key, Instant at) {
+    step(run, run.id() + "/" + key + "/wake", at);
   }
 
-  void eventTimeout(UUID runId, String key, Instant at) {
-    step(runId + "/" + key + "/timeout", at);
+  void eventTimeout(RunRow run, String key, Instant at) {
+    step(run, run.id() + "/" + key + "/timeout", at);
   }
 
-  private void step(String id, Instant at) {
-    client.scheduleIfNotExists(new TaskInstance<Void>(TaskNames.STEP, id), at);
+  /**
+   * One INSERT into db-scheduler's table, as its own client would write it (unpicked, version 1,
+   * the plan key as the text data {@link TextSerializer} reads), in the caller's transaction.
+   */
+  private void step(RunRow run, String id, Instant at) {
+    jdbc.sql(
+            "INSERT INTO automation.scheduled_tasks (task_name, task_instance, task_data, execution_time, picked, version,"
+                + " priority) VALUES (?, ?, ?, ?, false, 1, 0) ON CONFLICT DO NOTHING")
+        .params(TaskNames.STEP, id, TextSerializer.bytes(run.planKey()), dev.nerve.automation.support.Times.sql(at))
+        .update();
   }
 
   void runTimeout(UUID runId, Instant at) {
@@ -81,17 +90,6 @@ public final class Dispatch {
                 + " OR (task_name = ? AND task_instance = ?)) AND NOT picked")
         .params(TaskNames.STEP, runId + "/%", TaskNames.RUN_TIMEOUT, runId.toString())
         .update();
-  }
-
-  /**
-   * Removes a picked step execution if this worker still holds it (its version), in the caller's
-   * transaction: the fence that keeps a worker that lost its lease from recording a result.
-   */
-  boolean release(String instance, long version) {
-    return jdbc.sql("DELETE FROM automation.scheduled_tasks WHERE task_name = ? AND task_instance = ? AND version = ?")
-            .params(TaskNames.STEP, instance, version)
-            .update()
-        == 1;
   }
 
   /** Due step work no worker has picked yet, across the cluster. */

@@ -116,12 +116,14 @@ public final class Engine {
     Instant deadline = timeout == null ? null : now.plus(timeout);
     RunRow run =
         new RunRow(id, p.tenantId(), start.workflowId(), version, ExecutionStatus.EXECUTION_STATUS_RUNNING, start.input(),
-            null, "", start.trigger(), parent, parentStep, p, start.key(), deadline, 0, now, null);
+            null, "", start.trigger(), parent, parentStep, p, start.key(), deadline, 0, false, now, null);
     runs.insertRun(run);
     if (deadline != null) {
       dispatch.runTimeout(id, deadline);
     }
-    interpreter.advance(run);
+    Interpreter.Ctx ctx = interpreter.fresh(run);
+    interpreter.advance(ctx);
+    ctx.flush();
     return id;
   }
 

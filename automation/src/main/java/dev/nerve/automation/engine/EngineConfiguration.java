@@ -55,6 +55,7 @@ public class EngineConfiguration {
         .heartbeatInterval(engine.heartbeatInterval())
         .missedHeartbeatsLimit(engine.missedHeartbeats())
         .pollUsingLockAndFetch(0.5, 1.0)
+        .serializer(new TextSerializer())
         .schedulerName(new SchedulerName.Fixed(workerName(engine)))
         .enableImmediateExecution()
         .alwaysPersistTimestampInUTC()

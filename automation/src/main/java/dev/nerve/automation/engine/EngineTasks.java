@@ -33,8 +33,8 @@ public final class EngineTasks {
   private final Task<Void> purge;
 
   EngineTasks(Duration purgeInterval) {
-    Task<Void> step =
-        Tasks.custom(TaskNames.STEP, Void.class)
+    Task<String> step =
+        Tasks.custom(TaskNames.STEP, String.class)
             .onFailure((complete, ops) -> ops.reschedule(complete, Instant.now().plusSeconds(1)))
             .onDeadExecution((complete, ops) -> worker.get().dead(complete, ops))
             .execute((instance, context) -> worker.get().execute(instance, context));

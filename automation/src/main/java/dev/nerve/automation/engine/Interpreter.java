@@ -83,10 +83,20 @@ final class Interpreter {
     final List<ExecutionEvent.Builder> changes = new ArrayList<>();
     final Instant now = Times.now();
 
+    /** Sequence numbers reserved by the lock (next to hand out, last reserved); 0/0 when none. */
+    private long seqNext;
+    private long seqLast;
+
     Ctx(RunRow run) {
+      this(run, runs.steps(run.id()), 0, 0);
+    }
+
+    Ctx(RunRow run, List<StepRow> steps, long seqBase, int reserved) {
       this.run = run;
       this.plan = plans.get(run.tenantId(), run.workflowId(), run.version());
-      runs.steps(run.id()).forEach(s -> rows.put(s.key(), s));
+      steps.forEach(s -> rows.put(s.key(), s));
+      this.seqNext = seqBase + 1;
+      this.seqLast = seqBase + reserved;
     }
 
     void insert(StepRow step) {
@@ -129,8 +139,13 @@ final class Interpreter {
       if (changes.isEmpty()) {
         return;
       }
-      long last = runs.bumpSeq(run.id(), changes.size());
-      long seq = last - changes.size();
+      long seq;
+      if (seqLast - seqNext + 1 >= changes.size()) {
+        seq = seqNext - 1;
+        seqNext += changes.size();
+      } else {
+        seq = runs.bumpSeq(run.id(), changes.size()) - changes.size();
+      }
       List<ExecutionEvent> out = new ArrayList<>();
       for (ExecutionEvent.Builder change : changes) {
         out.add(
@@ -178,6 +193,16 @@ final class Interpreter {
 
   Ctx context(RunRow run) {
     return new Ctx(run);
+  }
+
+  /** The context of a run locked by {@link RunRepository#lockWithSteps}. */
+  Ctx context(RunRepository.Locked locked) {
+    return new Ctx(locked.run(), locked.steps(), locked.seqBase(), RunRepository.SEQ_BLOCK);
+  }
+
+  /** The context of a run created in this transaction (no steps yet). */
+  Ctx fresh(RunRow run) {
+    return new Ctx(run, List.of(), 0, 0);
   }
 
   /** Advances the locked execution and publishes its changes after commit. */
@@ -283,9 +308,9 @@ final class Interpreter {
     String key = sp.id();
     switch (sp.kind()) {
       case ACTION -> {
-        int base = runs.maxAttempt(ctx.run.id(), key);
+        int base = ctx.run.retried() ? runs.maxAttempt(ctx.run.id(), key) : 0;
         ctx.insert(new StepRow(key, sp.id(), null, StepStatus.STEP_STATUS_READY, 0, base, null, "", null, null, null));
-        dispatch.attempt(ctx.run.id(), key, base + 1, ctx.now);
+        dispatch.attempt(ctx.run, key, base + 1, ctx.now);
       }
       case SWITCH -> {
         Value value;
@@ -340,7 +365,7 @@ final class Interpreter {
         var wait = sp.step().getWait();
         Instant at = wait.hasDuration() ? ctx.now.plus(Times.duration(wait.getDuration())) : Times.instant(wait.getUntil());
         ctx.insert(new StepRow(key, sp.id(), null, StepStatus.STEP_STATUS_WAITING, 0, 0, null, "", null, ctx.now, null));
-        dispatch.wake(ctx.run.id(), key, at.isBefore(ctx.now) ? ctx.now : at);
+        dispatch.wake(ctx.run, key, at.isBefore(ctx.now) ? ctx.now : at);
       }
       case WAIT_FOR_EVENT -> {
         var wait = sp.step().getWaitForEvent();
@@ -357,7 +382,7 @@ final class Interpreter {
         ctx.insert(new StepRow(key, sp.id(), null, StepStatus.STEP_STATUS_WAITING, 0, 0, null, "", null, ctx.now, null));
         runs.insertWait(ctx.run.id(), key, ctx.run.tenantId(), wait.getEvent(), match, ctx.now);
         if (wait.hasTimeout()) {
-          dispatch.eventTimeout(ctx.run.id(), key, ctx.now.plus(Times.duration(wait.getTimeout())));
+          dispatch.eventTimeout(ctx.run, key, ctx.now.plus(Times.duration(wait.getTimeout())));
         }
       }
       case SUB_WORKFLOW -> {
@@ -407,9 +432,9 @@ final class Interpreter {
         if (ctx.rows.containsKey(key)) {
           continue;
         }
-        int base = runs.maxAttempt(ctx.run.id(), key);
+        int base = ctx.run.retried() ? runs.maxAttempt(ctx.run.id(), key) : 0;
         ctx.insert(new StepRow(key, sp.id(), i, StepStatus.STEP_STATUS_READY, 0, base, null, "", null, null, null));
-        dispatch.attempt(ctx.run.id(), key, base + 1, ctx.now);
+        dispatch.attempt(ctx.run, key, base + 1, ctx.now);
         activeCount++;
         progress = true;
       }
@@ -508,7 +533,7 @@ final class Interpreter {
     ctx.run =
         new RunRow(run.id(), run.tenantId(), run.workflowId(), run.version(), status, run.input(), output, error,
             run.trigger(), run.parentRunId(), run.parentStepKey(), run.principal(), run.idempotencyKey(), run.deadline(),
-            run.seq(), run.createdAt(), ctx.now);
+            run.seq(), run.retried(), run.createdAt(), ctx.now);
     ExecutionEvent.Builder event =
         ExecutionEvent.newBuilder().setType(ExecutionEventType.EXECUTION_EVENT_TYPE_EXECUTION).setError(error);
     if (output != null) {
@@ -559,7 +584,7 @@ final class Interpreter {
       Duration delay = backoff(sp.step().getRetry(), step.attempts());
       ctx.update(new StepRow(step.key(), step.stepId(), step.itemIndex(), StepStatus.STEP_STATUS_READY, step.attempts(),
           step.attemptBase(), null, error, null, step.startedAt(), null));
-      dispatch.attempt(ctx.run.id(), step.key(), step.attemptBase() + step.attempts() + 1, ctx.now.plus(delay));
+      dispatch.attempt(ctx.run, step.key(), step.attemptBase() + step.attempts() + 1, ctx.now.plus(delay));
     } else {
       if (step.itemIndex() != null) {
         ctx.update(new StepRow(step.key(), step.stepId(), step.itemIndex(), StepStatus.STEP_STATUS_FAILED, step.attempts(),

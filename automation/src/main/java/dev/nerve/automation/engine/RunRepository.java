@@ -21,8 +21,8 @@ public final class RunRepository {
 
   private static final String RUN =
       "id, tenant_id, workflow_id, workflow_version, status, input::text AS input, output::text AS output, error,"
-          + " trigger, parent_run_id, parent_step_key, user_id, roles, idempotency_key, deadline_at, seq, created_at,"
-          + " finished_at";
+          + " trigger, parent_run_id, parent_step_key, user_id, roles, idempotency_key, deadline_at, seq, retried,"
+          + " created_at, finished_at";
   private static final String STEP =
       "step_key, step_id, item_index, status, attempts, attempt_base, output::text AS output, error, child_run_id,"
           + " started_at, finished_at";
@@ -97,7 +97,8 @@ public final class RunRepository {
   }
 
   void reopen(UUID id, Instant deadline) {
-    jdbc.sql("UPDATE automation.run SET status = 'RUNNING', output = NULL, error = '', finished_at = NULL, deadline_at = ? WHERE id = ?")
+    jdbc.sql("UPDATE automation.run SET status = 'RUNNING', output = NULL, error = '', finished_at = NULL, deadline_at = ?,"
+            + " retried = true WHERE id = ?")
         .params(Times.sql(deadline), id)
         .update();
   }
@@ -107,6 +108,109 @@ public final class RunRepository {
     return jdbc.sql("UPDATE automation.run SET seq = seq + ? WHERE id = ? RETURNING seq")
         .params(n, id)
         .query(Long.class)
+        .single();
+  }
+
+  /** Sequence numbers a transaction reserves up front when it locks a run (unused ones are gaps). */
+  static final int SEQ_BLOCK = 32;
+
+  /**
+   * A run locked for update with its steps, reserving {@link #SEQ_BLOCK} sequence numbers for the
+   * changes of this transaction; empty when the run does not exist. Two statements on purpose: in
+   * READ COMMITTED the steps must be read after the lock is granted, or a transaction that held
+   * the lock and added steps would be missed.
+   */
+  Optional<Locked> lockWithSteps(UUID runId) {
+    Optional<RunRow> run =
+        jdbc.sql("UPDATE automation.run SET seq = seq + " + SEQ_BLOCK + " WHERE id = ? RETURNING " + RUN)
+            .param(runId)
+            .query(RunRepository::run)
+            .optional();
+    return run.map(r -> new Locked(r, steps(runId), r.seq() - SEQ_BLOCK));
+  }
+
+  /**
+   * A run locked with its steps.
+   *
+   * @param run the run (its seq already includes the reserved block)
+   * @param steps its steps
+   * @param seqBase the last sequence number before the reserved block
+   */
+  record Locked(RunRow run, List<StepRow> steps, long seqBase) {}
+
+  /**
+   * Starts an attempt in one statement: locks the running run (reserving one sequence number),
+   * moves the READY (or, after a crash, RUNNING) step to RUNNING with one more attempt, marks a
+   * previous running attempt abandoned and records the new one. Empty when the run is not running
+   * or the step is not due.
+   */
+  Optional<Started> beginAttempt(UUID runId, String key, String worker, Instant now) {
+    return jdbc.sql(
+            "WITH r AS (UPDATE automation.run SET seq = seq + 1 WHERE id = :run AND status = 'RUNNING' RETURNING " + RUN + "),"
+                + " s AS (UPDATE automation.step st SET status = 'RUNNING', attempts = st.attempts + 1, error = '',"
+                + " started_at = coalesce(st.started_at, :now) FROM r WHERE st.run_id = r.id AND st.step_key = :key"
+                + " AND st.status IN ('READY', 'RUNNING')"
+                + " RETURNING st.step_id, st.item_index, st.attempts, st.attempt_base),"
+                + " x AS (UPDATE automation.step_attempt a SET status = 'ABANDONED', error = 'the worker stopped heartbeating',"
+                + " finished_at = a.started_at FROM s WHERE a.run_id = :run AND a.step_key = :key AND a.status = 'RUNNING'),"
+                + " i AS (INSERT INTO automation.step_attempt (run_id, step_key, attempt, status, worker, started_at)"
+                + " SELECT :run, :key, s.attempt_base + s.attempts, 'RUNNING', :worker, :now FROM s)"
+                + " SELECT r.*, s.step_id, s.item_index, s.attempts, s.attempt_base FROM r JOIN s ON true")
+        .param("run", runId)
+        .param("key", key)
+        .param("worker", worker)
+        .param("now", Times.sql(now))
+        .query((rs, i) -> {
+          int index = rs.getInt("item_index");
+          Integer itemIndex = rs.wasNull() ? null : index;
+          return new Started(run(rs, i), rs.getString("step_id"), itemIndex, rs.getInt("attempts"), rs.getInt("attempt_base"));
+        })
+        .optional();
+  }
+
+  /**
+   * An attempt that started.
+   *
+   * @param run its run
+   * @param stepId the step's id in the definition
+   * @param itemIndex forEach item index, or null
+   * @param attempts attempts of the step's current life, this one included
+   * @param attemptBase attempts of its earlier lives
+   */
+  record Started(RunRow run, String stepId, Integer itemIndex, int attempts, int attemptBase) {
+
+    int attempt() {
+      return attemptBase + attempts;
+    }
+  }
+
+  /**
+   * Ends an attempt if this worker still holds its db-scheduler execution (the fence): deletes
+   * the execution by the version the worker picked and, only then, records the attempt's end.
+   * Returns {released, ended}.
+   */
+  boolean[] releaseAndEnd(String task, String instance, long version, UUID runId, String key, int attempt,
+      AttemptStatus status, Value input, Value output, String error, Instant at) {
+    return jdbc.sql(
+            "WITH d AS (DELETE FROM automation.scheduled_tasks WHERE task_name = :task AND task_instance = :instance"
+                + " AND version = :version RETURNING 1),"
+                + " u AS (UPDATE automation.step_attempt SET status = :status, input = CAST(:input AS jsonb),"
+                + " output = CAST(:output AS jsonb), error = :error, finished_at = :at"
+                + " WHERE run_id = :run AND step_key = :key AND attempt = :attempt AND status = 'RUNNING'"
+                + " AND EXISTS (SELECT 1 FROM d) RETURNING 1)"
+                + " SELECT (SELECT count(*) FROM d) AS released, (SELECT count(*) FROM u) AS ended")
+        .param("task", task)
+        .param("instance", instance)
+        .param("version", version)
+        .param("status", status.name().substring("ATTEMPT_STATUS_".length()))
+        .param("input", input == null ? null : Json.print(input))
+        .param("output", output == null ? null : Json.print(output))
+        .param("error", error)
+        .param("at", Times.sql(at))
+        .param("run", runId)
+        .param("key", key)
+        .param("attempt", attempt)
+        .query((rs, i) -> new boolean[] {rs.getLong("released") > 0, rs.getLong("ended") > 0})
         .single();
   }
 
@@ -321,6 +425,7 @@ public final class RunRepository {
         rs.getString("idempotency_key"),
         Times.read(rs, "deadline_at"),
         rs.getLong("seq"),
+        rs.getBoolean("retried"),
         Times.read(rs, "created_at"),
         Times.read(rs, "finished_at"));
   }

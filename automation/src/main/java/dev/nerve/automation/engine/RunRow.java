@@ -25,6 +25,7 @@ import java.util.UUID;
  * @param idempotencyKey key it was started with
  * @param deadline when it times out, or null
  * @param seq latest change
+ * @param retried whether RetryExecution reopened it
  * @param createdAt start
  * @param finishedAt end, or null
  */
@@ -44,8 +45,14 @@ public record RunRow(
     String idempotencyKey,
     Instant deadline,
     long seq,
+    boolean retried,
     Instant createdAt,
     Instant finishedAt) {
+
+  /** The key of its workflow version's plan, as step executions carry it. */
+  String planKey() {
+    return tenantId + "\u001f" + workflowId + "\u001f" + version;
+  }
 
   public boolean running() {
     return status == ExecutionStatus.EXECUTION_STATUS_RUNNING;

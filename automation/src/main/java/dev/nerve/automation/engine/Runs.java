@@ -53,7 +53,8 @@ public final class Runs {
     gate.admit();
     if (wait.isZero()) {
       UUID id = engine.start(new Engine.Start(caller, workflowId, version, input, "manual", key));
-      return executions.get(caller.tenantId(), id);
+      return Executions.summary(engine.runs().run(caller.tenantId(), id)
+          .orElseThrow(() -> NerveException.notFound("execution", id.toString())));
     }
     CountDownLatch done = new CountDownLatch(1);
     UUID[] started = new UUID[1];

@@ -61,6 +61,7 @@ final class StepWorker {
   private final ActionRunner runner;
   private final Dispatch dispatch;
   private final ConcurrencyLimits limits;
+  private final RunEvents events;
   private final String worker;
   private final Map<Future<?>, Running> running = new ConcurrentHashMap<>();
   private final ScheduledExecutorService watchdog =
@@ -93,6 +94,7 @@ final class StepWorker {
     this.runner = runner;
     this.dispatch = dispatch;
     this.limits = limits;
+    this.events = events;
     this.worker = worker;
     events.listenAll(this::onEvent);
     long period = Math.max(100, heartbeat.toMillis() / 4);
@@ -128,7 +130,7 @@ final class StepWorker {
         });
   }
 
-  CompletionHandler<Void> execute(TaskInstance<Void> instance, ExecutionContext context) {
+  CompletionHandler<String> execute(TaskInstance<String> instance, ExecutionContext context) {
     String id = instance.getId();
     int first = id.indexOf('/');
     int last = id.lastIndexOf('/');
@@ -145,43 +147,60 @@ final class StepWorker {
         return (complete, ops) -> ops.remove();
       }
       default -> {
-        return attempt(runId, key, context);
+        return attempt(runId, key, instance.getData(), context);
       }
     }
   }
 
-  private CompletionHandler<Void> attempt(UUID runId, String key, ExecutionContext context) {
+  /** The plan of a step execution, from the key it carries (or the run, for executions without one). */
+  private Plan plan(UUID runId, String planKey) {
+    if (planKey != null) {
+      String[] parts = planKey.split("\u001f", 3);
+      if (parts.length == 3) {
+        return plans.get(parts[0], parts[1], Long.parseLong(parts[2]));
+      }
+    }
     RunRow run = runs.run(runId).orElse(null);
-    if (run == null || !run.running()) {
+    return run == null ? null : plans.get(run.tenantId(), run.workflowId(), run.version());
+  }
+
+  private CompletionHandler<String> attempt(UUID runId, String key, String planKey, ExecutionContext context) {
+    Plan plan = plan(runId, planKey);
+    if (plan == null) {
       return (complete, ops) -> ops.remove();
     }
-    Plan plan = plans.get(run.tenantId(), run.workflowId(), run.version());
     String stepId = key.contains("[") ? key.substring(0, key.indexOf('[')) : key;
     Plan.StepPlan sp = plan.step(stepId);
-    String kindId = kindOf(sp);
-    Runnable release = limits.tryAcquire(run.tenantId() + "/" + run.workflowId(), kindId);
+    Runnable release = limits.tryAcquire(plan.tenantId() + "/" + plan.workflowId(), kindOf(sp));
     if (release == null) {
       return (complete, ops) -> ops.reschedule(complete, Instant.now().plusMillis(100));
     }
     try {
-      Begun begun = engine.inTransaction(() -> begin(runId, key, sp, run));
-      if (begun == null) {
+      RunRepository.Started started =
+          engine.inTransaction(() -> runs.beginAttempt(runId, key, worker, Times.now()).orElse(null));
+      if (started == null) {
         return (complete, ops) -> ops.remove();
       }
+      events.publishAfterCommit(List.of(ExecutionEvent.newBuilder().setExecutionId(runId.toString())
+          .setSeq(started.run().seq()).setType(ExecutionEventType.EXECUTION_EVENT_TYPE_STEP).setStepId(key)
+          .setStatus(started.run().status()).setStepStatus(StepStatus.STEP_STATUS_RUNNING).setAttempt(started.attempt())
+          .setAt(Times.proto(Times.now())).build()));
+      Prepared prepared = prepare(started, sp, key);
       ActionRunner.Outcome outcome;
-      if (begun.error() != null) {
+      if (prepared.error() != null) {
         outcome = new ActionRunner.Outcome(dev.nerve.api.automation.v1.ActionStatus.ACTION_STATUS_FAILED, null,
-            begun.error(), false, List.of(), Duration.ZERO);
+            prepared.error(), false, List.of(), Duration.ZERO);
       } else {
         outcome =
-            runner.run(begun.action(), run.principal(), begun.params(), begun.idempotencyKey(), begun.timeout(),
-                future -> running.put(future, new Running(runId, context)), running::remove);
+            runner.run(prepared.action(), started.run().principal(), prepared.params(), runId + "/" + key + "/" + started.attempt(),
+                prepared.timeout(), future -> running.put(future, new Running(runId, context)), running::remove);
       }
       String instance = context.getExecution().taskInstance.getId();
       long version = context.getExecution().version;
-      boolean recorded = engine.inTransaction(() -> end(runId, key, begun.attempt(), outcome, instance, version));
+      boolean recorded =
+          engine.inTransaction(() -> end(runId, key, started.attempt(), prepared.params(), outcome, instance, version));
       if (!recorded) {
-        log.info("attempt {} of {}/{} ended after this worker lost it; its result is dropped", begun.attempt(), runId, key);
+        log.info("attempt {} of {}/{} ended after this worker lost it; its result is dropped", started.attempt(), runId, key);
       }
       return (complete, ops) -> {};
     } finally {
@@ -201,71 +220,44 @@ final class StepWorker {
   }
 
   /**
-   * An attempt that started.
+   * What an attempt runs.
    *
-   * @param attempt its number
-   * @param action the action to run, or null when the attempt failed before running
+   * @param action the action, or null when the attempt fails before running
    * @param params its prepared parameters
-   * @param idempotencyKey key handed to the action
    * @param timeout its deadline
-   * @param error why it failed before running, or null
+   * @param error why it fails before running, or null
    */
-  private record Begun(int attempt, ActionDefinition action, Struct params, String idempotencyKey, Duration timeout, String error) {}
+  private record Prepared(ActionDefinition action, Struct params, Duration timeout, String error) {}
 
-  /** First transaction: the attempt starts (or nothing is to be done: null). */
-  private Begun begin(UUID runId, String key, Plan.StepPlan sp, RunRow cached) {
-    StepRow step = runs.lockStep(runId, key).orElse(null);
-    if (step == null || !step.is(StepStatus.STEP_STATUS_READY, StepStatus.STEP_STATUS_RUNNING)) {
-      return null;
+  /** Resolves the action and renders and checks the attempt's parameters (outside any transaction). */
+  private Prepared prepare(RunRepository.Started started, Plan.StepPlan sp, String key) {
+    RunRow run = started.run();
+    if (sp == null) {
+      return new Prepared(null, null, null, "the step is not in the workflow version");
     }
-    RunRow run = runs.run(runId).orElse(null);
-    if (run == null || !run.running()) {
-      return null;
+    if (started.attempts() > sp.maxAttempts() + MAX_ABANDONED) {
+      return new Prepared(null, null, null, "the step was abandoned by crashed workers too often");
     }
-    Instant now = Times.now();
-    if (step.status() == StepStatus.STEP_STATUS_RUNNING) {
-      runs.abandonAttempts(runId, key, null);
-    }
-    int attempt = runs.maxAttempt(runId, key) + 1;
-    String idempotencyKey = runId + "/" + key + "/" + attempt;
-    String error = null;
-    ActionDefinition action = null;
-    Struct params = null;
-    Duration timeout = null;
-    if (attempt - step.attemptBase() > sp.maxAttempts() + MAX_ABANDONED) {
-      error = "the step was abandoned by crashed workers too often";
-    } else {
-      try {
-        action = resolve(run, sp).orElse(null);
-        if (action == null) {
-          error = "action " + kindOrId(sp) + " does not exist (any more)";
-        } else {
-          Struct input = input(run, sp, step, runId);
-          params = runner.prepare(action, input, "input");
-          Duration stepTimeout = sp.step().hasTimeout() ? Times.duration(sp.step().getTimeout()) : null;
-          timeout = runner.timeout(action, stepTimeout);
-          if (run.deadline() != null) {
-            Duration left = Duration.between(now, run.deadline());
-            if (left.compareTo(timeout) < 0) {
-              timeout = left.isNegative() || left.isZero() ? Duration.ofMillis(1) : left;
-            }
-          }
-        }
-      } catch (CelException e) {
-        error = "input: " + e.getMessage();
-      } catch (NerveException e) {
-        error = e.getMessage();
+    try {
+      ActionDefinition action = resolve(run, sp).orElse(null);
+      if (action == null) {
+        return new Prepared(null, null, null, "action " + kindOrId(sp) + " does not exist (any more)");
       }
+      Struct params = runner.prepare(action, input(run, sp, started.itemIndex(), started.stepId()), "input");
+      Duration stepTimeout = sp.step().hasTimeout() ? Times.duration(sp.step().getTimeout()) : null;
+      Duration timeout = runner.timeout(action, stepTimeout);
+      if (run.deadline() != null) {
+        Duration left = Duration.between(Instant.now(), run.deadline());
+        if (left.compareTo(timeout) < 0) {
+          timeout = left.isNegative() || left.isZero() ? Duration.ofMillis(1) : left;
+        }
+      }
+      return new Prepared(action, params, timeout, null);
+    } catch (CelException e) {
+      return new Prepared(null, null, null, "input: " + e.getMessage());
+    } catch (NerveException e) {
+      return new Prepared(null, null, null, e.getMessage());
     }
-    runs.startAttempt(runId, key, attempt, params == null ? null : Json.of(params), worker, now);
-    StepRow started = new StepRow(key, step.stepId(), step.itemIndex(), StepStatus.STEP_STATUS_RUNNING, step.attempts() + 1,
-        step.attemptBase(), null, "", null, step.startedAt() == null ? now : step.startedAt(), null);
-    runs.updateStep(runId, started);
-    Interpreter.Ctx ctx = interpreter.context(run);
-    ctx.changes.add(ExecutionEvent.newBuilder().setType(ExecutionEventType.EXECUTION_EVENT_TYPE_STEP).setStepId(key)
-        .setStepStatus(StepStatus.STEP_STATUS_RUNNING).setAttempt(attempt));
-    ctx.flush();
-    return new Begun(attempt, action, params, idempotencyKey, timeout, error);
   }
 
   private Optional<ActionDefinition> resolve(RunRow run, Plan.StepPlan sp) {
@@ -295,7 +287,7 @@ final class StepWorker {
   }
 
   /** The step's rendered input: its mapping over input, steps (when it uses them), run, item, index. */
-  private Struct input(RunRow run, Plan.StepPlan sp, StepRow step, UUID runId) {
+  private Struct input(RunRow run, Plan.StepPlan sp, Integer itemIndex, String stepId) {
     Struct mapping = sp.kind() == StepKind.FOR_EACH ? sp.step().getForEach().getInput() : sp.step().getInput();
     if (mapping.getFieldsCount() == 0) {
       return mapping;
@@ -304,39 +296,38 @@ final class StepWorker {
     vars.put("input", Json.of(run.input()));
     vars.put("run", Interpreter.runVariable(run));
     if (Templates.mentions(mapping, "steps")) {
-      vars.put("steps", Interpreter.stepsVariable(runs.steps(runId)));
+      vars.put("steps", Interpreter.stepsVariable(runs.steps(run.id())));
     }
-    if (step.itemIndex() != null) {
-      StepRow parent = runs.step(runId, step.stepId()).orElseThrow();
-      vars.put("item", parent.output().getListValue().getValues(step.itemIndex()));
-      vars.put("index", Json.of(step.itemIndex()));
+    if (itemIndex != null) {
+      StepRow parent = runs.step(run.id(), stepId).orElseThrow();
+      vars.put("item", parent.output().getListValue().getValues(itemIndex));
+      vars.put("index", Json.of(itemIndex));
     }
     return templates.render(mapping, vars);
   }
 
   /** Second transaction: records the attempt's end if this worker still holds it. */
-  private boolean end(UUID runId, String key, int attempt, ActionRunner.Outcome outcome, String instance, long version) {
-    RunRow run = runs.lockRun(runId).orElse(null);
-    if (run == null) {
+  private boolean end(UUID runId, String key, int attempt, Struct params, ActionRunner.Outcome outcome, String instance,
+      long version) {
+    RunRepository.Locked locked = runs.lockWithSteps(runId).orElse(null);
+    if (locked == null) {
       return false;
     }
-    if (!dispatch.release(instance, version)) {
-      return false;
-    }
-    Instant now = Times.now();
     AttemptStatus status =
         switch (outcome.status()) {
           case ACTION_STATUS_SUCCEEDED -> AttemptStatus.ATTEMPT_STATUS_SUCCEEDED;
           case ACTION_STATUS_TIMED_OUT -> AttemptStatus.ATTEMPT_STATUS_TIMED_OUT;
           default -> AttemptStatus.ATTEMPT_STATUS_FAILED;
         };
-    if (!runs.endAttempt(runId, key, attempt, status, outcome.output(), outcome.error(), now)) {
+    boolean[] done = runs.releaseAndEnd(TaskNames.STEP, instance, version, runId, key, attempt, status,
+        params == null ? null : Json.of(params), outcome.output(), outcome.error(), Times.now());
+    if (!done[0]) {
+      return false;
+    }
+    if (!done[1] || !locked.run().running()) {
       return true;
     }
-    if (!run.running()) {
-      return true;
-    }
-    Interpreter.Ctx ctx = interpreter.context(run);
+    Interpreter.Ctx ctx = interpreter.context(locked);
     StepRow step = ctx.rows.get(key);
     if (step == null || step.status() != StepStatus.STEP_STATUS_RUNNING) {
       return true;
@@ -347,7 +338,7 @@ final class StepWorker {
   }
 
   /** A worker died holding an attempt: its attempt is recorded abandoned, then the step runs again. */
-  void dead(ExecutionComplete complete, ExecutionOperations<Void> ops) {
+  void dead(ExecutionComplete complete, ExecutionOperations<String> ops) {
     var execution = complete.getExecution();
     String id = execution.taskInstance.getId();
     int first = id.indexOf('/');
