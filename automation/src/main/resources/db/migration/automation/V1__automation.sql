@@ -4,8 +4,10 @@
 
 -- db-scheduler executions (https://github.com/kagkarlsson/db-scheduler, PostgreSQL layout).
 CREATE TABLE automation.scheduled_tasks (
-  task_name            text                     NOT NULL,
-  task_instance        text                     NOT NULL,
+  -- Byte order (C collation), so the engine's prefix matches (task_instance LIKE '<run>/%') use
+  -- the primary key instead of scanning the table.
+  task_name            text COLLATE "C"         NOT NULL,
+  task_instance        text COLLATE "C"         NOT NULL,
   task_data            bytea,
   execution_time       timestamp with time zone NOT NULL,
   picked               boolean                  NOT NULL,
