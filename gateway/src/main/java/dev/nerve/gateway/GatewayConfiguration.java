@@ -54,10 +54,7 @@ public class GatewayConfiguration {
         wiring
             .scalar(Scalars.DATE_TIME)
             .scalar(Scalars.JSON)
-            .scalar(Scalars.URL)
-            .scalar(Scalars.CRON)
-            .scalar(Scalars.DURATION)
-            .scalar(Scalars.UUID);
+            .scalar(Scalars.DURATION);
   }
 
   @Bean

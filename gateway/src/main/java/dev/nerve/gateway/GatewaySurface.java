@@ -31,6 +31,9 @@ public final class GatewaySurface implements EnvironmentPostProcessor {
       defaults.put("spring.graphql.schema.introspection.enabled", introspection);
       defaults.put("springdoc.api-docs.path", "/v3/api-docs");
       defaults.put("springdoc.paths-to-match", "/api/**");
+      defaults.put("springdoc.api-docs.version", "openapi_3_0");
+      defaults.put("springdoc.default-produces-media-type", "application/json");
+      defaults.put("springdoc.default-consumes-media-type", "application/json");
     } else {
       defaults.put("spring.graphql.schema.locations", "classpath:/graphql-disabled/");
       defaults.put("spring.graphql.graphiql.enabled", "false");

@@ -2,6 +2,7 @@ package dev.nerve.memory;
 
 import dev.nerve.memory.context.ContextConfiguration;
 import dev.nerve.memory.embedding.EmbeddingConfiguration;
+import dev.nerve.memory.events.EventsConfiguration;
 import dev.nerve.memory.longterm.LongTermConfiguration;
 import dev.nerve.memory.shortterm.ShortTermConfiguration;
 import dev.nerve.memory.support.Inputs;
@@ -26,7 +27,8 @@ import org.springframework.context.annotation.Import;
   ShortTermConfiguration.class,
   ContextConfiguration.class,
   EmbeddingConfiguration.class,
-  LongTermConfiguration.class
+  LongTermConfiguration.class,
+  EventsConfiguration.class
 })
 public class MemoryConfiguration {
 

@@ -179,7 +179,7 @@ class NerveServerIT {
     assertThat(error.at("/extensions/violations/0/field").asString()).isEqualTo("checkIds[0]");
 
     ResponseEntity<String> rest =
-        http().get().uri("/api/v1/environment/checks?id=no.such.check").retrieve().toEntity(String.class);
+        http().get().uri("/api/v1/environment/checks?checkIds=no.such.check").retrieve().toEntity(String.class);
     assertThat(rest.getStatusCode().value()).isEqualTo(400);
     assertThat(rest.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
     JsonNode problem = JSON.readTree(rest.getBody());
@@ -206,9 +206,18 @@ class NerveServerIT {
     assertThat(JSON.readTree(notFound.getBody()).get("code").asString()).isEqualTo("NOT_FOUND");
 
     ResponseEntity<String> wrongType =
-        http().post().uri("/api/v1/environment/verifications?roundTrip=maybe").retrieve().toEntity(String.class);
+        http().post().uri("/api/v1/environment/verifications")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(Map.of("skipRoundTrip", "maybe"))
+            .retrieve().toEntity(String.class);
     assertThat(wrongType.getStatusCode().value()).isEqualTo(400);
     assertThat(JSON.readTree(wrongType.getBody()).get("code").asString()).isEqualTo("BAD_USER_INPUT");
+    assertThat(JSON.readTree(wrongType.getBody()).at("/violations/0/field").asString()).isEqualTo("skipRoundTrip");
+
+    ResponseEntity<String> unknownParameter =
+        http().post().uri("/api/v1/environment/verifications?roundTrip=false").retrieve().toEntity(String.class);
+    assertThat(unknownParameter.getStatusCode().value()).isEqualTo(400);
+    assertThat(JSON.readTree(unknownParameter.getBody()).at("/violations/0/field").asString()).isEqualTo("roundTrip");
   }
 
   @Test
@@ -245,7 +254,7 @@ class NerveServerIT {
 
   @Test
   void prometheusExposesGrpcServerAndClientMetrics() {
-    http().get().uri("/api/v1/environment/checks?id=java.version").retrieve().toBodilessEntity();
+    http().get().uri("/api/v1/environment/checks?checkIds=java.version").retrieve().toBodilessEntity();
 
     String metrics = http().get().uri("/actuator/prometheus").retrieve().body(String.class);
 
@@ -257,7 +266,7 @@ class NerveServerIT {
   void oneTraceSpansGatewayGrpcAndJdbc() {
     spans.reset();
 
-    http().get().uri("/api/v1/environment/checks?id=postgres.reachable").retrieve().toBodilessEntity();
+    http().get().uri("/api/v1/environment/checks?checkIds=postgres.reachable").retrieve().toBodilessEntity();
 
     await()
         .atMost(Duration.ofSeconds(15))

@@ -32,7 +32,7 @@ class AuditControllers {
   /** GraphQL connection shapes. */
   record Edge(String cursor, AuditLog.Entry node) {}
 
-  record PageInfo(boolean hasNextPage, String endCursor) {}
+  record PageInfo(boolean hasNextPage, boolean hasPreviousPage, String startCursor, String endCursor) {}
 
   record Connection(List<Edge> edges, PageInfo pageInfo) {}
 
@@ -59,12 +59,15 @@ class AuditControllers {
                     instant(filter.get("until"))),
             size("first", first),
             after);
-    List<Edge> edges = new java.util.ArrayList<>();
-    for (int i = 0; i < page.entries().size(); i++) {
-      boolean last = i == page.entries().size() - 1;
-      edges.add(new Edge(last ? page.nextCursor() : null, page.entries().get(i)));
-    }
-    return new Connection(edges, new PageInfo(page.nextCursor() != null, page.nextCursor()));
+    List<Edge> edges =
+        page.entries().stream().map(entry -> new Edge(AuditLog.encode(entry.id()), entry)).toList();
+    return new Connection(
+        edges,
+        new PageInfo(
+            page.nextCursor() != null,
+            after != null && !after.isBlank(),
+            edges.isEmpty() ? null : edges.get(0).cursor(),
+            edges.isEmpty() ? null : edges.get(edges.size() - 1).cursor()));
   }
 
   @GetMapping("/api/v1/audit")

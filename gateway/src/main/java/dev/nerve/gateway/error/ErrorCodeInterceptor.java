@@ -11,8 +11,9 @@ import org.springframework.graphql.server.WebSocketGraphQlRequest;
 import reactor.core.publisher.Mono;
 
 /**
- * Gives errors raised before execution (syntax, unknown fields, wrong argument types) the same
- * {@code extensions.code} contract as errors from services: BAD_USER_INPUT. Also refuses
+ * Puts every error of a GraphQL response in the client shape of {@link GraphQlErrors}: errors
+ * raised before execution (syntax, unknown fields, wrong argument types) get BAD_USER_INPUT, and no
+ * error carries graphql-java's classification. Also refuses
  * subscriptions sent over plain HTTP, which would otherwise answer with a serialized stream.
  */
 public final class ErrorCodeInterceptor implements WebGraphQlInterceptor {
@@ -29,16 +30,12 @@ public final class ErrorCodeInterceptor implements WebGraphQlInterceptor {
   private static WebGraphQlResponse normalize(WebGraphQlResponse response, boolean webSocket) {
     ExecutionResult result = response.getExecutionResult();
     if (!webSocket && result.getData() instanceof Publisher<?>) {
-      GraphQLError error =
-          GraphQLError.newError()
-              .message(SUBSCRIPTION_OVER_HTTP)
-              .extensions(GraphQlErrors.requestErrorExtensions(null))
-              .build();
+      GraphQLError error = GraphQlErrors.subscriptionOverHttp(SUBSCRIPTION_OVER_HTTP);
       return response.transform(builder -> builder.data(null).errors(List.of(error)));
     }
     if (response.getErrors().isEmpty()) {
       return response;
     }
-    return response.transform(builder -> builder.errors(GraphQlErrors.withCodes(result.getErrors())));
+    return response.transform(builder -> builder.errors(GraphQlErrors.forClients(result.getErrors())));
   }
 }

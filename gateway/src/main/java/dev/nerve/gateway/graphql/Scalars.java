@@ -47,50 +47,12 @@ public final class Scalars {
           .coercing(new JsonCoercing())
           .build();
 
-  /** Absolute http(s) URL, at most 2048 characters. */
-  public static final GraphQLScalarType URL =
-      text("URL", "Absolute http or https URL, at most 2048 characters", Scalars::url);
-
-  /** Spring cron expression with six fields (second minute hour day month weekday). */
-  public static final GraphQLScalarType CRON =
-      text("Cron", "Cron expression with six fields: second minute hour day-of-month month day-of-week", Scalars::cron);
-
   /** ISO-8601 duration such as {@code PT5M}. */
   public static final GraphQLScalarType DURATION =
       text("Duration", "ISO-8601 duration, e.g. PT5M or PT0.5S", Scalars::duration);
 
-  /** RFC 4122 UUID in its canonical text form. */
-  public static final GraphQLScalarType UUID =
-      text("UUID", "UUID in canonical form, e.g. 3f2b8c1e-4a5d-4e6f-9a0b-1c2d3e4f5a6b", Scalars::uuid);
-
-  private static Object url(String text) {
-    if (text.length() > 2048) {
-      throw new IllegalArgumentException("is longer than 2048 characters");
-    }
-    java.net.URI uri = java.net.URI.create(text);
-    if (!uri.isAbsolute()
-        || !("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))
-        || uri.getHost() == null) {
-      throw new IllegalArgumentException("must be an absolute http or https URL");
-    }
-    return uri;
-  }
-
-  private static Object cron(String text) {
-    org.springframework.scheduling.support.CronExpression.parse(text);
-    return text;
-  }
-
   private static Object duration(String text) {
     return java.time.Duration.parse(text);
-  }
-
-  private static Object uuid(String text) {
-    java.util.UUID uuid = java.util.UUID.fromString(text);
-    if (!uuid.toString().equalsIgnoreCase(text)) {
-      throw new IllegalArgumentException("is not in canonical form");
-    }
-    return uuid;
   }
 
   private static GraphQLScalarType text(
@@ -208,6 +170,9 @@ public final class Scalars {
     public String serialize(Object value, GraphQLContext context, Locale locale) {
       if (value instanceof Instant instant) {
         return instant.toString();
+      }
+      if (value instanceof String text) {
+        return text;
       }
       if (value instanceof OffsetDateTime odt) {
         return odt.toInstant().toString();

@@ -15,9 +15,6 @@ import org.springframework.stereotype.Controller;
 @Controller
 class IdentityGraphQlController {
 
-  /** Marker for the {@code identity} namespace. */
-  record IdentityNamespace() {}
-
   private final TokenService tokens;
   private final IdentityAdmin admin;
   private final SigningKeys signingKeys;
@@ -56,18 +53,13 @@ class IdentityGraphQlController {
     return IdentityViews.Me.of(admin.current());
   }
 
-  @QueryMapping
-  IdentityNamespace identity() {
-    return new IdentityNamespace();
-  }
-
   @SchemaMapping(typeName = "IdentityQuery")
-  List<IdentityViews.User> users(IdentityNamespace namespace) {
+  List<IdentityViews.User> users() {
     return admin.users().stream().map(IdentityViews.User::of).toList();
   }
 
   @SchemaMapping(typeName = "IdentityQuery")
-  List<ApiKeys.ApiKey> apiKeys(IdentityNamespace namespace) {
+  List<ApiKeys.ApiKey> apiKeys() {
     return admin.apiKeys();
   }
 

@@ -23,6 +23,12 @@ import reactor.core.publisher.Mono;
  */
 public final class GraphQlCallers implements WebSocketGraphQlInterceptor {
 
+  /** The caller of an execution; anonymous when the transport did not set one. */
+  public static Caller caller(graphql.GraphQLContext context) {
+    Caller caller = context.get(Caller.class);
+    return caller == null ? Caller.anonymous("unknown") : caller;
+  }
+
   private final Authenticator authenticator;
   private final ParserOptions parserOptions;
 

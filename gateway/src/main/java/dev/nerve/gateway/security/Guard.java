@@ -8,7 +8,7 @@ import dev.nerve.platform.security.Permission;
 import java.util.Optional;
 
 /**
- * The one decision both surfaces make before an operation runs: is there an entry, is the caller
+ * The one decision both surfaces make before an operation runs: is there an {@link Operation}, is the caller
  * authenticated when it must be, does the role grant the permission, and is the budget left.
  */
 public final class Guard {
@@ -22,7 +22,7 @@ public final class Guard {
   }
 
   /** Fails with UNAUTHENTICATED or PERMISSION_DENIED unless the caller may run the operation. */
-  public void authorize(String operation, Optional<OperationPermissions.Operation> entry, Caller caller) {
+  public void authorize(String operation, Optional<Operation> entry, Caller caller) {
     if (entry.isEmpty()) {
       throw new NerveException(ErrorCode.PERMISSION_DENIED, operation + " has no permission assigned");
     }

@@ -18,9 +18,9 @@ import org.springframework.web.servlet.HandlerInterceptor;
 import org.springframework.web.servlet.HandlerMapping;
 
 /**
- * Enforces {@link OperationPermissions} on REST routes: permission and rate limit before the
- * controller runs, and an audit entry after every write (any method but GET), including writes the
- * guard refused.
+ * Enforces each REST route's {@link Operation} ({@link OperationCatalog}): permission and rate
+ * limit before the handler runs, and an audit entry after every audited operation, including the
+ * ones the guard refused.
  */
 public final class RestGuard implements HandlerInterceptor {
 
@@ -29,13 +29,17 @@ public final class RestGuard implements HandlerInterceptor {
 
   private static final String ROUTE = RestGuard.class.getName() + ".route";
 
+  private static final String OPERATION = RestGuard.class.getName() + ".operation";
+
   private final Guard guard;
+  private final OperationCatalog catalog;
   private final AuditLog audit;
   private final TraceIds traces;
   private final RefusalAudit refusals;
 
-  public RestGuard(Guard guard, AuditLog audit, TraceIds traces, RefusalAudit refusals) {
+  public RestGuard(Guard guard, OperationCatalog catalog, AuditLog audit, TraceIds traces, RefusalAudit refusals) {
     this.guard = guard;
+    this.catalog = catalog;
     this.audit = audit;
     this.traces = traces;
     this.refusals = refusals;
@@ -47,16 +51,16 @@ public final class RestGuard implements HandlerInterceptor {
       return true;
     }
     Object pattern = request.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
-    String route = request.getMethod() + " " + pattern;
+    Optional<Operation> entry = catalog.rest(handler, request.getMethod(), String.valueOf(pattern));
+    String route = entry.map(Operation::name).orElse(request.getMethod() + " " + pattern);
     request.setAttribute(ROUTE, route);
-    Optional<OperationPermissions.Operation> entry =
-        OperationPermissions.rest(request.getMethod(), String.valueOf(pattern));
+    entry.ifPresent(e -> request.setAttribute(OPERATION, e));
     Caller caller = caller(request);
     try {
       guard.authorize(route, entry, caller);
       guard.charge(caller, entry.get().cost());
     } catch (NerveException e) {
-      if (!"GET".equals(request.getMethod()) && caller.identity() != null) {
+      if (entry.map(Operation::audit).orElse(true) && caller.identity() != null) {
         refusals.refused(
             caller.identity().tenantId(),
             caller.principal(),
@@ -82,7 +86,10 @@ public final class RestGuard implements HandlerInterceptor {
       HttpServletRequest request, HttpServletResponse response, Object handler, Exception ex) {
     Object route = request.getAttribute(ROUTE);
     Caller caller = caller(request);
-    if (route == null || "GET".equals(request.getMethod()) || caller.identity() == null) {
+    if (route == null
+        || !(request.getAttribute(OPERATION) instanceof Operation operation)
+        || !operation.audit()
+        || caller.identity() == null) {
       return;
     }
     List<String> targets = pathIds(request);

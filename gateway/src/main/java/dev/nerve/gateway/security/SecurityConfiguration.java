@@ -84,11 +84,12 @@ public class SecurityConfiguration {
   @Bean
   WebMvcConfigurer gatewayWebMvc(
       Guard guard,
+      OperationCatalog catalog,
       AuditLog audit,
       TraceIds traces,
       RefusalAudit refusals,
       GatewayProperties properties) {
-    RestGuard restGuard = new RestGuard(guard, audit, traces, refusals);
+    RestGuard restGuard = new RestGuard(guard, catalog, audit, traces, refusals);
     return new WebMvcConfigurer() {
       @Override
       public void addInterceptors(InterceptorRegistry registry) {
@@ -114,9 +115,19 @@ public class SecurityConfiguration {
   }
 
   @Bean
-  GraphQlGuard graphQlGuard(
-      Guard guard, AuditLog audit, TraceIds traces, RefusalAudit refusals, GatewayProperties properties) {
-    return new GraphQlGuard(guard, audit, traces, refusals, properties.graphql().maxAliases());
+  GraphQlOperationGuard graphQlOperationGuard(
+      Guard guard, OperationCatalog catalog, RefusalAudit refusals, GatewayProperties properties) {
+    return new GraphQlOperationGuard(guard, catalog, refusals, properties.graphql().maxAliases());
+  }
+
+  @Bean
+  GraphQlCallerScope graphQlCallerScope() {
+    return new GraphQlCallerScope();
+  }
+
+  @Bean
+  GraphQlMutationAudit graphQlMutationAudit(OperationCatalog catalog, AuditLog audit, TraceIds traces) {
+    return new GraphQlMutationAudit(catalog, audit, traces);
   }
 
   @Bean

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.nerve.gateway.GatewayClient;
 import dev.nerve.gateway.GatewayTestApplication;
 import dev.nerve.gateway.identity.UserStore;
+import dev.nerve.gateway.graphql.RpcDirective;
 import graphql.schema.GraphQLFieldDefinition;
 import graphql.schema.GraphQLObjectType;
 import graphql.schema.GraphQLSchema;
@@ -41,6 +42,7 @@ class AuthorizationIT {
   @LocalServerPort int port;
   @Autowired UserStore users;
   @Autowired GraphQlSource graphQl;
+  @Autowired OperationCatalog catalog;
 
   @Autowired
   @Qualifier("requestMappingHandlerMapping")
@@ -59,23 +61,22 @@ class AuthorizationIT {
     List<String> missing = new ArrayList<>();
     for (GraphQLObjectType root :
         new GraphQLObjectType[] {schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()}) {
-      walk(root, missing, new TreeSet<>());
+      walk(catalog, root, missing, new TreeSet<>());
     }
-    assertThat(missing).as("GraphQL fields without an entry in OperationPermissions").isEmpty();
+    assertThat(missing).as("GraphQL fields with no RPC (@rpc) and no entry in GatewayOperations").isEmpty();
   }
 
-  private static void walk(GraphQLObjectType type, List<String> missing, TreeSet<String> seen) {
+  private static void walk(OperationCatalog catalog, GraphQLObjectType type, List<String> missing, TreeSet<String> seen) {
     if (type == null || !seen.add(type.getName())) {
       return;
     }
     for (GraphQLFieldDefinition field : type.getFieldDefinitions()) {
-      String coordinate = type.getName() + "." + field.getName();
-      if (OperationPermissions.graphql(coordinate).isEmpty()) {
-        missing.add(coordinate);
+      if (catalog.graphql(type, field).isEmpty()) {
+        missing.add(type.getName() + "." + field.getName());
       }
       GraphQLType target = GraphQLTypeUtil.unwrapAll(field.getType());
-      if (target instanceof GraphQLObjectType object && GraphQlGuard.namespace(object)) {
-        walk(object, missing, seen);
+      if (target instanceof GraphQLObjectType object && RpcDirective.namespace(object)) {
+        walk(catalog, object, missing, seen);
       }
     }
   }
@@ -85,38 +86,36 @@ class AuthorizationIT {
     List<String> missing = new ArrayList<>();
     mappings
         .getHandlerMethods()
-        .keySet()
         .forEach(
-            info ->
+            (info, handler) ->
                 info.getPatternValues()
                     .forEach(
                         pattern -> {
                           var methods = info.getMethodsCondition().getMethods();
-                          if (methods.isEmpty() && OperationPermissions.rest("ANY " + pattern).isEmpty()) {
+                          if (methods.isEmpty() && catalog.rest(handler, "ANY", pattern).isEmpty()) {
                             missing.add("ANY " + pattern);
                           }
                           methods.forEach(
                               m -> {
-                                String route = m.name() + " " + pattern;
-                                if (OperationPermissions.rest(m.name(), pattern).isEmpty()) {
-                                  missing.add(route);
+                                if (catalog.rest(handler, m.name(), pattern).isEmpty()) {
+                                  missing.add(m.name() + " " + pattern);
                                 }
                               });
                         }));
-    assertThat(missing).as("REST routes without an entry in OperationPermissions").isEmpty();
+    assertThat(missing).as("REST routes of no RPC and without an entry in GatewayOperations").isEmpty();
   }
 
   @Test
-  void aFieldWithoutAnEntryIsRefusedAndReported() {
-    assertThat(OperationPermissions.graphql("Query.noSuchField")).isEmpty();
+  void aFieldOrRouteWithoutAnEntryIsReported() {
     List<String> missing = new ArrayList<>();
     GraphQLObjectType probe =
         GraphQLObjectType.newObject()
             .name("Query")
             .field(f -> f.name("noSuchField").type(graphql.Scalars.GraphQLString))
             .build();
-    walk(probe, missing, new TreeSet<>());
+    walk(catalog, probe, missing, new TreeSet<>());
     assertThat(missing).containsExactly("Query.noSuchField");
+    assertThat(catalog.rest(new Object(), "GET", "/api/v1/no-such-route")).isEmpty();
   }
 
   /** Role, operation, expected outcome ({@code ok}, or the HTTP status / GraphQL code). */

@@ -54,9 +54,9 @@ class PayloadValidationIT extends MemorySurfaceTest {
     return client
         .graphql(
             token,
-            "query($s: MemoryScopeInput) { memory { longTerm { list(scope: $s) { items { id } } } } }",
+            "query($s: MemoryScopeInput) { memory { longTerm { list(scope: $s) { edges { node { id } } } } } }",
             Map.of("s", scope()))
-        .at("/data/memory/longTerm/list/items");
+        .at("/data/memory/longTerm/list/edges");
   }
 
   @Test
@@ -64,7 +64,7 @@ class PayloadValidationIT extends MemorySurfaceTest {
     JsonNode stored =
         client.graphql(
             token,
-            "mutation($input: StoreMemoryInput!) { memoryLongTermStore(input: $input) { memory { id } } }",
+            "mutation($input: MemoryLongTermStoreInput!) { memoryLongTermStore(input: $input) { memory { id } } }",
             Map.of("input", Map.of("scope", scope(), "text", "The VPN certificate expires in May", "metadata", Map.of("tags", List.of("a", "b", "c", LONG_TAG)))));
     JsonNode literal =
         client.graphql(
@@ -73,7 +73,7 @@ class PayloadValidationIT extends MemorySurfaceTest {
     JsonNode item =
         client.graphql(
             token,
-            "mutation($input: ShortTermItemInput!) { memoryShortTermStore(input: $input) { id } }",
+            "mutation($input: MemoryShortTermStoreInput!) { memoryShortTermStore(input: $input) { id } }",
             Map.of("input", Map.of("scope", scope(), "text", "call the bank", "metadata", Map.of("bad key", 1))));
     JsonNode items =
         client.graphql(
@@ -95,15 +95,15 @@ class PayloadValidationIT extends MemorySurfaceTest {
         client
             .graphql(
                 token,
-                "mutation($input: StoreMemoryInput!) { memoryLongTermStore(input: $input) { memory { id } } }",
+                "mutation($input: MemoryLongTermStoreInput!) { memoryLongTermStore(input: $input) { memory { id } } }",
                 Map.of("input", Map.of("scope", scope(), "text", "The office opens at nine", "metadata", Map.of("team", "facilities"))))
             .at("/data/memoryLongTermStore/memory/id")
             .asString();
     JsonNode update =
         client.graphql(
             token,
-            "mutation($id: ID!, $input: UpdateMemoryInput!) { memoryLongTermUpdate(id: $id, input: $input) { version } }",
-            Map.of("id", memoryId, "input", Map.of("metadata", List.of("not", "an", "object"))));
+            "mutation($input: MemoryLongTermUpdateInput!) { memoryLongTermUpdate(input: $input) { version } }",
+            Map.of("input", Map.of("memory", Map.of("id", memoryId, "metadata", List.of("not", "an", "object")))));
     Map<String, Object> tooManyKeys = new LinkedHashMap<>();
     for (int i = 0; i < 17; i++) {
       tooManyKeys.put("k" + i, i);
@@ -117,26 +117,26 @@ class PayloadValidationIT extends MemorySurfaceTest {
     JsonNode manage =
         client.graphql(
             token,
-            "mutation($input: ManageContextInput!) { memoryContextManage(input: $input) { version } }",
+            "mutation($input: MemoryContextManageInput!) { memoryContextManage(input: $input) { version } }",
             Map.of("input", Map.of("id", contextId, "data", nested(17, "deep"))));
     JsonNode missing = client.graphql(token, "query($id: ID!) { memory { context { get(id: $id) { version } } } }", Map.of("id", contextId));
     client.graphql(
         token,
-        "mutation($input: ManageContextInput!) { memoryContextManage(input: $input) { version } }",
+        "mutation($input: MemoryContextManageInput!) { memoryContextManage(input: $input) { version } }",
         Map.of("input", Map.of("id", contextId, "data", Map.of("goal", "ship"))));
     JsonNode patch =
         client.graphql(
             token,
-            "mutation($id: ID!, $patch: JSON!) { memoryContextUpdate(id: $id, patch: $patch) { version } }",
-            Map.of("id", contextId, "patch", Map.of("goal", "x".repeat(32769))));
+            "mutation($input: MemoryContextUpdateInput!) { memoryContextUpdate(input: $input) { version } }",
+            Map.of("input", Map.of("id", contextId, "mergePatch", Map.of("goal", "x".repeat(32769)))));
     JsonNode context = client.graphql(token, "query($id: ID!) { memory { context { get(id: $id) { version data } } } }", Map.of("id", contextId));
     JsonNode memory = client.graphql(token, "query($id: ID!) { memory { longTerm { get(id: $id) { version metadata } } } }", Map.of("id", memoryId));
 
-    assertRefused(update.at("/errors/0"), "input.metadata", "type");
+    assertRefused(update.at("/errors/0"), "input.memory.metadata", "type");
     assertRefused(search.at("/errors/0"), "params.metadataEquals", "maxProperties");
     assertRefused(manage.at("/errors/0"), "input.data.l1.l2.l3.l4.l5.l6.l7.l8.l9.l10.l11.l12.l13.l14.l15.l16", "maxDepth");
     assertThat(missing.at("/errors/0/extensions/code").asString()).isEqualTo("NOT_FOUND");
-    assertRefused(patch.at("/errors/0"), "patch.goal", "maxLength");
+    assertRefused(patch.at("/errors/0"), "input.mergePatch.goal", "maxLength");
     assertThat(context.at("/data/memory/context/get/version").asInt()).isEqualTo(1);
     assertThat(context.at("/data/memory/context/get/data/goal").asString()).isEqualTo("ship");
     assertThat(memory.at("/data/memory/longTerm/get/version").asInt()).isEqualTo(1);
@@ -172,10 +172,10 @@ class PayloadValidationIT extends MemorySurfaceTest {
 
     assertProblem(memory, "metadata.tags[3]", "maxLength");
     assertProblem(item, "metadata[\"a b\"]", "propertyNames");
-    assertThat(items.json()).isEmpty();
+    assertThat(items.json().at("/hits")).isEmpty();
     assertProblem(manage, "data", "type");
     assertThat(missing.status()).isEqualTo(404);
-    assertProblem(patch, "patch.owner[\"x\\u0007y\"]", "propertyNames");
+    assertProblem(patch, "owner[\"x\\u0007y\"]", "propertyNames");
     assertThat(context.json().at("/version").asInt()).isEqualTo(1);
     assertThat(context.json().at("/data/goal").asString()).isEqualTo("ship");
     assertProblem(search, "metadataEquals.k", "maxLength");

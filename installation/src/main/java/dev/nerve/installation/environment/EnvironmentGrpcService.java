@@ -90,7 +90,7 @@ final class EnvironmentGrpcService extends EnvironmentServiceGrpc.EnvironmentSer
   @Override
   public void verify(VerifyEnvironmentRequest request, StreamObserver<VerificationResult> response) {
     List<EnvironmentCheck> checks = new ArrayList<>(checker.run(List.of(), check -> {}));
-    if (request.getRoundTrip()) {
+    if (!request.getSkipRoundTrip()) {
       checks.addAll(roundTrips.run(List.of(), check -> {}));
     }
     EnvironmentStatus status = status(checks);

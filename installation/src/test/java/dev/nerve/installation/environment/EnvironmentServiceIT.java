@@ -182,7 +182,7 @@ class EnvironmentServiceIT {
 
   @Test
   void verifyWritesAndReadsBackWithoutLeavingProbes() {
-    VerificationResult result = stub().verify(VerifyEnvironmentRequest.newBuilder().setRoundTrip(true).build());
+    VerificationResult result = stub().verify(VerifyEnvironmentRequest.getDefaultInstance());
 
     Map<String, CheckStatus> byId = statusById(result.getChecksList());
     assertThat(byId)

@@ -17,6 +17,7 @@ import dev.nerve.api.memory.v1.UpdateContextRequest;
 import dev.nerve.memory.support.Inputs;
 import dev.nerve.memory.support.Owner;
 import dev.nerve.memory.support.PageCursor;
+import dev.nerve.memory.support.Paged;
 import dev.nerve.memory.support.Times;
 import dev.nerve.platform.error.NerveException;
 import dev.nerve.platform.identity.IdentityContext;
@@ -100,18 +101,12 @@ final class ContextGrpcService extends ContextServiceGrpc.ContextServiceImplBase
       afterMicros = cursor.number("page.cursor", 0);
       afterId = cursor.part(1);
     }
-    List<Context> page = contexts.list(owner, kind, afterMicros, afterId, size + 1);
-    boolean more = page.size() > size;
-    List<Context> shown = more ? page.subList(0, size) : page;
-    PageInfo.Builder info = PageInfo.newBuilder().setHasNextPage(more);
-    if (more) {
-      Context last = shown.get(shown.size() - 1);
-      info.setNextCursor(
-          PageCursor.of(
-                  Long.toString(ContextRepository.micros(Times.instant(last.getUpdatedAt()))), last.getId())
-              .encode());
-    }
-    respond(response, ListContextsResponse.newBuilder().addAllContexts(shown).setPageInfo(info).build());
+    Paged<Context> page =
+        Paged.of(
+            contexts.list(owner, kind, afterMicros, afterId, size + 1),
+            size,
+            c -> PageCursor.of(Long.toString(ContextRepository.micros(Times.instant(c.getUpdatedAt()))), c.getId()));
+    respond(response, ListContextsResponse.newBuilder().addAllContexts(page.items()).setPageInfo(page.info()).build());
   }
 
   @Override
@@ -135,14 +130,9 @@ final class ContextGrpcService extends ContextServiceGrpc.ContextServiceImplBase
     if (!request.getPage().getCursor().isEmpty()) {
       before = PageCursor.decode("page.cursor", request.getPage().getCursor(), 1).number("page.cursor", 0);
     }
-    List<Context> page = contexts.versions(owner, id, before, size + 1);
-    boolean more = page.size() > size;
-    List<Context> shown = more ? page.subList(0, size) : page;
-    PageInfo.Builder info = PageInfo.newBuilder().setHasNextPage(more);
-    if (more) {
-      info.setNextCursor(PageCursor.of(Long.toString(shown.get(shown.size() - 1).getVersion())).encode());
-    }
-    respond(response, ListContextVersionsResponse.newBuilder().addAllVersions(shown).setPageInfo(info).build());
+    Paged<Context> page =
+        Paged.of(contexts.versions(owner, id, before, size + 1), size, c -> PageCursor.of(Long.toString(c.getVersion())));
+    respond(response, ListContextVersionsResponse.newBuilder().addAllVersions(page.items()).setPageInfo(page.info()).build());
   }
 
   private Owner caller() {

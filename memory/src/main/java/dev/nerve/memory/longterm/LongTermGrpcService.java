@@ -1,6 +1,5 @@
 package dev.nerve.memory.longterm;
 
-import dev.nerve.api.common.v1.PageInfo;
 import dev.nerve.api.memory.v1.DeleteMemoryRequest;
 import dev.nerve.api.memory.v1.DeleteMemoryResponse;
 import dev.nerve.api.memory.v1.ForgetUserRequest;
@@ -26,6 +25,7 @@ import dev.nerve.api.memory.v1.UpdateMemoryRequest;
 import dev.nerve.memory.support.Inputs;
 import dev.nerve.memory.support.Owner;
 import dev.nerve.memory.support.PageCursor;
+import dev.nerve.memory.support.Paged;
 import dev.nerve.memory.support.Times;
 import dev.nerve.platform.error.NerveException;
 import dev.nerve.platform.identity.Identity;
@@ -153,17 +153,12 @@ final class LongTermGrpcService extends LongTermMemoryServiceGrpc.LongTermMemory
         throw NerveException.invalid("page.cursor", "format", "is not a cursor returned by this service");
       }
     }
-    List<Memory> page = memories.list(scope, tags, request.getIncludeExpired(), afterMicros, afterId, size + 1);
-    boolean more = page.size() > size;
-    List<Memory> shown = more ? page.subList(0, size) : page;
-    PageInfo.Builder info = PageInfo.newBuilder().setHasNextPage(more);
-    if (more) {
-      Memory last = shown.get(shown.size() - 1);
-      info.setNextCursor(
-          PageCursor.of(Long.toString(MemoryRepository.micros(Times.instant(last.getUpdatedAt()))), last.getId())
-              .encode());
-    }
-    respond(response, ListMemoriesResponse.newBuilder().addAllMemories(shown).setPageInfo(info).build());
+    Paged<Memory> page =
+        Paged.of(
+            memories.list(scope, tags, request.getIncludeExpired(), afterMicros, afterId, size + 1),
+            size,
+            m -> PageCursor.of(Long.toString(MemoryRepository.micros(Times.instant(m.getUpdatedAt()))), m.getId()));
+    respond(response, ListMemoriesResponse.newBuilder().addAllMemories(page.items()).setPageInfo(page.info()).build());
   }
 
   @Override
@@ -175,14 +170,9 @@ final class LongTermGrpcService extends LongTermMemoryServiceGrpc.LongTermMemory
     if (!request.getPage().getCursor().isEmpty()) {
       before = PageCursor.decode("page.cursor", request.getPage().getCursor(), 1).number("page.cursor", 0);
     }
-    List<Memory> page = memories.versions(caller(), id, before, size + 1);
-    boolean more = page.size() > size;
-    List<Memory> shown = more ? page.subList(0, size) : page;
-    PageInfo.Builder info = PageInfo.newBuilder().setHasNextPage(more);
-    if (more) {
-      info.setNextCursor(PageCursor.of(Long.toString(shown.get(shown.size() - 1).getVersion())).encode());
-    }
-    respond(response, ListMemoryVersionsResponse.newBuilder().addAllVersions(shown).setPageInfo(info).build());
+    Paged<Memory> page =
+        Paged.of(memories.versions(caller(), id, before, size + 1), size, m -> PageCursor.of(Long.toString(m.getVersion())));
+    respond(response, ListMemoryVersionsResponse.newBuilder().addAllVersions(page.items()).setPageInfo(page.info()).build());
   }
 
   @Override

@@ -95,6 +95,7 @@ final class MemorySearch {
             .stream()
             .collect(Collectors.toMap(MemoryRow::id, Function.identity()));
     float[] queryVector = vector;
+    PageInfo.Builder info = PageInfo.newBuilder().setHasNextPage(more);
     for (HybridSearcher.Candidate c : page) {
       MemoryRow row = rows.get(c.id);
       if (row == null) {
@@ -105,14 +106,18 @@ final class MemorySearch {
         hit.setExplanation(explain(c, row, queryVector));
       }
       result.addHits(hit);
+      info.addItemCursors(cursor(mode, asOf, c));
     }
-    PageInfo.Builder info = PageInfo.newBuilder().setHasNextPage(more);
     if (more && !page.isEmpty()) {
-      HybridSearcher.Candidate last = page.get(page.size() - 1);
-      String position = mode.equals("r") ? Long.toString(last.updatedMillis) : Double.toString(last.score);
-      info.setNextCursor(PageCursor.of(mode, Long.toString(asOf.toEpochMilli()), position, last.id).encode());
+      info.setNextCursor(cursor(mode, asOf, page.get(page.size() - 1)));
     }
     return result.setPageInfo(info).setTotalCandidates(total).build();
+  }
+
+  /** The cursor after a candidate: the kind of search, its time, the candidate's sort position and id. */
+  private static String cursor(String mode, Instant asOf, HybridSearcher.Candidate c) {
+    String position = mode.equals("r") ? Long.toString(c.updatedMillis) : Double.toString(c.score);
+    return PageCursor.of(mode, Long.toString(asOf.toEpochMilli()), position, c.id).encode();
   }
 
   /** Checks a cursor taken from a previous page of the same kind of search. */

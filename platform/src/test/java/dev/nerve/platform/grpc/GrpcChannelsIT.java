@@ -131,13 +131,13 @@ class GrpcChannelsIT {
     try (ChannelFactory channels = factory(path)) {
       var stub = EnvironmentServiceGrpc.newBlockingStub(channels.channel(Target.INSTALLATION));
 
-      assertThatThrownBy(() -> stub.verify(VerifyEnvironmentRequest.newBuilder().setRoundTrip(true).build()))
+      assertThatThrownBy(() -> stub.verify(VerifyEnvironmentRequest.newBuilder().setSkipRoundTrip(true).build()))
           .isInstanceOfSatisfying(
               StatusRuntimeException.class,
               e -> {
                 NerveException error = GrpcErrors.fromStatus(e);
                 assertThat(error.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
-                assertThat(error.violations()).extracting("field").containsExactly("roundTrip");
+                assertThat(error.violations()).extracting("field").containsExactly("skipRoundTrip");
               });
     }
   }
@@ -210,8 +210,8 @@ class GrpcChannelsIT {
 
     @Override
     public void verify(VerifyEnvironmentRequest request, StreamObserver<VerificationResult> response) {
-      if (request.getRoundTrip()) {
-        throw NerveException.invalid("roundTrip", "forbidden", "not allowed here");
+      if (request.getSkipRoundTrip()) {
+        throw NerveException.invalid("skipRoundTrip", "forbidden", "not allowed here");
       }
       throw new IllegalStateException("secret detail: SELECT * FROM users");
     }
