@@ -122,7 +122,7 @@ public class EngineConfiguration {
   @Bean
   Runs automationRunsApi(Engine engine, Executions executions, RunEvents events, Dispatch dispatch, AutomationProperties properties) {
     return new Runs(engine, executions, events,
-        new IntakeGate(dispatch, properties.engine().maxQueued(), properties.engine().intakeWait()));
+        new IntakeGate(dispatch::queued, properties.engine().maxQueued(), properties.engine().intakeWait()));
   }
 
   @Bean

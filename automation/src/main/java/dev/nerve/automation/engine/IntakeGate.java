@@ -15,14 +15,17 @@ final class IntakeGate {
 
   private static final long REFRESH_NANOS = 200_000_000L;
 
-  private final Dispatch dispatch;
+  private final java.util.function.LongSupplier queueLength;
   private final long maxQueued;
   private final Duration wait;
   private final AtomicLong queued = new AtomicLong();
   private final AtomicLong readAt = new AtomicLong(System.nanoTime() - 2 * REFRESH_NANOS);
 
-  IntakeGate(Dispatch dispatch, long maxQueued, Duration wait) {
-    this.dispatch = dispatch;
+  /**
+   * @param queueLength reads the cluster-wide number of due, unpicked steps
+   */
+  IntakeGate(java.util.function.LongSupplier queueLength, long maxQueued, Duration wait) {
+    this.queueLength = queueLength;
     this.maxQueued = maxQueued;
     this.wait = wait;
   }
@@ -49,7 +52,7 @@ final class IntakeGate {
     long now = System.nanoTime();
     long last = readAt.get();
     if (now - last > REFRESH_NANOS && readAt.compareAndSet(last, now)) {
-      queued.set(dispatch.queued());
+      queued.set(queueLength.getAsLong());
     }
     return queued.get();
   }

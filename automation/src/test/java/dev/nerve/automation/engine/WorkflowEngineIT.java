@@ -499,6 +499,22 @@ class WorkflowEngineIT extends AutomationIT {
     assertThat(page.getExecutionsCount()).isEqualTo(1);
   }
 
+  @Test
+  void finishedExecutionsArePurgedAfterTheRetention() {
+    t.create(alice, """
+        {"id": "old", "steps": [{"id": "a", "actionId": "log", "input": {"message": "x"}}]}""");
+    ExecutionResult old = t.run(alice, "old", "{}");
+    ExecutionResult recent = t.run(alice, "old", "{}");
+    jdbc.sql("UPDATE automation.run SET finished_at = now() - interval '2 hours' WHERE id = ?::uuid")
+        .param(old.getExecutionId()).update();
+    int purged = new Maintenance(jdbc, Duration.ofHours(1)).purge();
+    assertThat(purged).isGreaterThanOrEqualTo(1);
+    fails(() -> t.get(alice, old.getExecutionId()), ErrorCode.NOT_FOUND, null);
+    assertThat(jdbc.sql("SELECT count(*) FROM automation.step_attempt WHERE run_id = ?::uuid").param(old.getExecutionId())
+        .query(Long.class).single()).isZero();
+    assertThat(t.get(alice, recent.getExecutionId()).getStatus()).isEqualTo(ExecutionStatus.EXECUTION_STATUS_SUCCEEDED);
+  }
+
   private long pendingWork(String executionId) {
     return jdbc.sql("SELECT count(*) FROM automation.scheduled_tasks WHERE task_instance LIKE ?")
         .param(executionId + "%")
