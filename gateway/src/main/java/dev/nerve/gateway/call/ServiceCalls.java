@@ -13,17 +13,22 @@ import java.util.function.Function;
  */
 public final class ServiceCalls {
 
-  private final ChannelFactory channels;
+  private final Function<Target, Channel> channels;
   private final CallerIdentity identity;
 
   public ServiceCalls(ChannelFactory channels, CallerIdentity identity) {
+    this(channels::channel, identity);
+  }
+
+  /** Calls over the given channels, e.g. an in-process server in a test. */
+  public ServiceCalls(Function<Target, Channel> channels, CallerIdentity identity) {
     this.channels = channels;
     this.identity = identity;
   }
 
   /** Makes {@code call} on a stub of {@code target} as the current caller. */
   public <S, T> T call(Target target, Function<Channel, S> stub, Function<S, T> call) {
-    S client = stub.apply(channels.channel(target));
+    S client = stub.apply(channels.apply(target));
     return as(() -> call.apply(client));
   }
 
@@ -34,6 +39,6 @@ public final class ServiceCalls {
 
   /** The channel to a target, for streaming stubs. */
   public Channel channel(Target target) {
-    return channels.channel(target);
+    return channels.apply(target);
   }
 }

@@ -51,7 +51,7 @@ public final class ProtoValues {
         m -> {
           Map<String, FieldDescriptor> fields = new LinkedHashMap<>();
           m.getFields().forEach(f -> fields.put(f.getJsonName(), f));
-          return Map.copyOf(fields);
+          return java.util.Collections.unmodifiableMap(fields);
         });
   }
 

@@ -98,17 +98,20 @@ public final class RequestBinder {
       if (!pageValues.isEmpty()) {
         fields.put(PAGE, pageValues);
       }
-      String root = paths.build().client("");
-      String prefix = root.isEmpty() ? "" : root + ".";
-      paths.map(PAGE + ".pageSize", prefix + paging.size()).map(PAGE + ".cursor", prefix + paging.cursor());
+      // Paging arguments are always top-level: field arguments on GraphQL, query parameters on REST.
+      paths.map(PAGE + ".pageSize", paging.size()).map(PAGE + ".cursor", paging.cursor());
     }
     FieldPaths clientPaths = paths.build();
     List<FieldViolation> violations = new ArrayList<>();
     message(request, fields, "", lenient, violations);
     if (violations.isEmpty()) {
       deriveUpdateMask(request, fields);
-      required(request, "", violations);
     }
+    List<FieldViolation> missing = new ArrayList<>();
+    required(request, "", missing);
+    missing.stream()
+        .filter(m -> violations.stream().noneMatch(v -> v.field().equals(m.field())))
+        .forEach(violations::add);
     if (!violations.isEmpty()) {
       throw NerveException.invalid(clientPaths.client(violations));
     }

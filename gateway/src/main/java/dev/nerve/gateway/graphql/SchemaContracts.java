@@ -133,7 +133,7 @@ public final class SchemaContracts {
       GraphQLType type = GraphQLTypeUtil.unwrapNonNull(argument.getType());
       if (RpcFetcher.REQUEST_ARGUMENTS.contains(argument.getName())) {
         if (type instanceof GraphQLInputObjectType input) {
-          input(input, request, true, at, m);
+          input(input, request, at, m);
           describe(m, at, request);
         } else {
           m.problems.add(at + ": must be an input object");
@@ -186,7 +186,7 @@ public final class SchemaContracts {
       if (connection && field.getName().equals("edges")) {
         edges(field, Relay.nodes(message), at, m);
       } else if (connection && field.getName().equals("pageInfo")) {
-        continue;
+        m.descriptions.putIfAbsent(at, "Where this page starts and ends, and whether more items follow.");
       } else if (fields.containsKey(field.getName())) {
         outputValue(field.getType(), fields.get(field.getName()), at, m);
         describe(m, at, fields.get(field.getName()));
@@ -242,7 +242,7 @@ public final class SchemaContracts {
     leaf(unwrapped, field, where, m);
   }
 
-  private void input(GraphQLInputObjectType type, Descriptor message, boolean root, String where, Mapping m) {
+  private void input(GraphQLInputObjectType type, Descriptor message, String where, Mapping m) {
     Descriptor bound = m.inputs.putIfAbsent(type.getName(), message);
     if (bound != null) {
       if (!bound.equals(message)) {
@@ -254,12 +254,7 @@ public final class SchemaContracts {
     Map<String, FieldDescriptor> fields = ProtoValues.fields(message);
     for (GraphQLInputObjectField field : type.getFieldDefinitions()) {
       String at = type.getName() + "." + field.getName();
-      if (root && PAGING.contains(field.getName())) {
-        if (!paged(message)) {
-          m.problems.add(at + ": " + message.getFullName() + " has no nerve.common.v1.PageRequest page");
-        }
-        m.descriptions.putIfAbsent(at, paging(field.getName()));
-      } else if (fields.containsKey(field.getName())) {
+      if (fields.containsKey(field.getName())) {
         inputValue(field.getType(), fields.get(field.getName()), at, m);
         describe(m, at, fields.get(field.getName()));
       } else {
@@ -284,7 +279,7 @@ public final class SchemaContracts {
         && !field.isMapField()
         && !ProtoValues.isScalarMessage(field.getMessageType())) {
       if (unwrapped instanceof GraphQLInputObjectType input) {
-        input(input, field.getMessageType(), false, where, m);
+        input(input, field.getMessageType(), where, m);
       } else {
         m.problems.add(where + ": " + field.getFullName() + " is a message, so it must be an input object");
       }
@@ -388,65 +383,64 @@ public final class SchemaContracts {
 
     @Override
     public TraversalControl visitGraphQLObjectType(GraphQLObjectType node, TraverserContext<GraphQLSchemaElement> context) {
-      String text = missing(node.getDescription(), node.getName());
-      return text == null ? TraversalControl.CONTINUE : changeNode(context, node.transform(b -> b.description(text)));
+      return describe(context, node.getDescription(), node.getName(), d -> node.transform(b -> b.description(d)));
     }
 
     @Override
     public TraversalControl visitGraphQLInputObjectType(
         GraphQLInputObjectType node, TraverserContext<GraphQLSchemaElement> context) {
-      String text = missing(node.getDescription(), node.getName());
-      return text == null ? TraversalControl.CONTINUE : changeNode(context, node.transform(b -> b.description(text)));
+      return describe(context, node.getDescription(), node.getName(), d -> node.transform(b -> b.description(d)));
     }
 
     @Override
     public TraversalControl visitGraphQLEnumType(GraphQLEnumType node, TraverserContext<GraphQLSchemaElement> context) {
-      String text = missing(node.getDescription(), node.getName());
-      return text == null ? TraversalControl.CONTINUE : changeNode(context, node.transform(b -> b.description(text)));
+      return describe(context, node.getDescription(), node.getName(), d -> node.transform(b -> b.description(d)));
     }
 
     @Override
     public TraversalControl visitGraphQLEnumValueDefinition(
         GraphQLEnumValueDefinition node, TraverserContext<GraphQLSchemaElement> context) {
-      if (!(context.getParentNode() instanceof GraphQLEnumType parent)) {
-        return TraversalControl.CONTINUE;
-      }
-      String text = missing(node.getDescription(), parent.getName() + "." + node.getName());
-      return text == null ? TraversalControl.CONTINUE : changeNode(context, node.transform(b -> b.description(text)));
+      return context.getParentNode() instanceof GraphQLEnumType parent
+          ? describe(context, node.getDescription(), parent.getName() + "." + node.getName(), d -> node.transform(b -> b.description(d)))
+          : TraversalControl.CONTINUE;
     }
 
     @Override
     public TraversalControl visitGraphQLFieldDefinition(
         GraphQLFieldDefinition node, TraverserContext<GraphQLSchemaElement> context) {
-      if (!(context.getParentNode() instanceof GraphQLObjectType parent)) {
-        return TraversalControl.CONTINUE;
-      }
-      String text = missing(node.getDescription(), parent.getName() + "." + node.getName());
-      return text == null ? TraversalControl.CONTINUE : changeNode(context, node.transform(b -> b.description(text)));
+      return context.getParentNode() instanceof GraphQLObjectType parent
+          ? describe(context, node.getDescription(), parent.getName() + "." + node.getName(), d -> node.transform(b -> b.description(d)))
+          : TraversalControl.CONTINUE;
     }
 
     @Override
     public TraversalControl visitGraphQLInputObjectField(
         GraphQLInputObjectField node, TraverserContext<GraphQLSchemaElement> context) {
-      if (!(context.getParentNode() instanceof GraphQLInputObjectType parent)) {
-        return TraversalControl.CONTINUE;
-      }
-      String text = missing(node.getDescription(), parent.getName() + "." + node.getName());
-      return text == null ? TraversalControl.CONTINUE : changeNode(context, node.transform(b -> b.description(text)));
+      return context.getParentNode() instanceof GraphQLInputObjectType parent
+          ? describe(context, node.getDescription(), parent.getName() + "." + node.getName(), d -> node.transform(b -> b.description(d)))
+          : TraversalControl.CONTINUE;
     }
 
     @Override
     public TraversalControl visitGraphQLArgument(GraphQLArgument node, TraverserContext<GraphQLSchemaElement> context) {
-      if (!(context.getParentNode() instanceof GraphQLFieldDefinition field)
-          || !(context.getParentContext().getParentNode() instanceof GraphQLObjectType type)) {
-        return TraversalControl.CONTINUE;
-      }
-      String text = missing(node.getDescription(), type.getName() + "." + field.getName() + "(" + node.getName() + ")");
-      return text == null ? TraversalControl.CONTINUE : changeNode(context, node.transform(b -> b.description(text)));
+      return context.getParentNode() instanceof GraphQLFieldDefinition field
+              && context.getParentContext().getParentNode() instanceof GraphQLObjectType type
+          ? describe(
+              context,
+              node.getDescription(),
+              type.getName() + "." + field.getName() + "(" + node.getName() + ")",
+              d -> node.transform(b -> b.description(d)))
+          : TraversalControl.CONTINUE;
     }
 
-    private String missing(String current, String coordinate) {
-      return current == null || current.isBlank() ? descriptions.get(coordinate) : null;
+    /** Replaces the element with a described copy when it has no description of its own. */
+    private TraversalControl describe(
+        TraverserContext<GraphQLSchemaElement> context,
+        String current,
+        String coordinate,
+        java.util.function.Function<String, GraphQLSchemaElement> described) {
+      String text = current == null || current.isBlank() ? descriptions.get(coordinate) : null;
+      return text == null ? TraversalControl.CONTINUE : changeNode(context, described.apply(text));
     }
   }
 }

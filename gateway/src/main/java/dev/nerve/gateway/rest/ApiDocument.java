@@ -8,6 +8,7 @@ import io.swagger.v3.oas.models.Operation;
 import io.swagger.v3.oas.models.PathItem;
 import io.swagger.v3.oas.models.headers.Header;
 import io.swagger.v3.oas.models.info.Info;
+import io.swagger.v3.oas.models.info.License;
 import io.swagger.v3.oas.models.media.ArraySchema;
 import io.swagger.v3.oas.models.media.Content;
 import io.swagger.v3.oas.models.media.IntegerSchema;
@@ -18,6 +19,7 @@ import io.swagger.v3.oas.models.media.StringSchema;
 import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
+import io.swagger.v3.oas.models.servers.Server;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -89,7 +91,10 @@ public final class ApiDocument implements OpenApiCustomizer {
             .description(
                 "REST surface of Nerve, the backend of the AI assistant's command center: memory, installation,"
                     + " SDK, automation and learning. Every operation mirrors a gRPC contract; errors are RFC 9457"
-                    + " problems. Conventions: docs/api-conventions.md."));
+                    + " problems. Conventions: docs/api-conventions.md.")
+            .license(new License().name("Proprietary")));
+    // Relative, so the document works behind any host, port or proxy that serves it.
+    openApi.servers(List.of(new Server().url("/").description("The server that serves this document")));
     Components components = openApi.getComponents() == null ? new Components() : openApi.getComponents();
     openApi.components(components);
     components.addSecuritySchemes(

@@ -38,7 +38,7 @@ public record RestRoute(
   private static final Pattern VARIABLE = Pattern.compile("\\{([a-z_][a-z0-9_.]*)}");
 
   /** The route of one binding; fails on templates Nerve does not support. */
-  static RestRoute of(Rpc rpc, HttpRule rule) {
+  public static RestRoute of(Rpc rpc, HttpRule rule) {
     String verb;
     String template;
     switch (rule.getPatternCase()) {

@@ -49,6 +49,11 @@ public final class RestRoutes implements SmartInitializingSingleton {
     this.handlers = List.copyOf(all);
   }
 
+  /** The handler of every route, ordered by path. */
+  public List<RouteHandler> handlers() {
+    return handlers;
+  }
+
   /** Every route, ordered by path. */
   public List<RestRoute> routes() {
     return handlers.stream().map(RouteHandler::route).toList();

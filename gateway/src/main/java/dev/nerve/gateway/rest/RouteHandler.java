@@ -40,7 +40,7 @@ public final class RouteHandler {
   private final RpcCalls calls;
   private final FieldDescriptor responseField;
 
-  RouteHandler(RestRoute route, RequestBinder binder, RpcCalls calls) {
+  public RouteHandler(RestRoute route, RequestBinder binder, RpcCalls calls) {
     this.route = route;
     this.binder = binder;
     this.calls = calls;

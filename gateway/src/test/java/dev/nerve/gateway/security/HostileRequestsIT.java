@@ -164,8 +164,8 @@ class HostileRequestsIT {
 
   @Test
   void subscriptionsAuthenticateInConnectionInit() throws Exception {
-    assertThat(connect(Map.of()).closeCode()).isEqualTo(4401);
-    assertThat(connect(Map.of("Authorization", "Bearer not-a-token")).closeCode()).isEqualTo(4401);
+    assertThat(refusalCode(Map.of())).isEqualTo(4401);
+    assertThat(refusalCode(Map.of("Authorization", "Bearer not-a-token"))).isEqualTo(4401);
 
     Session session = connect(Map.of("Authorization", "Bearer " + token));
     assertThat(session.messages().poll(10, TimeUnit.SECONDS)).contains("connection_ack");
@@ -204,6 +204,21 @@ class HostileRequestsIT {
         .doesNotContain(apiKey)
         .doesNotContain(tokens.get("accessToken").asString())
         .doesNotContain(dev.nerve.testing.TestServers.adminPassword());
+  }
+
+  /**
+   * The close code of a connection the server refuses, never acknowledged. The JDK client reports
+   * 1006 (abnormal closure) when the server's close frame is lost to a TCP reset that overtakes it,
+   * a race of the transport on a loaded machine, so such a try is repeated.
+   */
+  private int refusalCode(Map<String, String> initPayload) throws Exception {
+    int code = 1006;
+    for (int attempt = 0; attempt < 5 && code == 1006; attempt++) {
+      Session session = connect(initPayload);
+      code = session.closeCode();
+      assertThat(session.messages()).noneMatch(m -> m.contains("connection_ack"));
+    }
+    return code;
   }
 
   private record Session(WebSocket socket, LinkedBlockingQueue<String> messages, CompletableFuture<Integer> closed) {

@@ -46,13 +46,21 @@ public class GrpcConfiguration {
   @Bean
   GrpcServers grpcServers(
       NerveProperties properties,
+      TargetSelection selection,
       InProcessAddress address,
       ObjectProvider<TargetService> services,
       InternalSecret secret,
       ObjectProvider<ObservationRegistry> observations) {
     ObservationRegistry registry = observations.getIfAvailable(() -> ObservationRegistry.NOOP);
+    List<TargetService> registered = services.orderedStream().toList();
+    List<String> missing = ContractServices.missing(ContractServices.all(), selection.targets(), registered);
+    if (!missing.isEmpty()) {
+      throw new IllegalStateException(
+          "targets " + selection.ids() + " run here but register no implementation of their contracts " + missing
+              + "; register each with a TargetService bean (TargetService.unimplemented until it ships)");
+    }
     return new GrpcServers(
-        services.orderedStream().toList(),
+        registered,
         List.of(
             new ObservationGrpcServerInterceptor(registry),
             new IdentityServerInterceptor(secret),

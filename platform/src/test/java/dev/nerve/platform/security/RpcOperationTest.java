@@ -9,26 +9,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
-import org.springframework.core.io.Resource;
-import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 
 /** Every gRPC method of every contract in module api declares its operation, and roles nest. */
 class RpcOperationTest {
 
-  static List<ServiceDescriptor> contracts() throws Exception {
-    List<ServiceDescriptor> services = new ArrayList<>();
-    for (Resource resource :
-        new PathMatchingResourcePatternResolver().getResources("classpath*:dev/nerve/api/**/*Grpc.class")) {
-      String path = resource.getURL().toString();
-      String name = path.substring(path.indexOf("dev/nerve/api/"), path.length() - ".class".length()).replace('/', '.');
-      services.add((ServiceDescriptor) Class.forName(name).getMethod("getServiceDescriptor").invoke(null));
-    }
-    return services;
-  }
-
   @Test
   void everyMethodOfEveryContractDeclaresItsOperation() throws Exception {
-    List<ServiceDescriptor> services = contracts();
+    List<ServiceDescriptor> services = dev.nerve.platform.grpc.ContractServices.all();
     assertThat(services).hasSizeGreaterThanOrEqualTo(15);
     List<String> missing = new ArrayList<>();
     for (ServiceDescriptor service : services) {
