@@ -47,7 +47,9 @@ class PayloadSchemasTest {
   @Test
   void loadsEveryPayloadSchema() {
     assertThat(SCHEMAS.names())
-        .containsExactlyInAnyOrder("memory-metadata", "memory-metadata-filter", "context-data", "context-patch");
+        .containsExactlyInAnyOrder(
+            "memory-metadata", "memory-metadata-filter", "context-data", "context-patch",
+            "automation-payload", "automation-json-schema", "automation-value");
   }
 
   @Test
