@@ -1,21 +1,38 @@
 package dev.nerve.automation;
 
-import dev.nerve.api.automation.v1.WorkflowServiceGrpc;
-import dev.nerve.api.automation.v1.TaskServiceGrpc;
-import dev.nerve.api.automation.v1.ActionServiceGrpc;
-import dev.nerve.platform.grpc.TargetService;
+import dev.nerve.automation.action.ActionsConfiguration;
+import dev.nerve.automation.cel.CelEngine;
+import dev.nerve.automation.engine.EngineConfiguration;
+import dev.nerve.automation.grpc.AutomationServices;
+import dev.nerve.automation.support.JsonSchemas;
+import dev.nerve.automation.task.TasksConfiguration;
+import dev.nerve.automation.trigger.TriggersConfiguration;
+import dev.nerve.automation.workflow.WorkflowsConfiguration;
 import dev.nerve.platform.storage.ServiceSchema;
 import dev.nerve.platform.target.ConditionalOnTarget;
 import dev.nerve.platform.target.Target;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 
 /**
- * Registers the automation target: workflows, scheduled tasks and actions: its schema and its gRPC contracts, which answer UNIMPLEMENTED until the
- * service's implementation ships.
+ * The automation target: its schema, the shared pieces (CEL, JSON Schema) and its features
+ * (actions, workflows, the durable engine, scheduled tasks, triggers), each wired by its own
+ * configuration, behind the WorkflowService, TaskService, ActionService and TriggerService
+ * contracts.
  */
 @AutoConfiguration
 @ConditionalOnTarget(Target.AUTOMATION)
+@EnableConfigurationProperties(AutomationProperties.class)
+@Import({
+  ActionsConfiguration.class,
+  WorkflowsConfiguration.class,
+  EngineConfiguration.class,
+  TasksConfiguration.class,
+  TriggersConfiguration.class,
+  AutomationServices.class
+})
 public class AutomationConfiguration {
 
   @Bean
@@ -24,17 +41,12 @@ public class AutomationConfiguration {
   }
 
   @Bean
-  TargetService workflowService() {
-    return TargetService.unimplemented(Target.AUTOMATION, WorkflowServiceGrpc.getServiceDescriptor());
+  CelEngine automationCel(AutomationProperties properties) {
+    return new CelEngine(properties.limits());
   }
 
   @Bean
-  TargetService taskService() {
-    return TargetService.unimplemented(Target.AUTOMATION, TaskServiceGrpc.getServiceDescriptor());
-  }
-
-  @Bean
-  TargetService actionService() {
-    return TargetService.unimplemented(Target.AUTOMATION, ActionServiceGrpc.getServiceDescriptor());
+  JsonSchemas automationJsonSchemas() {
+    return new JsonSchemas();
   }
 }

@@ -66,6 +66,8 @@ public final class GatewayOperations {
         "POST /api/v1/identity/api-keys", "DELETE /api/v1/identity/api-keys/{id}",
         "POST /api/v1/identity/users", "POST /api/v1/identity/signing-keys");
     put(t, AUDIT_READ, 1, "GET /api/v1/audit");
+    // Webhook deliveries: public, authenticated by their signature in the automation service.
+    put(t, PUBLIC, 5, "POST /api/v1/hooks/{id}");
     // Spring Boot's error page (any method); the original request was already checked.
     put(t, PUBLIC, 0, "ANY /error");
     // API description and its UI (springdoc).

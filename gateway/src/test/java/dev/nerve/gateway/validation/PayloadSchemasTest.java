@@ -57,7 +57,10 @@ class PayloadSchemasTest {
             "learning-raw-events",
             "learning-preference-data",
             "learning-hyperparameters",
-            "sdk-payload");
+            "sdk-payload",
+            "automation-payload",
+            "automation-json-schema",
+            "automation-value");
   }
 
   @Test

@@ -1,0 +1,103 @@
+package dev.nerve.automation.engine;
+
+import com.github.kagkarlsson.scheduler.SchedulerClient;
+import com.github.kagkarlsson.scheduler.task.TaskInstance;
+import java.time.Instant;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * Puts engine work into db-scheduler's table (step attempts, timers, timeouts, cancellations).
+ * The client runs on a transaction-aware data source, so work scheduled inside a transaction
+ * becomes visible to workers exactly when that transaction commits, and never without it.
+ */
+public final class Dispatch {
+
+  private final SchedulerClient client;
+  private final JdbcClient jdbc;
+  private volatile Runnable nudge = () -> {};
+
+  public Dispatch(SchedulerClient client, JdbcClient jdbc) {
+    this.client = client;
+    this.jdbc = jdbc;
+  }
+
+  /** Called after a commit that scheduled due work, to wake this replica's poller. */
+  void nudgeWith(Runnable nudge) {
+    this.nudge = nudge;
+  }
+
+  void nudge() {
+    nudge.run();
+  }
+
+  /** Schedules a step attempt; the execution carries the plan key so the worker needs no lookup. */
+  void attempt(RunRow run, String key, int attempt, Instant at) {
+    step(run, run.id() + "/" + key + "/" + attempt, at);
+  }
+
+  void wake(RunRow run, String key, Instant at) {
+    step(run, run.id() + "/" + key + "/wake", at);
+  }
+
+  void eventTimeout(RunRow run, String key, Instant at) {
+    step(run, run.id() + "/" + key + "/timeout", at);
+  }
+
+  /**
+   * One INSERT into db-scheduler's table, as its own client would write it (unpicked, version 1,
+   * the plan key as the text data {@link TextSerializer} reads), in the caller's transaction.
+   */
+  private void step(RunRow run, String id, Instant at) {
+    jdbc.sql(
+            "INSERT INTO automation.scheduled_tasks (task_name, task_instance, task_data, execution_time, picked, version,"
+                + " priority) VALUES (?, ?, ?, ?, false, 1, 0) ON CONFLICT DO NOTHING")
+        .params(TaskNames.STEP, id, TextSerializer.bytes(run.planKey()), dev.nerve.automation.support.Times.sql(at))
+        .update();
+  }
+
+  void runTimeout(UUID runId, Instant at) {
+    jdbc.sql("DELETE FROM automation.scheduled_tasks WHERE task_name = ? AND task_instance = ? AND NOT picked")
+        .params(TaskNames.RUN_TIMEOUT, runId.toString())
+        .update();
+    client.scheduleIfNotExists(new TaskInstance<Void>(TaskNames.RUN_TIMEOUT, runId.toString()), at);
+  }
+
+  void cancelRun(UUID runId) {
+    client.scheduleIfNotExists(new TaskInstance<Void>(TaskNames.RUN_CANCEL, runId.toString()), Instant.now());
+  }
+
+  /** Schedules the next occurrence of a task, replacing any not yet picked. */
+  public void taskOccurrence(String tenantId, String taskId, Instant at) {
+    String id = tenantId + "/" + taskId;
+    jdbc.sql("DELETE FROM automation.scheduled_tasks WHERE task_name = ? AND task_instance = ? AND NOT picked")
+        .params(TaskNames.TASK_FIRE, id)
+        .update();
+    client.scheduleIfNotExists(new TaskInstance<Void>(TaskNames.TASK_FIRE, id), at);
+  }
+
+  /** Drops a task's occurrence that is not being fired. */
+  public void dropTaskOccurrence(String tenantId, String taskId) {
+    jdbc.sql("DELETE FROM automation.scheduled_tasks WHERE task_name = ? AND task_instance = ? AND NOT picked")
+        .params(TaskNames.TASK_FIRE, tenantId + "/" + taskId)
+        .update();
+  }
+
+  /** Drops the run's work that no worker has picked yet (steps, timers, timeout). */
+  void dropPending(UUID runId) {
+    jdbc.sql(
+            "DELETE FROM automation.scheduled_tasks WHERE ((task_name = ? AND task_instance LIKE ?)"
+                + " OR (task_name = ? AND task_instance = ?)) AND NOT picked")
+        .params(TaskNames.STEP, runId + "/%", TaskNames.RUN_TIMEOUT, runId.toString())
+        .update();
+  }
+
+  /** Due step work no worker has picked yet, across the cluster. */
+  long queued() {
+    return jdbc.sql(
+            "SELECT count(*) FROM automation.scheduled_tasks WHERE task_name = ? AND NOT picked AND execution_time <= now()")
+        .param(TaskNames.STEP)
+        .query(Long.class)
+        .single();
+  }
+}

@@ -1,0 +1,153 @@
+package dev.nerve.automation.engine;
+
+import com.github.kagkarlsson.scheduler.Scheduler;
+import com.github.kagkarlsson.scheduler.SchedulerName;
+import com.github.kagkarlsson.scheduler.logging.LogLevel;
+import dev.nerve.automation.AutomationProperties;
+import dev.nerve.automation.action.ActionRunner;
+import dev.nerve.automation.workflow.Plans;
+import dev.nerve.automation.workflow.Templates;
+import dev.nerve.automation.workflow.Workflows;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import javax.sql.DataSource;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Wires the durable engine: db-scheduler on a transaction-aware view of the shared pool (so work
+ * scheduled in a transaction commits with it), the interpreter, the step worker and the read side.
+ */
+@Configuration(proxyBeanMethods = false)
+public class EngineConfiguration {
+
+  /** Listeners told when an execution ends (inside its transaction). */
+  public static final class FinishedListeners extends CopyOnWriteArrayList<RunFinished> {
+    private static final long serialVersionUID = 1L;
+  }
+
+  @Bean
+  FinishedListeners automationFinishedListeners() {
+    return new FinishedListeners();
+  }
+
+  @Bean
+  EngineTasks automationEngineTasks(AutomationProperties properties) {
+    return new EngineTasks(properties.retention().purgeInterval());
+  }
+
+  @Bean
+  Scheduler automationScheduler(DataSource dataSource, EngineTasks tasks, AutomationProperties properties) {
+    AutomationProperties.Engine engine = properties.engine();
+    return Scheduler.create(new TransactionAwareDataSourceProxy(dataSource), tasks.tasks())
+        .startTasks(List.of(tasks.recurring()))
+        .tableName("automation.scheduled_tasks")
+        .threads(engine.threads())
+        .pollingInterval(engine.pollInterval())
+        .heartbeatInterval(engine.heartbeatInterval())
+        .missedHeartbeatsLimit(engine.missedHeartbeats())
+        .pollUsingLockAndFetch(0.5, 1.0)
+        .serializer(new TextSerializer())
+        .schedulerName(new SchedulerName.Fixed(workerName(engine)))
+        .enableImmediateExecution()
+        .alwaysPersistTimestampInUTC()
+        .deleteUnresolvedAfter(Duration.ofDays(1))
+        .failureLogging(LogLevel.WARN, true)
+        .shutdownMaxWait(Duration.ofSeconds(30))
+        .build();
+  }
+
+  static String workerName(AutomationProperties.Engine engine) {
+    if (engine.name() != null && !engine.name().isBlank()) {
+      return engine.name();
+    }
+    String host;
+    try {
+      host = InetAddress.getLocalHost().getHostName();
+    } catch (Exception e) {
+      host = "localhost";
+    }
+    return host + "-" + ManagementFactory.getRuntimeMXBean().getPid();
+  }
+
+  @Bean
+  Dispatch automationDispatch(Scheduler scheduler, JdbcClient jdbc) {
+    Dispatch dispatch = new Dispatch(scheduler, jdbc);
+    dispatch.nudgeWith(scheduler::triggerCheckForDueExecutions);
+    return dispatch;
+  }
+
+  @Bean(destroyMethod = "close")
+  RunEvents automationRunEvents(RedisClient client, StatefulRedisConnection<String, String> redis) {
+    return new RunEvents(client, redis);
+  }
+
+  @Bean
+  RunRepository automationRuns(JdbcClient jdbc) {
+    return new RunRepository(jdbc);
+  }
+
+  @Bean
+  Engine automationEngine(
+      RunRepository runs,
+      Plans plans,
+      Workflows workflows,
+      Templates templates,
+      Dispatch dispatch,
+      RunEvents events,
+      TransactionTemplate tx,
+      AutomationProperties properties,
+      FinishedListeners listeners) {
+    Engine[] self = new Engine[1];
+    Interpreter interpreter =
+        new Interpreter(runs, plans, templates, dispatch, events, properties.limits(),
+            (parent, key, workflowId, version, input) -> self[0].startChild(parent, key, workflowId, version, input), listeners);
+    self[0] = new Engine(runs, plans, workflows, interpreter, dispatch, tx, properties);
+    return self[0];
+  }
+
+  @Bean
+  Executions automationExecutions(RunRepository runs, Plans plans) {
+    return new Executions(runs, plans);
+  }
+
+  @Bean
+  Runs automationRunsApi(Engine engine, Executions executions, RunEvents events, Dispatch dispatch, AutomationProperties properties) {
+    return new Runs(engine, executions, events,
+        new IntakeGate(dispatch::queued, properties.engine().maxQueued(), properties.engine().intakeWait()));
+  }
+
+  @Bean
+  StepWorker automationStepWorker(
+      Engine engine,
+      RunRepository runs,
+      Plans plans,
+      Templates templates,
+      ActionRunner runner,
+      Dispatch dispatch,
+      RunEvents events,
+      AutomationProperties properties,
+      EngineTasks tasks,
+      JdbcClient jdbc) {
+    AutomationProperties.Engine config = properties.engine();
+    StepWorker worker =
+        new StepWorker(engine, engine.interpreter(), runs, plans, templates, runner, dispatch,
+            new ConcurrencyLimits(config.maxStepsPerWorkflow(), config.maxStepsPerKind()), events, workerName(config),
+            config.heartbeatInterval());
+    tasks.bind(worker, engine, new Maintenance(jdbc, properties.retention().runs()));
+    return worker;
+  }
+
+  @Bean
+  EngineLifecycle automationEngineLifecycle(Scheduler scheduler, EngineTasks tasks, StepWorker worker) {
+    return new EngineLifecycle(scheduler, tasks, worker);
+  }
+}

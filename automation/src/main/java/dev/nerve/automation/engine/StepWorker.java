@@ -1,0 +1,356 @@
+package dev.nerve.automation.engine;
+
+import com.github.kagkarlsson.scheduler.task.CompletionHandler;
+import com.github.kagkarlsson.scheduler.task.ExecutionComplete;
+import com.github.kagkarlsson.scheduler.task.ExecutionContext;
+import com.github.kagkarlsson.scheduler.task.ExecutionOperations;
+import com.github.kagkarlsson.scheduler.task.TaskInstance;
+import com.google.protobuf.Struct;
+import com.google.protobuf.Value;
+import dev.nerve.api.automation.v1.AttemptStatus;
+import dev.nerve.api.automation.v1.ExecutionEvent;
+import dev.nerve.api.automation.v1.ExecutionEventType;
+import dev.nerve.api.automation.v1.StepStatus;
+import dev.nerve.api.automation.v1.WorkflowStep;
+import dev.nerve.automation.action.ActionDefinition;
+import dev.nerve.automation.action.ActionRunner;
+import dev.nerve.automation.action.Actions;
+import dev.nerve.automation.cel.CelException;
+import dev.nerve.automation.support.Json;
+import dev.nerve.automation.support.Times;
+import dev.nerve.automation.workflow.Plan;
+import dev.nerve.automation.workflow.Plans;
+import dev.nerve.automation.workflow.StepKind;
+import dev.nerve.automation.workflow.Templates;
+import dev.nerve.platform.error.NerveException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one db-scheduler execution of the step task: a step attempt, a wait step's wake-up or a
+ * waitForEvent timeout. An attempt is two transactions around the action: the first records it as
+ * started (with its rendered input), the second records its end, but only if this worker still
+ * holds the execution: it deletes db-scheduler's row by the version it picked, so a worker whose
+ * lease another replica took over records nothing. While the action runs, a watchdog interrupts it
+ * if this replica's heartbeats go stale (before another replica may take the step over), and an
+ * execution that is cancelled interrupts its running attempts.
+ */
+final class StepWorker {
+
+  private static final Logger log = LoggerFactory.getLogger(StepWorker.class);
+
+  /** Abandoned attempts (crashed workers) tolerated beyond the retry policy. */
+  static final int MAX_ABANDONED = 5;
+
+  private final Engine engine;
+  private final Interpreter interpreter;
+  private final RunRepository runs;
+  private final Plans plans;
+  private final Templates templates;
+  private final ActionRunner runner;
+  private final Dispatch dispatch;
+  private final ConcurrencyLimits limits;
+  private final RunEvents events;
+  private final String worker;
+  private final Map<Future<?>, Running> running = new ConcurrentHashMap<>();
+  private final ScheduledExecutorService watchdog =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "automation-watchdog");
+            t.setDaemon(true);
+            return t;
+          });
+
+  private record Running(UUID runId, ExecutionContext context) {}
+
+  StepWorker(
+      Engine engine,
+      Interpreter interpreter,
+      RunRepository runs,
+      Plans plans,
+      Templates templates,
+      ActionRunner runner,
+      Dispatch dispatch,
+      ConcurrencyLimits limits,
+      RunEvents events,
+      String worker,
+      Duration heartbeat) {
+    this.engine = engine;
+    this.interpreter = interpreter;
+    this.runs = runs;
+    this.plans = plans;
+    this.templates = templates;
+    this.runner = runner;
+    this.dispatch = dispatch;
+    this.limits = limits;
+    this.events = events;
+    this.worker = worker;
+    events.listenAll(this::onEvent);
+    long period = Math.max(100, heartbeat.toMillis() / 4);
+    watchdog.scheduleAtFixedRate(this::checkLeases, period, period, TimeUnit.MILLISECONDS);
+  }
+
+  void close() {
+    watchdog.shutdownNow();
+  }
+
+  /** Interrupts the local attempts of an execution that stopped. */
+  private void onEvent(ExecutionEvent event) {
+    if (event.getType() != ExecutionEventType.EXECUTION_EVENT_TYPE_EXECUTION) {
+      return;
+    }
+    running.forEach(
+        (future, r) -> {
+          if (r.runId().toString().equals(event.getExecutionId())) {
+            future.cancel(true);
+          }
+        });
+  }
+
+  /** Interrupts attempts whose lease is about to lapse (heartbeats failing). */
+  private void checkLeases() {
+    running.forEach(
+        (future, r) -> {
+          var executing = r.context().getCurrentlyExecuting();
+          if (executing != null && executing.getHeartbeatState().getFractionDead() > 0.7) {
+            log.warn("interrupting a step of execution {}: this replica's heartbeats are failing", r.runId());
+            future.cancel(true);
+          }
+        });
+  }
+
+  CompletionHandler<String> execute(TaskInstance<String> instance, ExecutionContext context) {
+    String id = instance.getId();
+    int first = id.indexOf('/');
+    int last = id.lastIndexOf('/');
+    UUID runId = UUID.fromString(id.substring(0, first));
+    String key = id.substring(first + 1, last);
+    String suffix = id.substring(last + 1);
+    switch (suffix) {
+      case "wake" -> {
+        engine.wake(runId, key);
+        return (complete, ops) -> ops.remove();
+      }
+      case "timeout" -> {
+        engine.eventTimeout(runId, key);
+        return (complete, ops) -> ops.remove();
+      }
+      default -> {
+        return attempt(runId, key, instance.getData(), context);
+      }
+    }
+  }
+
+  /** The plan of a step execution, from the key it carries (or the run, for executions without one). */
+  private Plan plan(UUID runId, String planKey) {
+    if (planKey != null) {
+      String[] parts = planKey.split("\u001f", 3);
+      if (parts.length == 3) {
+        return plans.get(parts[0], parts[1], Long.parseLong(parts[2]));
+      }
+    }
+    RunRow run = runs.run(runId).orElse(null);
+    return run == null ? null : plans.get(run.tenantId(), run.workflowId(), run.version());
+  }
+
+  private CompletionHandler<String> attempt(UUID runId, String key, String planKey, ExecutionContext context) {
+    Plan plan = plan(runId, planKey);
+    if (plan == null) {
+      return (complete, ops) -> ops.remove();
+    }
+    String stepId = key.contains("[") ? key.substring(0, key.indexOf('[')) : key;
+    Plan.StepPlan sp = plan.step(stepId);
+    Runnable release = limits.tryAcquire(plan.tenantId() + "/" + plan.workflowId(), kindOf(sp));
+    if (release == null) {
+      return (complete, ops) -> ops.reschedule(complete, Instant.now().plusMillis(100));
+    }
+    try {
+      RunRepository.Started started =
+          engine.inTransaction(() -> runs.beginAttempt(runId, key, worker, Times.now()).orElse(null));
+      if (started == null) {
+        return (complete, ops) -> ops.remove();
+      }
+      events.publishAfterCommit(List.of(ExecutionEvent.newBuilder().setExecutionId(runId.toString())
+          .setSeq(started.run().seq()).setType(ExecutionEventType.EXECUTION_EVENT_TYPE_STEP).setStepId(key)
+          .setStatus(started.run().status()).setStepStatus(StepStatus.STEP_STATUS_RUNNING).setAttempt(started.attempt())
+          .setAt(Times.proto(Times.now())).build()));
+      Prepared prepared = prepare(started, sp, key);
+      ActionRunner.Outcome outcome;
+      if (prepared.error() != null) {
+        outcome = new ActionRunner.Outcome(dev.nerve.api.automation.v1.ActionStatus.ACTION_STATUS_FAILED, null,
+            prepared.error(), false, List.of(), Duration.ZERO);
+      } else {
+        outcome =
+            runner.run(prepared.action(), started.run().principal(), prepared.params(), runId + "/" + key + "/" + started.attempt(),
+                prepared.timeout(), future -> running.put(future, new Running(runId, context)), running::remove);
+      }
+      String instance = context.getExecution().taskInstance.getId();
+      long version = context.getExecution().version;
+      boolean recorded =
+          engine.inTransaction(() -> end(runId, key, started.attempt(), prepared.params(), outcome, instance, version));
+      if (!recorded) {
+        log.info("attempt {} of {}/{} ended after this worker lost it; its result is dropped", started.attempt(), runId, key);
+      }
+      return (complete, ops) -> {};
+    } finally {
+      release.run();
+    }
+  }
+
+  private static String kindOf(Plan.StepPlan sp) {
+    if (sp == null) {
+      return "unknown";
+    }
+    WorkflowStep step = sp.step();
+    if (sp.kind() == StepKind.FOR_EACH) {
+      return step.getForEach().hasCall() ? String.valueOf(Actions.kindId(step.getForEach().getCall().getKind())) : step.getForEach().getActionId();
+    }
+    return step.hasCall() ? String.valueOf(Actions.kindId(step.getCall().getKind())) : step.getActionId();
+  }
+
+  /**
+   * What an attempt runs.
+   *
+   * @param action the action, or null when the attempt fails before running
+   * @param params its prepared parameters
+   * @param timeout its deadline
+   * @param error why it fails before running, or null
+   */
+  private record Prepared(ActionDefinition action, Struct params, Duration timeout, String error) {}
+
+  /** Resolves the action and renders and checks the attempt's parameters (outside any transaction). */
+  private Prepared prepare(RunRepository.Started started, Plan.StepPlan sp, String key) {
+    RunRow run = started.run();
+    if (sp == null) {
+      return new Prepared(null, null, null, "the step is not in the workflow version");
+    }
+    if (started.attempts() > sp.maxAttempts() + MAX_ABANDONED) {
+      return new Prepared(null, null, null, "the step was abandoned by crashed workers too often");
+    }
+    try {
+      ActionDefinition action = resolve(run, sp).orElse(null);
+      if (action == null) {
+        return new Prepared(null, null, null, "action " + kindOrId(sp) + " does not exist (any more)");
+      }
+      Struct params = runner.prepare(action, input(run, sp, started.itemIndex(), started.stepId()), "input");
+      Duration stepTimeout = sp.step().hasTimeout() ? Times.duration(sp.step().getTimeout()) : null;
+      Duration timeout = runner.timeout(action, stepTimeout);
+      if (run.deadline() != null) {
+        Duration left = Duration.between(Instant.now(), run.deadline());
+        if (left.compareTo(timeout) < 0) {
+          timeout = left.isNegative() || left.isZero() ? Duration.ofMillis(1) : left;
+        }
+      }
+      return new Prepared(action, params, timeout, null);
+    } catch (CelException e) {
+      return new Prepared(null, null, null, "input: " + e.getMessage());
+    } catch (NerveException e) {
+      return new Prepared(null, null, null, e.getMessage());
+    }
+  }
+
+  private Optional<ActionDefinition> resolve(RunRow run, Plan.StepPlan sp) {
+    WorkflowStep step = sp.step();
+    var registry = runner.registry();
+    if (sp.kind() == StepKind.FOR_EACH) {
+      var each = step.getForEach();
+      return each.hasCall() ? inline(each.getCall()) : registry.find(run.principal(), each.getActionId());
+    }
+    return step.hasCall() ? inline(step.getCall()) : registry.find(run.principal(), step.getActionId());
+  }
+
+  private Optional<ActionDefinition> inline(dev.nerve.api.automation.v1.ActionCall call) {
+    String kindId = Actions.kindId(call.getKind());
+    if (kindId == null) {
+      return Optional.empty();
+    }
+    return runner.registry().kind(kindId).map(kind -> {
+      ActionDefinition builtin = runner.registry().builtin(kindId).orElseThrow();
+      return new ActionDefinition(builtin.id(), builtin.name(), builtin.description(), kindId, call.getConfig(),
+          builtin.inputSchema(), null, Struct.getDefaultInstance(), null, true, null, null);
+    });
+  }
+
+  private static String kindOrId(Plan.StepPlan sp) {
+    return sp.kind() == StepKind.FOR_EACH ? sp.step().getForEach().getActionId() : sp.step().getActionId();
+  }
+
+  /** The step's rendered input: its mapping over input, steps (when it uses them), run, item, index. */
+  private Struct input(RunRow run, Plan.StepPlan sp, Integer itemIndex, String stepId) {
+    Struct mapping = sp.kind() == StepKind.FOR_EACH ? sp.step().getForEach().getInput() : sp.step().getInput();
+    if (mapping.getFieldsCount() == 0) {
+      return mapping;
+    }
+    Map<String, Value> vars = new java.util.HashMap<>();
+    vars.put("input", Json.of(run.input()));
+    vars.put("run", Interpreter.runVariable(run));
+    if (Templates.mentions(mapping, "steps")) {
+      vars.put("steps", Interpreter.stepsVariable(runs.steps(run.id())));
+    }
+    if (itemIndex != null) {
+      StepRow parent = runs.step(run.id(), stepId).orElseThrow();
+      vars.put("item", parent.output().getListValue().getValues(itemIndex));
+      vars.put("index", Json.of(itemIndex));
+    }
+    return templates.render(mapping, vars);
+  }
+
+  /** Second transaction: records the attempt's end if this worker still holds it. */
+  private boolean end(UUID runId, String key, int attempt, Struct params, ActionRunner.Outcome outcome, String instance,
+      long version) {
+    RunRepository.Locked locked = runs.lockWithSteps(runId).orElse(null);
+    if (locked == null) {
+      return false;
+    }
+    AttemptStatus status =
+        switch (outcome.status()) {
+          case ACTION_STATUS_SUCCEEDED -> AttemptStatus.ATTEMPT_STATUS_SUCCEEDED;
+          case ACTION_STATUS_TIMED_OUT -> AttemptStatus.ATTEMPT_STATUS_TIMED_OUT;
+          default -> AttemptStatus.ATTEMPT_STATUS_FAILED;
+        };
+    boolean[] done = runs.releaseAndEnd(TaskNames.STEP, instance, version, runId, key, attempt, status,
+        params == null ? null : Json.of(params), outcome.output(), outcome.error(), Times.now());
+    if (!done[0]) {
+      return false;
+    }
+    if (!done[1] || !locked.run().running()) {
+      return true;
+    }
+    Interpreter.Ctx ctx = interpreter.context(locked);
+    StepRow step = ctx.rows.get(key);
+    if (step == null || step.status() != StepStatus.STEP_STATUS_RUNNING) {
+      return true;
+    }
+    interpreter.attemptEnded(ctx, step, outcome.ok(), outcome.output(), outcome.error(), outcome.retryable());
+    ctx.flush();
+    return true;
+  }
+
+  /** A worker died holding an attempt: its attempt is recorded abandoned, then the step runs again. */
+  void dead(ExecutionComplete complete, ExecutionOperations<String> ops) {
+    var execution = complete.getExecution();
+    String id = execution.taskInstance.getId();
+    int first = id.indexOf('/');
+    int last = id.lastIndexOf('/');
+    try {
+      UUID runId = UUID.fromString(id.substring(0, first));
+      int n = runs.abandonAttempts(runId, id.substring(first + 1, last), execution.lastHeartbeat);
+      log.warn("step execution {} was held by {} which stopped heartbeating; {} attempt(s) abandoned, running it again",
+          id, execution.pickedBy, n);
+    } catch (RuntimeException e) {
+      log.warn("could not record the abandoned attempt of {}: {}", id, e.toString());
+    }
+    ops.reschedule(complete, Instant.now());
+  }
+}

@@ -1,0 +1,345 @@
+package dev.nerve.bench.automation;
+
+import com.google.protobuf.Struct;
+import com.google.protobuf.util.JsonFormat;
+import dev.nerve.api.automation.v1.CreateWorkflowRequest;
+import dev.nerve.api.automation.v1.CronSchedule;
+import dev.nerve.api.automation.v1.ExecuteWorkflowRequest;
+import dev.nerve.api.automation.v1.OverlapPolicy;
+import dev.nerve.api.automation.v1.ScheduleTaskRequest;
+import dev.nerve.api.automation.v1.Task;
+import dev.nerve.api.automation.v1.TaskServiceGrpc;
+import dev.nerve.api.automation.v1.Workflow;
+import dev.nerve.api.automation.v1.WorkflowServiceGrpc;
+import dev.nerve.bench.Latencies;
+import dev.nerve.bench.ResultsFile;
+import dev.nerve.platform.grpc.ChannelFactory;
+import dev.nerve.platform.identity.Identity;
+import dev.nerve.platform.identity.IdentityContext;
+import dev.nerve.platform.storage.DatabaseEndpoint;
+import dev.nerve.platform.target.Target;
+import dev.nerve.testing.TestServers;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * Automation benchmark (see docs/benchmarks.md): sustained step throughput of 1-step and 10-step
+ * workflows with one and two engine instances, start-to-first-step latency, cron firing delay,
+ * and PostgreSQL's own single-row INSERT + COMMIT rate with the same number of connections as
+ * the ceiling. Engines are automation targets in this JVM sharing one PostgreSQL and Redis (those
+ * of {@code NERVE_TEST_DATABASE_URL} / {@code NERVE_TEST_REDIS_URL}, or embedded ones), each with
+ * its own pool and db-scheduler. Writes bench/results/automation.json.
+ *
+ * <p>Options: {@code --runs-1=20000 --runs-10=2000 --clients=8 --pool=16 --threads=16
+ * --latency-runs=1000 --latency-rate=50 --cron-tasks=50 --cron-seconds=30 --commit-seconds=10
+ * --out=bench/results/automation.json}.
+ */
+public final class AutomationBenchmark {
+
+  private static final Identity BENCH = new Identity("bench-" + UUID.randomUUID(), "bench", Set.of("operator"));
+
+  private AutomationBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> options = options(args);
+    int runs1 = Integer.parseInt(options.getOrDefault("runs-1", "20000"));
+    int runs10 = Integer.parseInt(options.getOrDefault("runs-10", "2000"));
+    int clients = Integer.parseInt(options.getOrDefault("clients", "8"));
+    int pool = Integer.parseInt(options.getOrDefault("pool", "16"));
+    int threads = Integer.parseInt(options.getOrDefault("threads", "16"));
+    int latencyRuns = Integer.parseInt(options.getOrDefault("latency-runs", "1000"));
+    int latencyRate = Integer.parseInt(options.getOrDefault("latency-rate", "50"));
+    int cronTasks = Integer.parseInt(options.getOrDefault("cron-tasks", "50"));
+    int cronSeconds = Integer.parseInt(options.getOrDefault("cron-seconds", "30"));
+    int commitSeconds = Integer.parseInt(options.getOrDefault("commit-seconds", "10"));
+    Path out = Path.of(options.getOrDefault("out", "bench/results/automation.json"));
+
+    ResultsFile results = new ResultsFile();
+    results.parameter("runs1", runs1);
+    results.parameter("runs10", runs10);
+    results.parameter("clients", clients);
+    results.parameter("poolPerInstance", pool);
+    results.parameter("threadsPerInstance", threads);
+    results.parameter("latencyRuns", latencyRuns);
+    results.parameter("latencyRatePerS", latencyRate);
+    results.parameter("cronTasks", cronTasks);
+    results.parameter("cronSeconds", cronSeconds);
+    results.parameter("loadAverageBefore", loadAverage());
+
+    DatabaseEndpoint db = TestServers.database();
+    double commits = commitRate(db, pool, Duration.ofSeconds(commitSeconds));
+    results.metric("automation.pg_commits_per_s", commits, "commits/s");
+    System.out.printf("PostgreSQL single-row INSERT+COMMIT, %d connections: %.0f/s%n", pool, commits);
+
+    try (ConfigurableApplicationContext first = engine("engine-1", pool, threads)) {
+      ChannelFactory channels = first.getBean(ChannelFactory.class);
+      createWorkflows(channels);
+      throughput(channels, db, "bench-1", 1, Math.max(100, runs1 / 20), clients);
+      double one1 = throughput(channels, db, "bench-1", 1, runs1, clients);
+      double one10 = throughput(channels, db, "bench-10", 10, runs10, clients);
+      results.metric("automation.steps_per_s_1_instance", one1, "steps/s");
+      results.metric("automation.steps_per_s_1_instance_10_step", one10, "steps/s");
+      results.metric("automation.steps_per_s_1_instance_1_step", one1, "steps/s");
+      results.metric("automation.steps_per_s_ratio_to_commits", one1 / commits, "ratio");
+      System.out.printf("1 instance: %.0f steps/s (1-step), %.0f steps/s (10-step)%n", one1, one10);
+
+      Latencies latency = startLatency(channels, db, latencyRuns, latencyRate);
+      results.metric("automation.start_latency_p50_ms", latency.percentileMs(50), "ms");
+      results.metric("automation.start_latency_p99_ms", latency.percentileMs(99), "ms");
+      System.out.printf("start to first step: p50 %.1f ms, p99 %.1f ms%n", latency.percentileMs(50), latency.percentileMs(99));
+
+      Latencies cron = cronDelay(channels, db, cronTasks, cronSeconds);
+      results.metric("automation.cron_delay_p50_ms", cron.percentileMs(50), "ms");
+      results.metric("automation.cron_delay_p99_ms", cron.percentileMs(99), "ms");
+      System.out.printf("cron firing delay: p50 %.1f ms, p99 %.1f ms%n", cron.percentileMs(50), cron.percentileMs(99));
+
+      try (ConfigurableApplicationContext second = engine("engine-2", pool, threads)) {
+        System.out.println("second engine started: " + second.getId());
+        double two1 = throughput(channels, db, "bench-1", 1, runs1, clients);
+        double two10 = throughput(channels, db, "bench-10", 10, runs10, clients);
+        results.metric("automation.steps_per_s_2_instances", two1, "steps/s");
+        results.metric("automation.steps_per_s_2_instances_10_step", two10, "steps/s");
+        System.out.printf("2 instances: %.0f steps/s (1-step), %.0f steps/s (10-step)%n", two1, two10);
+      }
+    }
+    results.parameter("loadAverageAfter", loadAverage());
+    results.write(out, "automation", commit());
+    System.out.println("wrote " + out);
+    System.exit(0);
+  }
+
+  @SpringBootConfiguration
+  @EnableAutoConfiguration
+  static class BenchApplication {}
+
+  private static ConfigurableApplicationContext engine(String name, int pool, int threads) throws IOException {
+    Map<String, Object> properties = new HashMap<>(TestServers.applicationProperties());
+    properties.put("nerve.targets", "automation");
+    properties.put("nerve.data-dir", Files.createTempDirectory("nerve-bench-automation").toString());
+    properties.put("nerve.database.max-pool-size", Integer.toString(pool));
+    properties.put("nerve.automation.engine.name", name);
+    properties.put("nerve.automation.engine.threads", Integer.toString(threads));
+    properties.put("nerve.automation.engine.max-queued", "1000000");
+    properties.put("management.tracing.sampling.probability", "0");
+    properties.put("logging.level.root", "WARN");
+    // As arguments: they win over application.yml (on this classpath through the server module).
+    String[] args = properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
+    return new SpringApplicationBuilder(BenchApplication.class).web(WebApplicationType.NONE).run(args);
+  }
+
+  private static WorkflowServiceGrpc.WorkflowServiceBlockingStub workflows(ChannelFactory channels) {
+    return WorkflowServiceGrpc.newBlockingStub(channels.channel(Target.AUTOMATION)).withDeadlineAfter(60, TimeUnit.SECONDS);
+  }
+
+  private static void createWorkflows(ChannelFactory channels) throws Exception {
+    StringBuilder ten = new StringBuilder("{\"id\": \"bench-10\", \"steps\": [");
+    for (int i = 0; i < 10; i++) {
+      ten.append(i == 0 ? "" : ",").append("{\"id\": \"s").append(i).append("\", \"actionId\": \"transform\"")
+          .append(i == 0 ? "" : ", \"dependsOn\": [\"s" + (i - 1) + "\"]")
+          .append(", \"input\": {\"expression\": \"params.n + 1.0\", \"n\": ").append(i).append("}}");
+    }
+    ten.append("]}");
+    for (String json : List.of(
+        "{\"id\": \"bench-1\", \"steps\": [{\"id\": \"s0\", \"actionId\": \"transform\", \"input\": {\"expression\": \"params.n + 1.0\", \"n\": 1}}]}",
+        ten.toString())) {
+      Workflow.Builder workflow = Workflow.newBuilder();
+      JsonFormat.parser().merge(json, workflow);
+      IdentityContext.callAs(BENCH, () -> workflows(channels).create(CreateWorkflowRequest.newBuilder().setWorkflow(workflow).build()));
+    }
+  }
+
+  /** Starts {@code runs} executions from {@code clients} threads; steps per second until all end. */
+  private static double throughput(ChannelFactory channels, DatabaseEndpoint db, String workflow, int steps, int runs, int clients)
+      throws Exception {
+    long finishedBefore = finishedRuns(db);
+    ExecutorService pool = Executors.newFixedThreadPool(clients);
+    AtomicLong next = new AtomicLong();
+    long start = System.nanoTime();
+    List<Future<?>> submitters = new ArrayList<>();
+    for (int c = 0; c < clients; c++) {
+      submitters.add(pool.submit(() -> IdentityContext.callAs(BENCH, () -> {
+        while (next.getAndIncrement() < runs) {
+          workflows(channels).execute(ExecuteWorkflowRequest.newBuilder().setWorkflowId(workflow)
+              .setInput(Struct.getDefaultInstance()).setReturnImmediately(true).build());
+        }
+        return null;
+      })));
+    }
+    for (Future<?> f : submitters) {
+      f.get();
+    }
+    pool.shutdown();
+    while (finishedRuns(db) - finishedBefore < runs) {
+      Thread.sleep(20);
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    return (double) runs * steps / seconds;
+  }
+
+  private static long finishedRuns(DatabaseEndpoint db) throws Exception {
+    try (Connection c = connect(db); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT count(*) FROM automation.run WHERE finished_at IS NOT NULL")) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  /** Paced 1-step runs on an otherwise idle engine: time from accepting a run to its first attempt. */
+  private static Latencies startLatency(ChannelFactory channels, DatabaseEndpoint db, int runs, int perSecond) throws Exception {
+    List<String> ids = new ArrayList<>();
+    long interval = 1_000_000_000L / perSecond;
+    long next = System.nanoTime();
+    for (int i = 0; i < runs; i++) {
+      while (System.nanoTime() < next) {
+        Thread.onSpinWait();
+      }
+      next += interval;
+      ids.add(IdentityContext.callAs(BENCH, () -> workflows(channels).execute(ExecuteWorkflowRequest.newBuilder()
+          .setWorkflowId("bench-1").setReturnImmediately(true).build()).getExecutionId()));
+    }
+    Thread.sleep(2000);
+    Latencies latencies = new Latencies(runs);
+    try (Connection c = connect(db);
+        PreparedStatement q = c.prepareStatement(
+            "SELECT extract(epoch FROM (a.started_at - r.created_at)) * 1e9 FROM automation.run r"
+                + " JOIN automation.step_attempt a ON a.run_id = r.id AND a.attempt = 1 WHERE r.id = ?::uuid")) {
+      for (String id : ids) {
+        q.setString(1, id);
+        try (ResultSet rs = q.executeQuery()) {
+          if (rs.next()) {
+            latencies.add((long) rs.getDouble(1));
+          }
+        }
+      }
+    }
+    return latencies;
+  }
+
+  /** Cron tasks firing every second: delay from each occurrence to its execution's start. */
+  private static Latencies cronDelay(ChannelFactory channels, DatabaseEndpoint db, int tasks, int seconds) throws Exception {
+    TaskServiceGrpc.TaskServiceBlockingStub stub =
+        TaskServiceGrpc.newBlockingStub(channels.channel(Target.AUTOMATION)).withDeadlineAfter(60, TimeUnit.SECONDS);
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < tasks; i++) {
+      ids.add(IdentityContext.callAs(BENCH, () -> stub.schedule(ScheduleTaskRequest.newBuilder().setTask(Task.newBuilder()
+          .setWorkflowId("bench-1").setOverlapPolicy(OverlapPolicy.OVERLAP_POLICY_ALLOW).setMaxRuns(seconds)
+          .setCron(CronSchedule.newBuilder().setExpression("* * * * * *"))).build()).getId()));
+    }
+    Thread.sleep((seconds + 3) * 1000L);
+    Latencies latencies = new Latencies(tasks * (seconds + 2));
+    try (Connection c = connect(db);
+        PreparedStatement q = c.prepareStatement(
+            "SELECT created_at, idempotency_key FROM automation.run WHERE trigger = ?")) {
+      for (String id : ids) {
+        q.setString(1, "task:" + id);
+        try (ResultSet rs = q.executeQuery()) {
+          while (rs.next()) {
+            Instant created = rs.getTimestamp(1).toInstant();
+            String key = rs.getString(2);
+            Instant occurrence = Instant.ofEpochMilli(Long.parseLong(key.substring(key.lastIndexOf(':') + 1)));
+            latencies.add(Duration.between(occurrence, created).toNanos());
+          }
+        }
+      }
+    }
+    return latencies;
+  }
+
+  /** PostgreSQL's single-row INSERT + COMMIT rate with {@code connections} connections. */
+  private static double commitRate(DatabaseEndpoint db, int connections, Duration duration) throws Exception {
+    try (Connection c = connect(db); Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE IF NOT EXISTS public.bench_commit (id bigserial PRIMARY KEY, v bigint NOT NULL, at timestamptz NOT NULL DEFAULT now())");
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(connections);
+    AtomicLong count = new AtomicLong();
+    long end = System.nanoTime() + duration.toNanos();
+    List<Future<?>> workers = new ArrayList<>();
+    for (int i = 0; i < connections; i++) {
+      workers.add(pool.submit(() -> {
+        try (Connection c = connect(db); PreparedStatement insert = c.prepareStatement("INSERT INTO public.bench_commit (v) VALUES (?)")) {
+          c.setAutoCommit(false);
+          long n = 0;
+          while (System.nanoTime() < end) {
+            insert.setLong(1, n++);
+            insert.executeUpdate();
+            c.commit();
+            count.incrementAndGet();
+          }
+        }
+        return null;
+      }));
+    }
+    for (Future<?> w : workers) {
+      w.get();
+    }
+    pool.shutdown();
+    try (Connection c = connect(db); Statement s = c.createStatement()) {
+      s.execute("DROP TABLE public.bench_commit");
+    }
+    return count.get() / (duration.toNanos() / 1e9);
+  }
+
+  private static Connection connect(DatabaseEndpoint db) throws Exception {
+    return DriverManager.getConnection(db.jdbcUrl(), db.username(), db.password());
+  }
+
+  private static Map<String, String> options(String[] args) {
+    Map<String, String> options = new HashMap<>();
+    for (String arg : args) {
+      if (arg.startsWith("--") && arg.contains("=")) {
+        options.put(arg.substring(2, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
+      }
+    }
+    return options;
+  }
+
+  private static String loadAverage() {
+    try {
+      String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
+      return fields[0] + " " + fields[1] + " " + fields[2];
+    } catch (IOException e) {
+      return "unknown";
+    }
+  }
+
+  private static String commit() {
+    String fromEnv = System.getenv("GIT_COMMIT");
+    if (fromEnv != null && !fromEnv.isBlank()) {
+      return fromEnv;
+    }
+    try {
+      Process git = new ProcessBuilder("git", "rev-parse", "--short", "HEAD").redirectErrorStream(true).start();
+      String out = new String(git.getInputStream().readAllBytes()).trim();
+      return git.waitFor() == 0 ? out : "unknown";
+    } catch (IOException e) {
+      return "unknown";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "unknown";
+    }
+  }
+}
