@@ -57,6 +57,8 @@ class PayloadSchemasTest {
             "learning-raw-events",
             "learning-preference-data",
             "learning-hyperparameters",
+            "learning-features",
+            "learning-value",
             "sdk-payload",
             "automation-payload",
             "automation-json-schema",
