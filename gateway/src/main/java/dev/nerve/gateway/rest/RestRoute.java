@@ -50,6 +50,11 @@ public record RestRoute(
       default -> throw new IllegalStateException(rpc.fullName() + ": unsupported http rule " + rule.getPatternCase());
     }
     Descriptor request = rpc.descriptor().getInputType();
+    var fields = dev.nerve.gateway.contract.ProtoValues.fields(request);
+    if (fields.containsKey("page") && (fields.containsKey("limit") || fields.containsKey("cursor"))) {
+      throw new IllegalStateException(
+          rpc.fullName() + ": a request with a page cannot also have a field named limit or cursor (the REST paging parameters)");
+    }
     Matcher matcher = VARIABLE.matcher(template);
     StringBuilder pattern = new StringBuilder();
     List<String> variables = new ArrayList<>();

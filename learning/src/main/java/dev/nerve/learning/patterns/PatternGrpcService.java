@@ -128,10 +128,7 @@ final class PatternGrpcService extends PatternServiceGrpc.PatternServiceImplBase
   public void retrieve(RetrievePatternsRequest request, StreamObserver<RetrievePatternsResponse> response) {
     Identity caller = Callers.current();
     Inputs.text("query", request.getQuery(), 500);
-    int size =
-        request.hasPage()
-            ? Inputs.pageSize("page.pageSize", request.getPage().getPageSize(), 50, 500)
-            : Inputs.pageSize("limit", request.getLimit(), 20, 100);
+    int size = Inputs.pageSize("page.pageSize", request.getPage().getPageSize(), 20, 500);
     Double afterScore = null;
     String afterId = null;
     if (request.hasPage() && !request.getPage().getCursor().isEmpty()) {

@@ -36,8 +36,11 @@ public class StorageConfiguration {
   }
 
   @Bean(destroyMethod = "close")
-  HikariDataSource dataSource(DatabaseEndpoint endpoint, NerveProperties properties) {
-    NerveProperties.Database database = properties.database();
+  RecoveringDataSource dataSource(DatabaseEndpoint endpoint, NerveProperties properties) {
+    return new RecoveringDataSource(() -> pool(endpoint, properties.database()), Duration.ofMillis(200));
+  }
+
+  private static HikariDataSource pool(DatabaseEndpoint endpoint, NerveProperties.Database database) {
     HikariDataSource dataSource = new HikariDataSource();
     dataSource.setPoolName("nerve");
     dataSource.setJdbcUrl(endpoint.jdbcUrl());
