@@ -17,6 +17,7 @@ import dev.nerve.platform.identity.Identity;
 import dev.nerve.platform.identity.IdentityClientInterceptor;
 import dev.nerve.platform.identity.IdentityContext;
 import dev.nerve.platform.identity.InternalSecret;
+import dev.nerve.platform.storage.DatabaseEndpoint;
 import dev.nerve.testing.TestServers;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -47,8 +48,11 @@ class AutomationCrashRecoveryIT {
   private static final Duration HEARTBEAT = Duration.ofMillis(500);
   private static final int MISSED_HEARTBEATS = 4;
 
+  /** Its own database: engines of other test contexts of this JVM must not claim its steps. */
+  private static final DatabaseEndpoint DATABASE = TestServers.isolatedDatabase();
+
   private static NerveProcess engine(String name, int grpcPort, String secret) {
-    Map<String, String> properties = new LinkedHashMap<>(TestServers.applicationProperties());
+    Map<String, String> properties = new LinkedHashMap<>(TestServers.applicationProperties(DATABASE));
     properties.put("nerve.targets", "automation");
     properties.put("nerve.grpc.port", Integer.toString(grpcPort));
     properties.put("server.port", "0");
@@ -152,8 +156,7 @@ class AutomationCrashRecoveryIT {
   }
 
   private static Connection database() throws Exception {
-    var db = TestServers.database();
-    return DriverManager.getConnection(db.jdbcUrl(), db.username(), db.password());
+    return DriverManager.getConnection(DATABASE.jdbcUrl(), DATABASE.username(), DATABASE.password());
   }
 
   /** Waits until a step has a running attempt; returns the engine running it. */

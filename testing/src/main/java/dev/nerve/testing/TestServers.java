@@ -91,6 +91,24 @@ public final class TestServers {
     return properties;
   }
 
+  /**
+   * A database of its own on the test server, dropped at exit: for tests whose applications run
+   * background workers (automation engines, job runners) that must not meet the workers of other
+   * test contexts still open in the same JVM.
+   */
+  public static DatabaseEndpoint isolatedDatabase() {
+    return createDatabase(server());
+  }
+
+  /** {@link #applicationProperties()} with the database replaced by {@code database}. */
+  public static Map<String, String> applicationProperties(DatabaseEndpoint database) {
+    Map<String, String> properties = applicationProperties();
+    properties.put("nerve.database.url", database.jdbcUrl());
+    properties.put("nerve.database.username", database.username());
+    properties.put("nerve.database.password", database.password());
+    return properties;
+  }
+
   /** {@link #applicationProperties()} as {@code --name=value} command-line arguments. */
   public static List<String> applicationArguments() {
     return applicationProperties().entrySet().stream()
@@ -107,7 +125,16 @@ public final class TestServers {
     }
   }
 
-  private static DatabaseEndpoint server() {
+  private static DatabaseEndpoint server;
+
+  private static synchronized DatabaseEndpoint server() {
+    if (server == null) {
+      server = startServer();
+    }
+    return server;
+  }
+
+  private static DatabaseEndpoint startServer() {
     String configured = System.getenv("NERVE_TEST_DATABASE_URL");
     if (configured != null && !configured.isBlank()) {
       return new DatabaseEndpoint(

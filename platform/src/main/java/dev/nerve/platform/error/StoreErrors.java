@@ -36,6 +36,18 @@ public final class StoreErrors {
 
   /** The client-facing error for a store failure; empty when {@code e} is not one. */
   public static Optional<NerveException> classify(Throwable e) {
+    if (e instanceof TransactionSystemException failed && failed.getApplicationException() != null) {
+      // The rollback after a failure failed too (the connection was gone): nothing was committed,
+      // so the original failure decides, and a lost connection is plainly UNAVAILABLE.
+      Optional<NerveException> original = classify(failed.getApplicationException());
+      if (original.isPresent() || !connectionLost(e)) {
+        return original;
+      }
+      return Optional.of(NerveException.unavailable(ErrorCode.UNAVAILABLE.plainMessage(), e));
+    }
+    if (e instanceof TransactionSystemException && connectionLost(e) && rollingBack(e)) {
+      return Optional.of(NerveException.unavailable(ErrorCode.UNAVAILABLE.plainMessage(), e));
+    }
     if (e instanceof TransactionSystemException && connectionLost(e)) {
       return Optional.of(
           NerveException.deadlineExceeded(
@@ -63,6 +75,12 @@ public final class StoreErrors {
       return Optional.of(NerveException.unavailable(ErrorCode.UNAVAILABLE.plainMessage(), e));
     }
     return Optional.empty();
+  }
+
+  /** Whether a transaction failure happened while rolling back (so nothing was committed). */
+  private static boolean rollingBack(Throwable e) {
+    String message = e.getMessage() == null ? "" : e.getMessage();
+    return message.contains("roll back") || message.contains("rollback");
   }
 
   /** Whether the cause chain holds a SQL failure of the connection or of the server's availability. */
