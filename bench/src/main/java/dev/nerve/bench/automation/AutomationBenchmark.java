@@ -1,5 +1,6 @@
 package dev.nerve.bench.automation;
 
+import dev.nerve.bench.BenchmarkRun;
 import com.google.protobuf.Struct;
 import com.google.protobuf.util.JsonFormat;
 import dev.nerve.api.automation.v1.CreateWorkflowRequest;
@@ -65,7 +66,7 @@ public final class AutomationBenchmark {
   private AutomationBenchmark() {}
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> options = options(args);
+    Map<String, String> options = BenchmarkRun.options(args);
     int runs1 = Integer.parseInt(options.getOrDefault("runs-1", "20000"));
     int runs10 = Integer.parseInt(options.getOrDefault("runs-10", "2000"));
     int clients = Integer.parseInt(options.getOrDefault("clients", "8"));
@@ -88,7 +89,7 @@ public final class AutomationBenchmark {
     results.parameter("latencyRatePerS", latencyRate);
     results.parameter("cronTasks", cronTasks);
     results.parameter("cronSeconds", cronSeconds);
-    results.parameter("loadAverageBefore", loadAverage());
+    results.parameter("loadAverageBefore", BenchmarkRun.loadAverage());
 
     DatabaseEndpoint db = TestServers.database();
     double commits = commitRate(db, pool, Duration.ofSeconds(commitSeconds));
@@ -126,8 +127,8 @@ public final class AutomationBenchmark {
         System.out.printf("2 instances: %.0f steps/s (1-step), %.0f steps/s (10-step)%n", two1, two10);
       }
     }
-    results.parameter("loadAverageAfter", loadAverage());
-    results.write(out, "automation", commit());
+    results.parameter("loadAverageAfter", BenchmarkRun.loadAverage());
+    results.write(out, "automation", BenchmarkRun.commit());
     System.out.println("wrote " + out);
     System.exit(0);
   }
@@ -307,39 +308,4 @@ public final class AutomationBenchmark {
     return DriverManager.getConnection(db.jdbcUrl(), db.username(), db.password());
   }
 
-  private static Map<String, String> options(String[] args) {
-    Map<String, String> options = new HashMap<>();
-    for (String arg : args) {
-      if (arg.startsWith("--") && arg.contains("=")) {
-        options.put(arg.substring(2, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
-      }
-    }
-    return options;
-  }
-
-  private static String loadAverage() {
-    try {
-      String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
-      return fields[0] + " " + fields[1] + " " + fields[2];
-    } catch (IOException e) {
-      return "unknown";
-    }
-  }
-
-  private static String commit() {
-    String fromEnv = System.getenv("GIT_COMMIT");
-    if (fromEnv != null && !fromEnv.isBlank()) {
-      return fromEnv;
-    }
-    try {
-      Process git = new ProcessBuilder("git", "rev-parse", "--short", "HEAD").redirectErrorStream(true).start();
-      String out = new String(git.getInputStream().readAllBytes()).trim();
-      return git.waitFor() == 0 ? out : "unknown";
-    } catch (IOException e) {
-      return "unknown";
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return "unknown";
-    }
-  }
 }

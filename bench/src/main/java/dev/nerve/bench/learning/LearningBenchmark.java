@@ -1,5 +1,6 @@
 package dev.nerve.bench.learning;
 
+import dev.nerve.bench.BenchmarkRun;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 import dev.nerve.api.learning.v1.Example;
@@ -26,7 +27,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -53,7 +53,7 @@ public final class LearningBenchmark {
   private LearningBenchmark() {}
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> options = options(args);
+    Map<String, String> options = BenchmarkRun.options(args);
     int transactions = Integer.parseInt(options.getOrDefault("transactions", "100000"));
     int items = Integer.parseInt(options.getOrDefault("items", "1000"));
     double minSupport = Double.parseDouble(options.getOrDefault("min-support", "0.01"));
@@ -77,14 +77,14 @@ public final class LearningBenchmark {
     results.parameter("batch", batch);
     results.parameter("trainRows", trainRows);
     results.parameter("trainFeatures", trainFeatures);
-    results.parameter("loadAverageBefore", loadAverage());
+    results.parameter("loadAverageBefore", BenchmarkRun.loadAverage());
 
     mining(transactions, items, minSupport, maxLength, apriori, seed, results);
     training(trainRows, trainFeatures, seed, results);
     prediction(predictions, warmup, batch, batches, seed, results);
 
-    results.parameter("loadAverageAfter", loadAverage());
-    results.write(out, "learning", commit());
+    results.parameter("loadAverageAfter", BenchmarkRun.loadAverage());
+    results.write(out, "learning", BenchmarkRun.commit());
     System.out.println("wrote " + out.toAbsolutePath());
   }
 
@@ -265,42 +265,6 @@ public final class LearningBenchmark {
       Thread.sleep(millis);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    }
-  }
-
-  private static Map<String, String> options(String[] args) {
-    Map<String, String> options = new HashMap<>();
-    for (String arg : args) {
-      if (arg.startsWith("--") && arg.contains("=")) {
-        options.put(arg.substring(2, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
-      }
-    }
-    return options;
-  }
-
-  private static String loadAverage() {
-    try {
-      String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
-      return fields[0] + " " + fields[1] + " " + fields[2];
-    } catch (IOException e) {
-      return "unknown";
-    }
-  }
-
-  private static String commit() {
-    String fromEnv = System.getenv("GIT_COMMIT");
-    if (fromEnv != null && !fromEnv.isBlank()) {
-      return fromEnv;
-    }
-    try {
-      Process git = new ProcessBuilder("git", "rev-parse", "--short", "HEAD").redirectErrorStream(true).start();
-      String out = new String(git.getInputStream().readAllBytes()).trim();
-      return git.waitFor() == 0 ? out : "unknown";
-    } catch (IOException e) {
-      return "unknown";
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return "unknown";
     }
   }
 

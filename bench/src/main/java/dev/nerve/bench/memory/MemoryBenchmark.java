@@ -1,5 +1,6 @@
 package dev.nerve.bench.memory;
 
+import dev.nerve.bench.BenchmarkRun;
 import dev.nerve.bench.Latencies;
 import dev.nerve.bench.ResultsFile;
 import dev.nerve.api.memory.v1.LongTermMemoryServiceGrpc;
@@ -21,7 +22,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -57,7 +57,7 @@ public final class MemoryBenchmark {
   private MemoryBenchmark() {}
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> options = options(args);
+    Map<String, String> options = BenchmarkRun.options(args);
     long seed = Long.parseLong(options.getOrDefault("seed", "42"));
     int queries = Integer.parseInt(options.getOrDefault("queries", "2000"));
     int warmup = Integer.parseInt(options.getOrDefault("warmup", "1000"));
@@ -77,17 +77,17 @@ public final class MemoryBenchmark {
     results.parameter("sizes", sizes);
     SyntheticCorpus corpus = new SyntheticCorpus(seed, 20_000, 1_000);
     if (ingest > 0) {
-      results.parameter("loadAverageBefore_ingest", loadAverage());
+      results.parameter("loadAverageBefore_ingest", BenchmarkRun.loadAverage());
       ingest(corpus, ingest, results);
-      results.parameter("loadAverageAfter_ingest", loadAverage());
+      results.parameter("loadAverageAfter_ingest", BenchmarkRun.loadAverage());
     }
     for (int size : sizes) {
-      results.parameter("loadAverageBefore_" + label(size), loadAverage());
+      results.parameter("loadAverageBefore_" + label(size), BenchmarkRun.loadAverage());
       searchAtSize(
           corpus, seed, size, queries, warmup, recallQueries, cacheRoot, results, size == sizes.get(sizes.size() - 1));
-      results.parameter("loadAverageAfter_" + label(size), loadAverage());
+      results.parameter("loadAverageAfter_" + label(size), BenchmarkRun.loadAverage());
     }
-    results.write(out, "memory", commit());
+    results.write(out, "memory", BenchmarkRun.commit());
     System.out.println("wrote " + out.toAbsolutePath());
   }
 
@@ -380,43 +380,6 @@ public final class MemoryBenchmark {
     return size >= 1_000_000 && size % 1_000_000 == 0
         ? (size / 1_000_000) + "m"
         : size >= 1_000 && size % 1_000 == 0 ? (size / 1_000) + "k" : Integer.toString(size);
-  }
-
-  private static Map<String, String> options(String[] args) {
-    Map<String, String> options = new HashMap<>();
-    for (String arg : args) {
-      if (arg.startsWith("--") && arg.contains("=")) {
-        options.put(arg.substring(2, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
-      }
-    }
-    return options;
-  }
-
-  /** The 1, 5 and 15 minute load averages (other work on the machine skews every figure). */
-  private static String loadAverage() {
-    try {
-      String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
-      return fields[0] + " " + fields[1] + " " + fields[2];
-    } catch (IOException e) {
-      return "unknown";
-    }
-  }
-
-  private static String commit() {
-    String fromEnv = System.getenv("GIT_COMMIT");
-    if (fromEnv != null && !fromEnv.isBlank()) {
-      return fromEnv;
-    }
-    try {
-      Process git = new ProcessBuilder("git", "rev-parse", "--short", "HEAD").redirectErrorStream(true).start();
-      String out = new String(git.getInputStream().readAllBytes()).trim();
-      return git.waitFor() == 0 ? out : "unknown";
-    } catch (IOException e) {
-      return "unknown";
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return "unknown";
-    }
   }
 
   private static void deleteRecursively(Path dir) throws IOException {

@@ -1,5 +1,6 @@
 package dev.nerve.bench.reliability;
 
+import dev.nerve.bench.BenchmarkRun;
 import dev.nerve.api.memory.v1.GetMemoryRequest;
 import dev.nerve.api.memory.v1.LongTermMemoryServiceGrpc;
 import dev.nerve.api.memory.v1.StoreMemoryRequest;
@@ -13,11 +14,9 @@ import dev.nerve.platform.target.Target;
 import io.grpc.Channel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import java.util.HashMap;
 
 import java.util.Locale;
 import java.util.Map;
@@ -53,7 +52,7 @@ public final class ReliabilityBenchmark {
   private ReliabilityBenchmark() {}
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> options = options(args);
+    Map<String, String> options = BenchmarkRun.options(args);
     int clients = Integer.parseInt(options.getOrDefault("clients", "128"));
     int seconds = Integer.parseInt(options.getOrDefault("seconds", "60"));
     int deadlineSeconds = Integer.parseInt(options.getOrDefault("deadline-seconds", "10"));
@@ -84,7 +83,7 @@ public final class ReliabilityBenchmark {
       results.parameter("seconds", seconds);
       results.parameter("deadlineSeconds", deadlineSeconds);
       results.parameter("outcomes", run.codes);
-      results.parameter("loadAverageAfter", loadAverage());
+      results.parameter("loadAverageAfter", BenchmarkRun.loadAverage());
       results.metric("reliability.acknowledged_lost", check.lost, "writes");
       results.metric("reliability.unacknowledged_committed", check.committedDespiteRefusal, "writes");
       results.metric("reliability.duplicates_after_retry", check.duplicates, "writes");
@@ -94,7 +93,7 @@ public final class ReliabilityBenchmark {
       results.metric("reliability.rejected_fast_ratio", run.fastRejectionRatio(), "ratio");
       results.metric("reliability.acknowledged_per_s", run.acknowledged.size() / (double) seconds, "writes/s");
       results.metric("reliability.deadline_exceeded", run.codes.getOrDefault(Status.Code.DEADLINE_EXCEEDED, 0), "calls");
-      results.write(out, "reliability", commit());
+      results.write(out, "reliability", BenchmarkRun.commit());
       System.out.printf(
           Locale.ROOT,
           "%d clients, %d s: outcomes %s, p99 %.1f ms, fast refusals %.3f, lost %d, committed despite refusal %d,"
@@ -255,40 +254,6 @@ public final class ReliabilityBenchmark {
     }
   }
 
-  private static String loadAverage() {
-    try {
-      return Files.readString(Path.of("/proc/loadavg")).trim();
-    } catch (IOException e) {
-      return "unknown";
-    }
-  }
-
-  private static Map<String, String> options(String[] args) {
-    Map<String, String> options = new HashMap<>();
-    for (String arg : args) {
-      if (arg.startsWith("--") && arg.contains("=")) {
-        options.put(arg.substring(2, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
-      }
-    }
-    return options;
-  }
-
-  private static String commit() {
-    String fromEnv = System.getenv("GIT_COMMIT");
-    if (fromEnv != null && !fromEnv.isBlank()) {
-      return fromEnv;
-    }
-    try {
-      Process git = new ProcessBuilder("git", "rev-parse", "--short", "HEAD").redirectErrorStream(true).start();
-      String out = new String(git.getInputStream().readAllBytes()).trim();
-      return git.waitFor() == 0 ? out : "unknown";
-    } catch (IOException e) {
-      return "unknown";
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return "unknown";
-    }
-  }
 
   /** Boots the memory target alone. */
   @SpringBootConfiguration

@@ -1,5 +1,6 @@
 package dev.nerve.bench.memory.quality;
 
+import dev.nerve.bench.BenchmarkRun;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 import com.google.protobuf.util.Timestamps;
@@ -22,7 +23,6 @@ import dev.nerve.platform.grpc.ChannelFactory;
 import dev.nerve.platform.identity.Identity;
 import dev.nerve.platform.identity.IdentityContext;
 import dev.nerve.platform.target.Target;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -136,7 +136,7 @@ public final class RetrievalQualityBenchmark {
       rankings.put(Mode.BM25, ranked);
     }
     report(corpus.questions(), rankings, results);
-    results.write(out, "memory-quality", commit());
+    results.write(out, "memory-quality", BenchmarkRun.commit());
     System.out.println("wrote " + out.toAbsolutePath());
   }
 
@@ -261,19 +261,6 @@ public final class RetrievalQualityBenchmark {
 
   private static String name(Enum<?> value) {
     return value.name().toLowerCase(Locale.ROOT);
-  }
-
-  private static String commit() {
-    try {
-      Process git = new ProcessBuilder("git", "rev-parse", "--short", "HEAD").redirectErrorStream(true).start();
-      String out = new String(git.getInputStream().readAllBytes()).trim();
-      return git.waitFor() == 0 ? out : "unknown";
-    } catch (IOException e) {
-      return "unknown";
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return "unknown";
-    }
   }
 
   /** Boots the memory target. */
