@@ -213,9 +213,10 @@ public final class LearningBenchmark {
     try (ConfigurableApplicationContext context =
         new SpringApplicationBuilder(BenchApplication.class)
             .web(WebApplicationType.NONE)
-            .properties("nerve.targets=learning", "nerve.grpc.port=0", "nerve.data-dir=" + dataDir, "logging.level.root=WARN",
-                "nerve.learning.jobs.poll-interval=200ms", "management.tracing.sampling.probability=0")
-            .run()) {
+            // Arguments, not default properties: they must win over application.yml (targets: all).
+            .run("--nerve.targets=learning", "--nerve.grpc.port=0", "--nerve.data-dir=" + dataDir,
+                "--logging.level.root=WARN", "--nerve.learning.jobs.poll-interval=200ms",
+                "--management.tracing.sampling.probability=0")) {
       ModelServiceGrpc.ModelServiceBlockingStub models = ModelServiceGrpc.newBlockingStub(context.getBean(ChannelFactory.class).channel(Target.LEARNING));
       Identity bench = new Identity("bench", "bench", Set.of("operator"));
       List<Example> examples = table(2000, 4, seed + 1);
