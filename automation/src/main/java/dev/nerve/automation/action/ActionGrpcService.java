@@ -7,6 +7,8 @@ import dev.nerve.api.automation.v1.ExecuteActionRequest;
 import dev.nerve.api.automation.v1.GetActionRequest;
 import dev.nerve.api.automation.v1.ListActionsRequest;
 import dev.nerve.api.automation.v1.ListActionsResponse;
+import dev.nerve.api.automation.v1.ListKindUsagesRequest;
+import dev.nerve.api.automation.v1.ListKindUsagesResponse;
 import dev.nerve.api.automation.v1.RegisterActionRequest;
 import dev.nerve.api.automation.v1.RemoveActionRequest;
 import dev.nerve.api.automation.v1.RemoveActionResponse;
@@ -67,6 +69,11 @@ final class ActionGrpcService extends ActionServiceGrpc.ActionServiceImplBase {
       info.setNextCursor(PageCursor.of(shown.get(shown.size() - 1).getId()).encode());
     }
     respond(response, ListActionsResponse.newBuilder().addAllActions(shown).setPageInfo(info).build());
+  }
+
+  @Override
+  public void listKindUsages(ListKindUsagesRequest request, StreamObserver<ListKindUsagesResponse> response) {
+    respond(response, actions.kindUsages(Principal.caller(), request.getKindPrefix()));
   }
 
   private static <T> void respond(StreamObserver<T> response, T value) {

@@ -83,6 +83,28 @@ final class ActionRepository {
         .list();
   }
 
+  /** Ids of the tenant's registered actions whose kind id starts with the prefix, at most 100. */
+  List<String> actionsOfKinds(String tenantId, String kindPrefix) {
+    return jdbc.sql(
+            "SELECT id FROM automation.action WHERE tenant_id = ? AND starts_with(kind_id, ?) ORDER BY id LIMIT 100")
+        .params(tenantId, kindPrefix)
+        .query(String.class)
+        .list();
+  }
+
+  /** Ids of workflows (current version, not deleted) whose steps name an action of those kinds, at most 100. */
+  List<String> workflowsUsingKinds(String tenantId, String kindPrefix) {
+    return jdbc.sql(
+            "SELECT w.id FROM automation.workflow w JOIN automation.workflow_version v"
+                + " ON v.tenant_id = w.tenant_id AND v.workflow_id = w.id AND v.version = w.current_version"
+                + " WHERE w.tenant_id = ? AND w.deleted_at IS NULL AND v.action_ids && ARRAY("
+                + "SELECT a.id FROM automation.action a WHERE a.tenant_id = ? AND starts_with(a.kind_id, ?))"
+                + " ORDER BY w.id LIMIT 100")
+        .params(tenantId, tenantId, kindPrefix)
+        .query(String.class)
+        .list();
+  }
+
   private static ActionDefinition map(ResultSet rs, int row) throws SQLException {
     long timeout = rs.getLong("timeout_ms");
     boolean noTimeout = rs.wasNull();

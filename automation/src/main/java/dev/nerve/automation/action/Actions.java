@@ -3,6 +3,7 @@ package dev.nerve.automation.action;
 import com.google.protobuf.Struct;
 import dev.nerve.api.automation.v1.Action;
 import dev.nerve.api.automation.v1.ActionResult;
+import dev.nerve.api.automation.v1.ListKindUsagesResponse;
 import dev.nerve.automation.AutomationProperties;
 import dev.nerve.automation.support.Inputs;
 import dev.nerve.automation.support.Json;
@@ -152,6 +153,19 @@ public final class Actions {
       throw NerveException.notFound("action", actionId);
     }
     return Times.now();
+  }
+
+  /** The registered actions of the kinds starting with the prefix, and the workflows that use them. */
+  public ListKindUsagesResponse kindUsages(Principal caller, String kindPrefix) {
+    Inputs.required("kindPrefix", kindPrefix);
+    if (kindPrefix.length() < 3) {
+      throw NerveException.invalid("kindPrefix", "min", "must have at least 3 characters");
+    }
+    Inputs.text("kindPrefix", kindPrefix, 200);
+    return ListKindUsagesResponse.newBuilder()
+        .addAllActionIds(repository.actionsOfKinds(caller.tenantId(), kindPrefix))
+        .addAllWorkflowIds(repository.workflowsUsingKinds(caller.tenantId(), kindPrefix))
+        .build();
   }
 
   public Action get(Principal caller, String actionId) {

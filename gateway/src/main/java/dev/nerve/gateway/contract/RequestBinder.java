@@ -143,7 +143,15 @@ public final class RequestBinder {
       }
       String schema = field.getOptions().getExtension(OperationProto.jsonSchema);
       if (!schema.isEmpty()) {
-        List<FieldViolation> broken = schemas.violations(schema, fieldPath, entry.getValue());
+        List<FieldViolation> broken = new ArrayList<>();
+        if (field.isRepeated() && !field.isMapField() && entry.getValue() instanceof List<?> items) {
+          // A repeated field's schema describes each of its items.
+          for (int i = 0; i < items.size(); i++) {
+            broken.addAll(schemas.violations(schema, fieldPath + "[" + i + "]", items.get(i)));
+          }
+        } else {
+          broken.addAll(schemas.violations(schema, fieldPath, entry.getValue()));
+        }
         if (!broken.isEmpty()) {
           out.addAll(broken);
           continue;

@@ -95,13 +95,15 @@ final class ActivityGrpcService extends ActivityServiceGrpc.ActivityServiceImplB
             size + 1);
     boolean more = page.size() > size;
     List<ActivityEvent> shown = more ? page.subList(0, size) : page;
-    PageInfo.Builder info = PageInfo.newBuilder().setHasNextPage(more);
-    if (more) {
-      ActivityEvent last = shown.get(shown.size() - 1);
-      Instant at = Times.instant(last.getOccurredAt());
-      long micros = at.getEpochSecond() * 1_000_000 + at.getNano() / 1000;
-      info.setNextCursor(PageCursor.of(Long.toString(micros), last.getId()).encode());
-    }
+    PageInfo info =
+        PageCursor.info(
+            shown,
+            more,
+            event -> {
+              Instant at = Times.instant(event.getOccurredAt());
+              long micros = at.getEpochSecond() * 1_000_000 + at.getNano() / 1000;
+              return PageCursor.of(Long.toString(micros), event.getId());
+            });
     respond(response, ListActivitiesResponse.newBuilder().addAllEvents(shown).setPageInfo(info).build());
   }
 

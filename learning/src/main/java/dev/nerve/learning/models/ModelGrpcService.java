@@ -194,11 +194,7 @@ final class ModelGrpcService extends ModelServiceGrpc.ModelServiceImplBase {
     List<ModelRepository.ModelRow> shown = more ? rows.subList(0, size) : rows;
     ListModelsResponse.Builder out = ListModelsResponse.newBuilder();
     shown.forEach(row -> out.addModels(repository.view(caller.tenantId(), row)));
-    PageInfo.Builder info = PageInfo.newBuilder().setHasNextPage(more);
-    if (more) {
-      ModelRepository.ModelRow last = shown.get(shown.size() - 1);
-      info.setNextCursor(PageCursor.of(last.name(), last.id()).encode());
-    }
+    PageInfo info = PageCursor.info(shown, more, row -> PageCursor.of(row.name(), row.id()));
     respond(response, out.setPageInfo(info).build());
   }
 
@@ -228,10 +224,7 @@ final class ModelGrpcService extends ModelServiceGrpc.ModelServiceImplBase {
     for (ModelVersion v : more ? versions.subList(0, size) : versions) {
       shown.add(v.toBuilder().setActive(v.getVersion() == row.activeVersion()).build());
     }
-    PageInfo.Builder info = PageInfo.newBuilder().setHasNextPage(more);
-    if (more) {
-      info.setNextCursor(PageCursor.of(Long.toString(shown.get(shown.size() - 1).getVersion())).encode());
-    }
+    PageInfo info = PageCursor.info(shown, more, v -> PageCursor.of(Long.toString(v.getVersion())));
     respond(response, ListModelVersionsResponse.newBuilder().addAllVersions(shown).setPageInfo(info).build());
   }
 
@@ -295,10 +288,7 @@ final class ModelGrpcService extends ModelServiceGrpc.ModelServiceImplBase {
     List<Dataset> page = repository.datasets(caller.tenantId(), after, size + 1);
     boolean more = page.size() > size;
     List<Dataset> shown = more ? page.subList(0, size) : page;
-    PageInfo.Builder info = PageInfo.newBuilder().setHasNextPage(more);
-    if (more) {
-      info.setNextCursor(PageCursor.of(shown.get(shown.size() - 1).getId()).encode());
-    }
+    PageInfo info = PageCursor.info(shown, more, d -> PageCursor.of(d.getId()));
     respond(response, ListDatasetsResponse.newBuilder().addAllDatasets(shown).setPageInfo(info).build());
   }
 

@@ -147,11 +147,7 @@ final class PatternGrpcService extends PatternServiceGrpc.PatternServiceImplBase
     List<Pattern> page = repository.search(caller.tenantId(), caller.userId(), search, afterScore, afterId, size + 1);
     boolean more = page.size() > size;
     List<Pattern> shown = more ? page.subList(0, size) : page;
-    PageInfo.Builder info = PageInfo.newBuilder().setHasNextPage(more && request.hasPage());
-    if (more && request.hasPage()) {
-      Pattern last = shown.get(shown.size() - 1);
-      info.setNextCursor(PageCursor.of(Double.toString(last.getScore()), last.getId()).encode());
-    }
+    PageInfo info = PageCursor.info(shown, more && request.hasPage(), p -> PageCursor.of(Double.toString(p.getScore()), p.getId()));
     respond(response, RetrievePatternsResponse.newBuilder().addAllPatterns(shown).setPageInfo(info).build());
   }
 
@@ -176,12 +172,14 @@ final class PatternGrpcService extends PatternServiceGrpc.PatternServiceImplBase
     List<Pattern> page = repository.list(caller.tenantId(), caller.userId(), request.getKind(), afterSeen, afterId, size + 1);
     boolean more = page.size() > size;
     List<Pattern> shown = more ? page.subList(0, size) : page;
-    PageInfo.Builder info = PageInfo.newBuilder().setHasNextPage(more);
-    if (more) {
-      Pattern last = shown.get(shown.size() - 1);
-      Instant seen = last.hasLastSeen() ? Times.micros(Times.instant(last.getLastSeen())) : Times.instant(last.getUpdatedAt());
-      info.setNextCursor(PageCursor.of(Long.toString(seen.getEpochSecond() * 1_000_000 + seen.getNano() / 1000), last.getId()).encode());
-    }
+    PageInfo info =
+        PageCursor.info(
+            shown,
+            more,
+            p -> {
+              Instant seen = p.hasLastSeen() ? Times.micros(Times.instant(p.getLastSeen())) : Times.instant(p.getUpdatedAt());
+              return PageCursor.of(Long.toString(seen.getEpochSecond() * 1_000_000 + seen.getNano() / 1000), p.getId());
+            });
     respond(response, ListPatternsResponse.newBuilder().addAllPatterns(shown).setPageInfo(info).build());
   }
 

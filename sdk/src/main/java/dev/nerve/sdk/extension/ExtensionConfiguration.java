@@ -1,6 +1,7 @@
 package dev.nerve.sdk.extension;
 
 import dev.nerve.platform.NerveProperties;
+import dev.nerve.platform.grpc.ChannelFactory;
 import dev.nerve.platform.grpc.TargetService;
 import dev.nerve.platform.target.Target;
 import dev.nerve.sdk.SdkProperties;
@@ -46,11 +47,11 @@ public class ExtensionConfiguration {
   @Bean
   Extensions extensions(
       JdbcClient jdbc, Endpoints endpoints, CredentialSource credentials, McpConnector mcp, JsonSchemas schemas,
-      Replays replays, TransactionTemplate tx, ObjectProvider<ActionUsage> usage, ExecutorService sdkActionRunner,
+      Replays replays, TransactionTemplate tx, ObjectProvider<ActionUsage> usage, ChannelFactory channels, ExecutorService sdkActionRunner,
       SdkProperties properties, NerveProperties nerve, ObjectProvider<BuildProperties> build) {
     var settings = properties.extensions();
     return new Extensions(new ExtensionRepository(jdbc), endpoints, credentials, mcp, schemas, replays, tx,
-        usage.getIfAvailable(() -> ActionUsage.NONE_KNOWN), sdkActionRunner,
+        usage.getIfAvailable(() -> new AutomationActionUsage(channels)), sdkActionRunner,
         new Extensions.Settings(nerveVersion(build.getIfAvailable()), settings.maxJarBytes().toBytes(),
             settings.pluginDirectory(nerve.dataDir()), settings.actionTimeout(), settings.maxActionTimeout()));
   }

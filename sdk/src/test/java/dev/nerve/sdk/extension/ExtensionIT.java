@@ -36,6 +36,7 @@ import dev.nerve.platform.identity.Identity;
 import dev.nerve.sdk.LoopbackServer;
 import dev.nerve.sdk.SdkTestApplication;
 import dev.nerve.sdk.SdkTests;
+import dev.nerve.testing.PluginJars;
 import io.grpc.Status;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

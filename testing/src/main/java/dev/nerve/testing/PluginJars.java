@@ -1,4 +1,4 @@
-package dev.nerve.sdk.extension;
+package dev.nerve.testing;
 
 import dev.nerve.extension.api.NerveExtension;
 import java.io.ByteArrayOutputStream;
@@ -13,11 +13,12 @@ import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
 
 /** Builds a plugin jar during a test: compiles one class against the extension API and jars it. */
-final class PluginJars {
+public final class PluginJars {
 
   private PluginJars() {}
 
-  static byte[] build(String className, String source, Path work) throws IOException {
+  /** Compiles {@code source} (the class {@code className}) in {@code work} and returns the jar's bytes. */
+  public static byte[] build(String className, String source, Path work) throws IOException {
     Path src = work.resolve("src");
     Path classes = work.resolve("classes");
     Path file = src.resolve(className.replace('.', '/') + ".java");
@@ -43,5 +44,4 @@ final class PluginJars {
     }
     return bytes.toByteArray();
   }
-
 }
