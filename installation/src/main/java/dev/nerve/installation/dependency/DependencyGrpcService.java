@@ -97,7 +97,7 @@ final class DependencyGrpcService extends DependencyServiceGrpc.DependencyServic
   @Override
   public void get(GetDependencyRequest request, StreamObserver<Dependency> response) {
     DependencyRequests.name("name", request.getName());
-    LockedPackage found = lock.all(tenant()).get(request.getName());
+    LockedPackage found = lock.find(tenant(), request.getName());
     if (found == null) {
       throw NerveException.notFound("package", request.getName());
     }

@@ -14,8 +14,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 /** The lock in {@code installation.installed_package}: what each tenant has installed. */
 final class LockStore {
 
+  /** Every column but the archive, which only a reload needs ({@link #archive}). */
   private static final String COLUMNS =
-      "name, version, checksum_sha256, source, requested_range, requires::text AS requires, archive, installed_at";
+      "name, version, checksum_sha256, source, requested_range, requires::text AS requires, installed_at";
 
   private final JdbcClient jdbc;
 
@@ -23,7 +24,7 @@ final class LockStore {
     this.jdbc = jdbc;
   }
 
-  /** Every installed package of a tenant, by name. */
+  /** Every installed package of a tenant, by name, without archives. */
   Map<String, LockedPackage> all(String tenant) {
     Map<String, LockedPackage> out = new LinkedHashMap<>();
     jdbc.sql("SELECT " + COLUMNS + " FROM installation.installed_package WHERE tenant_id = ? ORDER BY name")
@@ -36,22 +37,45 @@ final class LockStore {
 
   /** A page of installed packages after {@code after} (exclusive), without archives. */
   List<LockedPackage> page(String tenant, String after, int limit) {
-    return jdbc.sql("SELECT name, version, checksum_sha256, source, requested_range, requires::text AS requires,"
-            + " ''::bytea AS archive, installed_at FROM installation.installed_package WHERE tenant_id = ? AND name > ? ORDER BY name LIMIT ?")
+    return jdbc.sql("SELECT " + COLUMNS + " FROM installation.installed_package WHERE tenant_id = ? AND name > ? ORDER BY name LIMIT ?")
         .params(tenant, after, limit)
         .query(LockStore::row)
         .list();
   }
 
-  /** Writes a package's row, replacing any earlier version. */
-  void put(String tenant, LockedPackage p) {
+  /** One installed package without its archive, or null. */
+  LockedPackage find(String tenant, String name) {
+    return jdbc.sql("SELECT " + COLUMNS + " FROM installation.installed_package WHERE tenant_id = ? AND name = ?")
+        .params(tenant, name)
+        .query(LockStore::row)
+        .optional()
+        .orElse(null);
+  }
+
+  /** The verified archive of an installed package. */
+  byte[] archive(String tenant, String name) {
+    return jdbc.sql("SELECT archive FROM installation.installed_package WHERE tenant_id = ? AND name = ?")
+        .params(tenant, name)
+        .query(byte[].class)
+        .single();
+  }
+
+  /** Records the range a package is requested with (null: only a dependency). */
+  void requestedRange(String tenant, String name, String range) {
+    jdbc.sql("UPDATE installation.installed_package SET requested_range = ? WHERE tenant_id = ? AND name = ?")
+        .params(range, tenant, name)
+        .update();
+  }
+
+  /** Writes a package's row with its archive, replacing any earlier version. */
+  void put(String tenant, LockedPackage p, byte[] archive) {
     jdbc.sql("INSERT INTO installation.installed_package (tenant_id, name, version, checksum_sha256, source, requested_range, requires, archive, installed_at)"
             + " VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?, now())"
             + " ON CONFLICT (tenant_id, name) DO UPDATE SET version = excluded.version, checksum_sha256 = excluded.checksum_sha256,"
             + " source = excluded.source, requested_range = excluded.requested_range, requires = excluded.requires,"
             + " archive = excluded.archive, installed_at = CASE WHEN installed_package.version = excluded.version"
             + " THEN installed_package.installed_at ELSE now() END")
-        .params(tenant, p.name(), p.version(), p.sha256(), p.source(), p.requestedRange(), json(p.requires()), p.archive())
+        .params(tenant, p.name(), p.version(), p.sha256(), p.source(), p.requestedRange(), json(p.requires()), archive)
         .update();
   }
 
@@ -67,7 +91,6 @@ final class LockStore {
         rs.getString("source"),
         rs.getString("requested_range"),
         requires(rs.getString("requires")),
-        rs.getBytes("archive"),
         rs.getTimestamp("installed_at").toInstant());
   }
 

@@ -10,7 +10,6 @@ import java.util.TreeMap;
  * @param requestedRange the range it was requested with, or null when installed only as a
  *     dependency
  * @param requires its own dependencies, name to range
- * @param archive the verified archive, kept to load this version again
  */
 record LockedPackage(
     String name,
@@ -19,7 +18,6 @@ record LockedPackage(
     String source,
     String requestedRange,
     Map<String, String> requires,
-    byte[] archive,
     Instant installedAt) {
 
   LockedPackage {

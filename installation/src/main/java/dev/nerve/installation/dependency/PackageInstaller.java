@@ -42,10 +42,14 @@ import org.springframework.transaction.support.TransactionTemplate;
  * through the SDK system in dependency order and unloads what is no longer needed. If a load or
  * unload fails, the ones already done are undone (the previous versions loaded again from their
  * archives in the lock) and the lock is not written, so the previous set stays installed.
+ * Changes of one tenant run one at a time; a second one meanwhile is refused with CONFLICT.
  */
 final class PackageInstaller {
 
   private static final Logger log = LoggerFactory.getLogger(PackageInstaller.class);
+
+  /** SQL of the advisory lock key of a tenant's packages (one parameter: the tenant). */
+  static final String LOCK_KEY = "hashtextextended('nerve.installation.packages:' || ?, 0)";
 
   private final LockStore lock;
   private final SourceCatalogs catalogs;
@@ -225,13 +229,13 @@ final class PackageInstaller {
         }
         loader.load(step.label(), prepared.get(step.name()).extension());
         LockedPackage from = step.from();
-        undo.push(from == null ? () -> loader.unload(step.name()) : () -> reload(from, restore));
+        undo.push(from == null ? () -> loader.unload(step.name()) : () -> reload(tenant, from, restore));
         progress.report(event(DependencyProgressPhase.DEPENDENCY_PROGRESS_PHASE_LOADED, step.to(), 0, "loaded " + step.label()));
       }
       for (PlanStep step : steps) {
         if (step.action() == PlanAction.PLAN_ACTION_REMOVE) {
           loader.unload(step.name());
-          undo.push(() -> reload(step.from(), restore));
+          undo.push(() -> reload(tenant, step.from(), restore));
         }
       }
       for (PlanStep step : steps) {
@@ -239,9 +243,7 @@ final class PackageInstaller {
           case PLAN_ACTION_REMOVE -> lock.delete(tenant, step.name());
           case PLAN_ACTION_KEEP -> {
             if (!java.util.Objects.equals(step.requestedRange(), step.from().requestedRange())) {
-              LockedPackage f = step.from();
-              lock.put(tenant, new LockedPackage(f.name(), f.version(), f.sha256(), f.source(), step.requestedRange(),
-                  f.requires(), f.archive(), f.installedAt()));
+              lock.requestedRange(tenant, step.name(), step.requestedRange());
             }
           }
           default -> {
@@ -249,7 +251,7 @@ final class PackageInstaller {
             Map<String, String> requires = new LinkedHashMap<>();
             to.dependencies().forEach((k, v) -> requires.put(k, v.toString()));
             lock.put(tenant, new LockedPackage(to.name(), to.version().text(), to.sha256(), to.source(), step.requestedRange(),
-                requires, prepared.get(to.name()).archive(), null));
+                requires, null), prepared.get(to.name()).archive());
           }
         }
       }
@@ -268,9 +270,10 @@ final class PackageInstaller {
     }
   }
 
-  private void reload(LockedPackage previous, Path restore) {
+  private void reload(String tenant, LockedPackage previous, Path restore) {
     Path dir = restore.resolve(previous.name() + "-" + previous.version());
-    loader.load(previous.name() + " " + previous.version(), unpack(previous.archive(), dir, previous.name(), previous.version()));
+    byte[] archive = lock.archive(tenant, previous.name());
+    loader.load(previous.name() + " " + previous.version(), unpack(archive, dir, previous.name(), previous.version()));
   }
 
   private static DependencyProgress event(DependencyProgressPhase phase, Candidate c, long bytes, String message) {
@@ -284,13 +287,20 @@ final class PackageInstaller {
     return requested;
   }
 
-  /** Runs {@code work} in a transaction holding the tenant's package lock, so changes queue up. */
+  /**
+   * Runs {@code work} in a transaction holding the tenant's package lock. A second change while
+   * one runs is refused at once rather than queued: a queued call would hold a pooled connection
+   * that the running one may need for the SDK system's writes.
+   */
   private <T> T locked(String tenant, Supplier<T> work) {
     return tx.execute(status -> {
-      jdbc.sql("SELECT pg_advisory_xact_lock(hashtextextended('nerve.installation.packages:' || ?, 0))")
+      Boolean acquired = jdbc.sql("SELECT pg_try_advisory_xact_lock(" + LOCK_KEY + ")")
           .param(tenant)
-          .query((rs, n) -> 1)
-          .list();
+          .query(Boolean.class)
+          .single();
+      if (!Boolean.TRUE.equals(acquired)) {
+        throw NerveException.conflict("another package change of this tenant is running; retry when it has finished");
+      }
       return work.get();
     });
   }

@@ -122,6 +122,7 @@ class DependencyServiceIT {
 
   @Autowired ChannelFactory channels;
   @Autowired JdbcClient jdbc;
+  @Autowired javax.sql.DataSource dataSource;
 
   String tenant;
   String repo;
@@ -406,5 +407,26 @@ class DependencyServiceIT {
     List<DependencyProgressPhase> phases = new ArrayList<>();
     assertThatThrownBy(() -> failing.forEachRemaining(e -> phases.add(e.getPhase()))).hasMessageContaining("checksum of broken 1.0.0");
     assertThat(phases).endsWith(DependencyProgressPhase.DEPENDENCY_PROGRESS_PHASE_FAILED);
+  }
+
+  @Test
+  void aSecondChangeWhileOneRunsIsRefusedNotQueued() throws Exception {
+    packages.add("solo", "1.0.0");
+    directorySource();
+    try (java.sql.Connection held = dataSource.getConnection();
+        java.sql.PreparedStatement lock = held.prepareStatement("SELECT pg_advisory_lock(" + PackageInstaller.LOCK_KEY + ")")) {
+      lock.setString(1, tenant);
+      lock.execute();
+      assertThatThrownBy(() -> install(want("solo", "*")))
+          .hasMessageContaining("ABORTED")
+          .hasMessageContaining("another package change of this tenant is running");
+      try (java.sql.PreparedStatement unlock = held.prepareStatement("SELECT pg_advisory_unlock(" + PackageInstaller.LOCK_KEY + ")")) {
+        unlock.setString(1, tenant);
+        unlock.execute();
+      }
+    }
+    assertThat(lock()).isEmpty();
+    install(want("solo", "*"));
+    assertThat(lock()).containsExactly("solo 1.0.0");
   }
 }
