@@ -1,6 +1,5 @@
 package dev.nerve.installation;
 
-import dev.nerve.api.installation.v1.ConfigurationServiceGrpc;
 import dev.nerve.api.installation.v1.DependencyServiceGrpc;
 import dev.nerve.platform.grpc.TargetService;
 import dev.nerve.platform.storage.ServiceSchema;
@@ -13,7 +12,10 @@ import org.springframework.context.annotation.Import;
 /** The installation target: its schema, its gRPC services and the environment checks. */
 @AutoConfiguration
 @ConditionalOnTarget(Target.INSTALLATION)
-@Import(dev.nerve.installation.environment.EnvironmentConfiguration.class)
+@Import({
+  dev.nerve.installation.environment.EnvironmentConfiguration.class,
+  dev.nerve.installation.configuration.ConfigurationWiring.class
+})
 public class InstallationConfiguration {
 
   @Bean
@@ -25,11 +27,5 @@ public class InstallationConfiguration {
   TargetService dependencyService() {
     return TargetService.unimplemented(
         Target.INSTALLATION, DependencyServiceGrpc.getServiceDescriptor());
-  }
-
-  @Bean
-  TargetService configurationService() {
-    return TargetService.unimplemented(
-        Target.INSTALLATION, ConfigurationServiceGrpc.getServiceDescriptor());
   }
 }
