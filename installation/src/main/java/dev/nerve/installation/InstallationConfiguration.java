@@ -1,7 +1,5 @@
 package dev.nerve.installation;
 
-import dev.nerve.api.installation.v1.ConfigurationServiceGrpc;
-import dev.nerve.platform.grpc.TargetService;
 import dev.nerve.platform.storage.ServiceSchema;
 import dev.nerve.platform.target.ConditionalOnTarget;
 import dev.nerve.platform.target.Target;
@@ -9,23 +7,18 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 
-/** The installation target: its schema, its gRPC services, the environment checks and extension packages. */
+/** The installation target: its schema, its gRPC services, the environment checks, extension packages and configuration. */
 @AutoConfiguration
 @ConditionalOnTarget(Target.INSTALLATION)
 @Import({
   dev.nerve.installation.environment.EnvironmentConfiguration.class,
-  dev.nerve.installation.dependency.DependenciesConfiguration.class
+  dev.nerve.installation.dependency.DependenciesConfiguration.class,
+  dev.nerve.installation.configuration.ConfigurationWiring.class
 })
 public class InstallationConfiguration {
 
   @Bean
   ServiceSchema installationSchema() {
     return new ServiceSchema(Target.INSTALLATION);
-  }
-
-  @Bean
-  TargetService configurationService() {
-    return TargetService.unimplemented(
-        Target.INSTALLATION, ConfigurationServiceGrpc.getServiceDescriptor());
   }
 }

@@ -58,8 +58,8 @@ public class SecurityConfiguration {
   }
 
   @Bean
-  Guard guard(RateLimiter limiter, GatewayProperties properties) {
-    return new Guard(limiter, properties.rateLimit());
+  Guard guard(RateLimiter limiter, GatewayProperties properties, dev.nerve.platform.settings.LiveSettings settings) {
+    return new Guard(limiter, properties.rateLimit(), settings);
   }
 
   @Bean(destroyMethod = "close")
