@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # Multi-stage image of the nerve executable. Build: docker build -t nerve .
-# Run:  docker run -p 8080:8080 -p 9090:9090 nerve [serve|doctor] [--targets=...]
+# Run:  docker run -p 8080:8080 nerve [serve|doctor] [--targets=...]
 
 FROM eclipse-temurin:17-jdk AS build
 WORKDIR /src
@@ -21,7 +21,7 @@ ENV NERVE_DATA_DIR=/var/lib/nerve
 ENV NERVE_GRPC_ADDRESS=0.0.0.0
 VOLUME /var/lib/nerve
 USER nerve:nerve
-# 8080: HTTP (gateway surfaces, actuator); 9090: gRPC between targets.
+# 8080: HTTP (gateway surfaces, actuator); 9090: gRPC between targets (internal: publish it only to Nerve's own processes).
 EXPOSE 8080 9090
 # The temurin JRE image ships wget; Kubernetes uses its own probes on the same endpoint.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=90s --retries=3 \

@@ -25,9 +25,10 @@ public final class GatewaySurface implements EnvironmentPostProcessor {
       defaults.put("spring.graphql.http.path", "/graphql");
       defaults.put("spring.graphql.websocket.path", "/graphql");
       // NERVE_GRAPHQL_INTROSPECTION=false turns off introspection and GraphiQL (production).
+      // GraphiQL is Nerve's own offline page (GraphiQlConfiguration), not Spring's CDN-based one.
       String introspection =
           environment.getProperty("nerve.gateway.graphql.introspection", "true").trim();
-      defaults.put("spring.graphql.graphiql.enabled", introspection);
+      defaults.put("spring.graphql.graphiql.enabled", "false");
       defaults.put("spring.graphql.schema.introspection.enabled", introspection);
       defaults.put("springdoc.api-docs.path", "/v3/api-docs");
       defaults.put("springdoc.paths-to-match", "/api/**");

@@ -3,6 +3,7 @@ package dev.nerve.gateway.security;
 import dev.nerve.gateway.audit.RefusalAudit;
 import dev.nerve.gateway.error.ClientError;
 import dev.nerve.gateway.error.GraphQlErrors;
+import dev.nerve.platform.error.ErrorCode;
 import dev.nerve.platform.error.NerveException;
 import dev.nerve.platform.identity.Identity;
 import graphql.ExecutionResult;
@@ -32,7 +33,7 @@ import java.util.Optional;
  * finds the {@link Operation} of every operation field it selects (root fields and the fields of
  * namespace types below them), checks each permission and takes the summed cost from the caller's
  * rate limit. One field the caller may not use refuses the whole document; a refused mutation is
- * audited.
+ * audited. Introspection ({@code __schema}, {@code __type}) needs a credential of any role.
  */
 public final class GraphQlOperationGuard extends SimplePerformantInstrumentation {
 
@@ -61,6 +62,12 @@ public final class GraphQlOperationGuard extends SimplePerformantInstrumentation
           NerveException.invalid("query", "maxAliases", "uses " + aliases + " aliases; at most " + maxAliases + " allowed"));
     }
     Caller caller = GraphQlCallers.caller(execution.getGraphQLContext());
+    if (caller.identity() == null && IntrospectionDocuments.introspects(execution)) {
+      throw GraphQlErrors.abort(
+          new NerveException(
+              ErrorCode.UNAUTHENTICATED,
+              "introspection needs a credential of any role: send Authorization: Bearer <access token or API key>"));
+    }
     GraphQLObjectType root =
         switch (execution.getOperationDefinition().getOperation()) {
           case QUERY -> execution.getGraphQLSchema().getQueryType();

@@ -12,8 +12,6 @@ import dev.nerve.gateway.identity.IdentityConfiguration;
 import dev.nerve.gateway.ratelimit.RateLimiter;
 import dev.nerve.platform.redis.RedisCircuit;
 import dev.nerve.platform.redis.RedisEndpoint;
-import graphql.analysis.MaxQueryComplexityInstrumentation;
-import graphql.analysis.MaxQueryDepthInstrumentation;
 import graphql.parser.ParserOptions;
 import io.lettuce.core.RedisClient;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -138,13 +136,13 @@ public class SecurityConfiguration {
   }
 
   @Bean
-  MaxQueryDepthInstrumentation graphQlMaxDepth(GatewayProperties properties) {
-    return new MaxQueryDepthInstrumentation(properties.graphql().maxDepth());
+  QueryDepthLimit graphQlMaxDepth(GatewayProperties properties) {
+    return new QueryDepthLimit(properties.graphql().maxDepth());
   }
 
   @Bean
-  MaxQueryComplexityInstrumentation graphQlMaxComplexity(GatewayProperties properties) {
-    return new MaxQueryComplexityInstrumentation(properties.graphql().maxComplexity());
+  QueryComplexityLimit graphQlMaxComplexity(GatewayProperties properties) {
+    return new QueryComplexityLimit(properties.graphql().maxComplexity());
   }
 
   @Bean

@@ -6,6 +6,7 @@ import dev.nerve.platform.identity.IdentityClientInterceptor;
 import dev.nerve.platform.identity.IdentityServerInterceptor;
 import dev.nerve.platform.identity.InternalProperties;
 import dev.nerve.platform.identity.InternalSecret;
+import dev.nerve.platform.identity.InternalSecretFile;
 import dev.nerve.platform.security.AuthorizationServerInterceptor;
 import dev.nerve.platform.target.TargetSelection;
 import io.micrometer.core.instrument.binder.grpc.ObservationGrpcClientInterceptor;
@@ -29,8 +30,14 @@ import org.springframework.context.annotation.Bean;
 public class GrpcConfiguration {
 
   @Bean
-  InternalSecret internalSecret(InternalProperties properties) {
-    return properties.internalSecret();
+  InternalSecret internalSecret(InternalProperties properties, NerveProperties nerve) {
+    InternalSecret secret = properties.internalSecret();
+    if (nerve.grpc().port() >= 0) {
+      // For `nerve doctor --server` on this machine; a process without a network port (the
+      // doctor itself) leaves the file of the server on this data directory alone.
+      InternalSecretFile.publish(secret, nerve.dataDir());
+    }
+    return secret;
   }
 
   @Bean

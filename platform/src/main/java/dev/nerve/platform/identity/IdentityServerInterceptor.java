@@ -43,7 +43,8 @@ public final class IdentityServerInterceptor implements ServerInterceptor {
               new NerveException(
                   ErrorCode.UNAUTHENTICATED,
                   "the call's identity is not signed by this deployment (check"
-                      + " nerve.internal.secret)"));
+                      + " nerve.internal.secret): Nerve's gRPC port is internal, for Nerve's own"
+                      + " processes; clients use the gateway's GraphQL or REST API"));
       call.close(refused.getStatus(), refused.getTrailers() == null ? new Metadata() : refused.getTrailers());
       return new ServerCall.Listener<>() {};
     }

@@ -3,6 +3,7 @@ package dev.nerve.platform.identity;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Arrays;
+import java.util.Base64;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,11 +18,13 @@ public final class InternalSecret {
   private static final int MIN_LENGTH = 32;
   private static volatile InternalSecret processDefault;
 
+  private final String text;
   private final byte[] key;
   private final boolean generated;
 
-  private InternalSecret(byte[] key, boolean generated) {
-    this.key = key;
+  private InternalSecret(String text, boolean generated) {
+    this.text = text;
+    this.key = text.getBytes(StandardCharsets.UTF_8);
     this.generated = generated;
   }
 
@@ -30,12 +33,11 @@ public final class InternalSecret {
     if (configured == null || configured.isBlank()) {
       return processDefault();
     }
-    byte[] bytes = configured.getBytes(StandardCharsets.UTF_8);
-    if (bytes.length < MIN_LENGTH) {
+    if (configured.getBytes(StandardCharsets.UTF_8).length < MIN_LENGTH) {
       throw new IllegalArgumentException(
           "nerve.internal.secret must be at least " + MIN_LENGTH + " bytes long");
     }
-    return new InternalSecret(bytes, false);
+    return new InternalSecret(configured, false);
   }
 
   /** A random secret made once per JVM, for processes that configure none. */
@@ -44,9 +46,11 @@ public final class InternalSecret {
     if (secret == null) {
       synchronized (InternalSecret.class) {
         if (processDefault == null) {
-          byte[] key = new byte[32];
-          new SecureRandom().nextBytes(key);
-          processDefault = new InternalSecret(key, true);
+          byte[] random = new byte[32];
+          new SecureRandom().nextBytes(random);
+          // Text, so it can be handed on like a configured value (InternalSecretFile).
+          processDefault =
+              new InternalSecret(Base64.getUrlEncoder().withoutPadding().encodeToString(random), true);
           log.warn(
               "nerve.internal.secret (NERVE_INTERNAL_SECRET) is not set: using a random secret for"
                   + " this process. Split deployments must give every process the same secret, or"
@@ -61,6 +65,11 @@ public final class InternalSecret {
   /** Whether this secret was generated for this JVM rather than configured. */
   public boolean generated() {
     return generated;
+  }
+
+  /** The secret as configured (or generated) text, for {@link InternalSecretFile}. */
+  String text() {
+    return text;
   }
 
   byte[] key() {

@@ -19,6 +19,13 @@ import java.util.Optional;
  */
 public final class AuthorizationServerInterceptor implements ServerInterceptor {
 
+  /** What a client without a signed identity (any client outside the deployment) is told. */
+  public static final String INTERNAL_ONLY =
+      "the call carries no identity: Nerve's gRPC port is internal, for Nerve's own processes, and"
+          + " accepts only identities signed with the deployment's internal secret"
+          + " (nerve.internal.secret); clients use the gateway's GraphQL or REST API with an access"
+          + " token or API key";
+
   @Override
   public <Q, R> ServerCall.Listener<Q> interceptCall(
       ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
@@ -30,7 +37,7 @@ public final class AuthorizationServerInterceptor implements ServerInterceptor {
     if (permission.isEmpty()) {
       refusal = new NerveException(ErrorCode.PERMISSION_DENIED, method + " has no permission assigned");
     } else if (permission.get() != Permission.PUBLIC && identity.isEmpty()) {
-      refusal = new NerveException(ErrorCode.UNAUTHENTICATED, "the call carries no identity");
+      refusal = new NerveException(ErrorCode.UNAUTHENTICATED, INTERNAL_ONLY);
     } else if (identity.isPresent() && !permission.get().grantedTo(identity.get())) {
       refusal =
           new NerveException(

@@ -14,13 +14,16 @@ import dev.nerve.platform.identity.Identity;
 import dev.nerve.platform.identity.IdentityClientInterceptor;
 import dev.nerve.platform.identity.IdentityContext;
 import dev.nerve.platform.identity.InternalSecret;
+import dev.nerve.platform.identity.InternalSecretFile;
 import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.springframework.boot.WebApplicationType;
@@ -40,10 +43,20 @@ public final class Doctor {
 
   /** Runs the checks (here, or on {@code --server}) and prints them; returns the exit code. */
   public static int run(CommandLine line, PrintStream out) {
+    Optional<String> server = line.value("--server");
+    Optional<InternalSecret> secret = server.isPresent() ? secret(line) : Optional.empty();
+    if (server.isPresent() && secret.isEmpty()) {
+      out.println("[XX] No internal secret to sign the doctor's calls to " + server.get() + " with.");
+      out.println(
+          "    -> set NERVE_INTERNAL_SECRET (or --nerve.internal.secret) to the server's value, or run the"
+              + " doctor on the server's machine with its data directory (--nerve.data-dir or NERVE_DATA_DIR,"
+              + " default ./data), where the server keeps a generated secret in "
+              + "internal.secret");
+      return 1;
+    }
     EnvironmentStatus status;
     try {
-      status =
-          line.value("--server").map(server -> remote(server, secret(line))).orElseGet(() -> local(line));
+      status = server.isPresent() ? remote(server.get(), secret.get()) : local(line);
     } catch (StatusRuntimeException e) {
       out.println("[XX] Nerve did not answer: " + e.getStatus());
       return 1;
@@ -66,12 +79,26 @@ public final class Doctor {
   }
 
   /**
-   * Services accept only identities signed with the deployment's internal secret, so the doctor
-   * signs its own with {@code --nerve.internal.secret} or {@code NERVE_INTERNAL_SECRET}.
+   * The gRPC port is internal: services accept only identities signed with the deployment's
+   * internal secret, so the doctor signs its own with the server's configuration: {@code
+   * --nerve.internal.secret} or {@code NERVE_INTERNAL_SECRET}, else the secret a server without
+   * one generated into its data directory ({@code --nerve.data-dir}, {@code NERVE_DATA_DIR} or
+   * {@code ./data}).
    */
-  private static InternalSecret secret(CommandLine line) {
-    return InternalSecret.of(
-        line.value("--nerve.internal.secret").orElse(System.getenv("NERVE_INTERNAL_SECRET")));
+  static Optional<InternalSecret> secret(CommandLine line) {
+    Optional<String> configured =
+        line.value("--nerve.internal.secret")
+            .or(() -> Optional.ofNullable(System.getenv("NERVE_INTERNAL_SECRET")))
+            .filter(value -> !value.isBlank());
+    if (configured.isPresent()) {
+      return configured.map(InternalSecret::of);
+    }
+    Path dataDir =
+        Path.of(
+            line.value("--nerve.data-dir")
+                .or(() -> Optional.ofNullable(System.getenv("NERVE_DATA_DIR")).filter(d -> !d.isBlank()))
+                .orElse("./data"));
+    return InternalSecretFile.read(dataDir);
   }
 
   private static EnvironmentStatus remote(String address, InternalSecret secret) {
