@@ -152,9 +152,12 @@ public final class TestServers {
     String name =
         "nerve_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12).toLowerCase(Locale.ROOT);
     execute(server, "CREATE DATABASE " + name);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(() -> execute(server, "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)"), "test-db-drop"));
+    // An embedded server goes away with its directory (and may stop before this hook runs).
+    if (!server.embedded()) {
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(() -> execute(server, "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)"), "test-db-drop"));
+    }
     return new DatabaseEndpoint(withDatabase(server.jdbcUrl(), name), server.username(), server.password(), server.embedded());
   }
 
