@@ -56,8 +56,8 @@ public class SecurityConfiguration {
   }
 
   @Bean
-  Guard guard(RateLimiter limiter, GatewayProperties properties) {
-    return new Guard(limiter, properties.rateLimit());
+  Guard guard(RateLimiter limiter, GatewayProperties properties, ObjectProvider<MeterRegistry> meters) {
+    return new Guard(limiter, properties.rateLimit(), meters.getIfAvailable(SimpleMeterRegistry::new));
   }
 
   @Bean(destroyMethod = "close")

@@ -3,7 +3,10 @@ package dev.nerve.memory.embedding;
 import dev.nerve.memory.MemoryProperties;
 import dev.nerve.memory.support.MemoryGates;
 import dev.nerve.platform.NerveProperties;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -16,8 +19,12 @@ import org.springframework.context.annotation.Configuration;
 public class EmbeddingConfiguration {
 
   @Bean
-  Embedder embedder(MemoryProperties properties, NerveProperties nerve, MemoryGates gates) {
-    return new AdmittedEmbedder(model(properties, nerve.dataDir().resolve("models")), gates.embedding());
+  Embedder embedder(
+      MemoryProperties properties, NerveProperties nerve, MemoryGates gates, ObjectProvider<MeterRegistry> meters) {
+    return new AdmittedEmbedder(
+        model(properties, nerve.dataDir().resolve("models")),
+        gates.embedding(),
+        meters.getIfAvailable(SimpleMeterRegistry::new));
   }
 
   private static Embedder model(MemoryProperties properties, Path modelDir) {
