@@ -3,7 +3,9 @@ package dev.nerve.gateway;
 import dev.nerve.gateway.call.CallerIdentity;
 import dev.nerve.gateway.call.ServiceCalls;
 import dev.nerve.gateway.error.ErrorCodeInterceptor;
+import dev.nerve.gateway.error.GraphQlErrorEvents;
 import dev.nerve.gateway.error.GraphQlErrors;
+import dev.nerve.gateway.error.GraphQlOutcomes;
 import dev.nerve.gateway.graphql.DocumentCache;
 import dev.nerve.gateway.graphql.Scalars;
 import dev.nerve.platform.grpc.ChannelFactory;
@@ -70,5 +72,15 @@ public class GatewayConfiguration {
   @Bean
   ErrorCodeInterceptor graphQlErrorCodes() {
     return new ErrorCodeInterceptor();
+  }
+
+  @Bean
+  GraphQlOutcomes graphQlOutcomes() {
+    return new GraphQlOutcomes();
+  }
+
+  @Bean
+  GraphQlErrorEvents graphQlErrorEvents() {
+    return new GraphQlErrorEvents();
   }
 }

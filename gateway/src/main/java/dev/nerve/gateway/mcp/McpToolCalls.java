@@ -58,7 +58,7 @@ final class McpToolCalls {
     List<String> targets = new ArrayList<>();
     try {
       guard.authorize(name, Optional.of(operation), caller);
-      guard.charge(caller, operation.cost());
+      guard.charge(caller, name, operation.cost());
       Map<String, Object> arguments = request.arguments() == null ? Map.of() : request.arguments();
       RequestBinder.Bound bound = binder.bind(rpc.newRequest(), arguments, RequestBinder.Paging.REST, FieldPaths.builder(), false);
       Message response = IdentityContext.callAs(caller.identity(), () -> calls.unary(rpc, bound));

@@ -1,10 +1,10 @@
 package dev.nerve.gateway.ratelimit;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.nerve.gateway.GatewayProperties;
 import dev.nerve.platform.error.NerveException;
 import dev.nerve.platform.redis.RedisCircuit;
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
@@ -74,8 +74,14 @@ public final class RateLimiter implements AutoCloseable {
     this.uri = RedisURI.create(redisUri);
     this.uri.setTimeout(settings.redisTimeout());
     this.settings = settings;
-    this.unavailable = meters.counter("nerve.gateway.ratelimit.unavailable");
-    this.limited = meters.counter("nerve.gateway.ratelimit.rejected");
+    this.unavailable =
+        Counter.builder("nerve.gateway.ratelimit.unavailable")
+            .description("Requests let through or refused without a rate-limit check because Redis was unreachable")
+            .register(meters);
+    this.limited =
+        Counter.builder("nerve.gateway.ratelimit.rejected")
+            .description("Requests refused because the caller's rate-limit bucket was empty")
+            .register(meters);
   }
 
   /**

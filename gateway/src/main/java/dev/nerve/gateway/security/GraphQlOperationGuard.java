@@ -3,6 +3,7 @@ package dev.nerve.gateway.security;
 import dev.nerve.gateway.audit.RefusalAudit;
 import dev.nerve.gateway.error.ClientError;
 import dev.nerve.gateway.error.GraphQlErrors;
+import dev.nerve.gateway.graphql.RpcDirective;
 import dev.nerve.platform.error.ErrorCode;
 import dev.nerve.platform.error.NerveException;
 import dev.nerve.platform.identity.Identity;
@@ -22,7 +23,6 @@ import graphql.language.SelectionSet;
 import graphql.schema.GraphQLFieldDefinition;
 import graphql.schema.GraphQLObjectType;
 import graphql.schema.GraphQLTypeUtil;
-import dev.nerve.gateway.graphql.RpcDirective;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -82,7 +82,11 @@ public final class GraphQlOperationGuard extends SimplePerformantInstrumentation
         guard.authorize(field.coordinate(), field.operation(), caller);
         cost += field.operation().get().cost();
       }
-      guard.charge(caller, cost);
+      // One operation is named; a document with several is counted as one GraphQL request.
+      guard.charge(
+          caller,
+          selected.size() == 1 ? selected.get(0).operation().map(Operation::name).orElse("graphql") : "graphql",
+          cost);
     } catch (NerveException e) {
       auditRefusal(caller, selected, e);
       throw GraphQlErrors.abort(e);

@@ -1,11 +1,14 @@
 package dev.nerve.gateway.security;
 
 import dev.nerve.gateway.GatewayProperties;
+import dev.nerve.gateway.ratelimit.RateLimitedException;
 import dev.nerve.gateway.ratelimit.RateLimiter;
 import dev.nerve.platform.error.ErrorCode;
 import dev.nerve.platform.error.NerveException;
 import dev.nerve.platform.security.Permission;
 import dev.nerve.platform.settings.LiveSettings;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Optional;
 
 /**
@@ -19,11 +22,17 @@ public final class Guard {
   private final RateLimiter limiter;
   private final GatewayProperties.RateLimit limits;
   private final LiveSettings settings;
+  private final MeterRegistry meters;
 
-  public Guard(RateLimiter limiter, GatewayProperties.RateLimit limits, LiveSettings settings) {
+  /**
+   * @param settings live configuration of the rate limits ({@code null}: the static limits only)
+   * @param meters where {@code nerve.gateway.ratelimit.decisions} counts by operation and decision
+   */
+  public Guard(RateLimiter limiter, GatewayProperties.RateLimit limits, LiveSettings settings, MeterRegistry meters) {
     this.limiter = limiter;
     this.limits = limits;
     this.settings = settings;
+    this.meters = meters;
   }
 
   /** Fails with UNAUTHENTICATED or PERMISSION_DENIED unless the caller may run the operation. */
@@ -46,8 +55,11 @@ public final class Guard {
     }
   }
 
-  /** Takes {@code cost} from the caller's budget (per user/key, or per IP when anonymous). */
-  public void charge(Caller caller, long cost) {
+  /**
+   * Takes {@code cost} from the caller's budget (per user/key, or per IP when anonymous) for
+   * {@code operation}, counting the decision.
+   */
+  public void charge(Caller caller, String operation, long cost) {
     if (cost <= 0) {
       return;
     }
@@ -55,7 +67,32 @@ public final class Guard {
         caller.identity() == null
             ? live(null, "/rateLimits/anonymousPerMinute", limits.anonymousPerMinute())
             : live(caller.identity().tenantId(), "/rateLimits/perMinute", limits.perMinute());
-    limiter.consume(caller.principal(), cost, perMinute);
+    consume(operation, caller.principal(), cost, perMinute);
+  }
+
+  /**
+   * One bucket operation, counted as {@code allowed}, {@code rejected} (over the limit) or {@code
+   * unavailable} (Redis down and fail-closed; fail-open passes count as allowed, and in {@code
+   * nerve.gateway.ratelimit.unavailable}).
+   */
+  private void consume(String operation, String key, long cost, long perMinute) {
+    String decision = "allowed";
+    try {
+      limiter.consume(key, cost, perMinute);
+    } catch (RateLimitedException e) {
+      decision = "rejected";
+      throw e;
+    } catch (RuntimeException e) {
+      decision = "unavailable";
+      throw e;
+    } finally {
+      Counter.builder("nerve.gateway.ratelimit.decisions")
+          .description("Rate-limit decisions by operation: allowed, rejected (over the limit) or unavailable (Redis down, fail-closed)")
+          .tag("operation", operation)
+          .tag("decision", decision)
+          .register(meters)
+          .increment();
+    }
   }
 
   /**
@@ -65,11 +102,11 @@ public final class Guard {
    */
   public void chargeLogin(Caller caller, String username) {
     long perIp = live(null, "/rateLimits/loginPerMinute", limits.loginPerMinute());
-    limiter.consume("login:ip:" + caller.clientIp(), 1, perIp);
+    consume("login", "login:ip:" + caller.clientIp(), 1, perIp);
     if (username != null && !username.isBlank()) {
-      limiter.consume("login:user-ip:" + username + "@" + caller.clientIp(), 1, perIp);
-      limiter.consume(
-          "login:user:" + username, 1, live(null, "/rateLimits/loginPerUserPerMinute", limits.loginPerUserPerMinute()));
+      consume("login", "login:user-ip:" + username + "@" + caller.clientIp(), 1, perIp);
+      consume(
+          "login", "login:user:" + username, 1, live(null, "/rateLimits/loginPerUserPerMinute", limits.loginPerUserPerMinute()));
     }
   }
 

@@ -58,7 +58,7 @@ public final class RestGuard implements HandlerInterceptor {
     Caller caller = caller(request);
     try {
       guard.authorize(route, entry, caller);
-      guard.charge(caller, entry.get().cost());
+      guard.charge(caller, route, entry.get().cost());
     } catch (NerveException e) {
       if (entry.map(Operation::audit).orElse(true) && caller.identity() != null) {
         refusals.refused(

@@ -56,8 +56,12 @@ public class SecurityConfiguration {
   }
 
   @Bean
-  Guard guard(RateLimiter limiter, GatewayProperties properties, dev.nerve.platform.settings.LiveSettings settings) {
-    return new Guard(limiter, properties.rateLimit(), settings);
+  Guard guard(
+      RateLimiter limiter,
+      GatewayProperties properties,
+      dev.nerve.platform.settings.LiveSettings settings,
+      ObjectProvider<MeterRegistry> meters) {
+    return new Guard(limiter, properties.rateLimit(), settings, meters.getIfAvailable(SimpleMeterRegistry::new));
   }
 
   @Bean(destroyMethod = "close")

@@ -32,7 +32,7 @@ class LoginLimitIT {
                 true, 600, 60, 10, 15, true, Duration.ofSeconds(2), "login-" + UUID.randomUUID() + ":", 0, Duration.ofSeconds(1)),
             new SimpleMeterRegistry(),
             new RedisCircuit(Duration.ofSeconds(1), new SimpleMeterRegistry()))) {
-      Guard guard = new Guard(limiter, new GatewayProperties.RateLimit(true, 600, 60, 10, 15, true, Duration.ofSeconds(2), "x", 0, Duration.ofSeconds(1)), null);
+      Guard guard = new Guard(limiter, new GatewayProperties.RateLimit(true, 600, 60, 10, 15, true, Duration.ofSeconds(2), "x", 0, Duration.ofSeconds(1)), null, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
       Caller attacker = Caller.anonymous("203.0.113.7");
       Caller owner = Caller.anonymous("198.51.100.4");
       Caller another = Caller.anonymous("192.0.2.9");

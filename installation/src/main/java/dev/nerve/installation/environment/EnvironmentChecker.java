@@ -3,6 +3,9 @@ package dev.nerve.installation.environment;
 import com.google.protobuf.util.Durations;
 import dev.nerve.api.installation.v1.CheckStatus;
 import dev.nerve.api.installation.v1.EnvironmentCheck;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -17,10 +20,17 @@ final class EnvironmentChecker {
   private static final Logger log = LoggerFactory.getLogger(EnvironmentChecker.class);
 
   private final Supplier<List<Probe>> probes;
+  private final MeterRegistry meters;
 
   /** @param probes supplies the probes for each run (target routes may differ between runs) */
   EnvironmentChecker(Supplier<List<Probe>> probes) {
+    this(probes, new SimpleMeterRegistry());
+  }
+
+  /** @param meters where {@code nerve.installation.checks} counts each result by check and status */
+  EnvironmentChecker(Supplier<List<Probe>> probes, MeterRegistry meters) {
     this.probes = probes;
+    this.meters = meters;
   }
 
   /** Runs the probes whose ids are listed (all when empty), handing each result to {@code sink}. */
@@ -31,6 +41,13 @@ final class EnvironmentChecker {
         continue;
       }
       EnvironmentCheck check = run(probe);
+      Counter.builder("nerve.installation.checks")
+          .baseUnit("checks")
+          .description("Environment check results, by check and status (ok, warn, fail): failures are status=fail")
+          .tag("check", check.getId())
+          .tag("status", status(check.getStatus()))
+          .register(meters)
+          .increment();
       results.add(check);
       sink.accept(check);
     }
@@ -60,6 +77,14 @@ final class EnvironmentChecker {
         .setRemedy(finding.remedy())
         .setDuration(Durations.fromNanos(System.nanoTime() - start))
         .build();
+  }
+
+  private static String status(CheckStatus status) {
+    return switch (status) {
+      case CHECK_STATUS_OK -> "ok";
+      case CHECK_STATUS_WARN -> "warn";
+      default -> "fail";
+    };
   }
 
   /** Worst status among checks; OK for none. */

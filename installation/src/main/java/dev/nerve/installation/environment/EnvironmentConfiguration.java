@@ -9,6 +9,8 @@ import dev.nerve.platform.storage.SchemaMigrator;
 import dev.nerve.platform.target.Target;
 import dev.nerve.platform.target.TargetSelection;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
@@ -33,7 +35,9 @@ public class EnvironmentConfiguration {
       NerveProperties properties,
       ChannelFactory channels,
       TargetSelection selection,
-      ObjectProvider<BuildProperties> build) {
+      ObjectProvider<BuildProperties> build,
+      ObjectProvider<MeterRegistry> meterRegistry) {
+    MeterRegistry meters = meterRegistry.getIfAvailable(SimpleMeterRegistry::new);
     EnvironmentChecker checker =
         new EnvironmentChecker(
             () -> {
@@ -47,8 +51,9 @@ public class EnvironmentConfiguration {
                   .routes()
                   .forEach((target, route) -> probes.add(new TargetHealthProbe(target, route, channels)));
               return probes;
-            });
-    EnvironmentChecker roundTrips = new EnvironmentChecker(() -> RoundTripProbes.of(jdbc, tx, redis));
+            },
+            meters);
+    EnvironmentChecker roundTrips = new EnvironmentChecker(() -> RoundTripProbes.of(jdbc, tx, redis), meters);
     BuildProperties info = build.getIfAvailable();
     String version = info == null ? "development" : info.getVersion();
     return new TargetService(

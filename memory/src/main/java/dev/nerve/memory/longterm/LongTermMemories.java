@@ -8,6 +8,8 @@ import dev.nerve.memory.support.MemoryEvents;
 import dev.nerve.memory.support.Owner;
 import dev.nerve.memory.support.Times;
 import dev.nerve.platform.error.NerveException;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
@@ -26,6 +28,7 @@ public final class LongTermMemories {
   private final TransactionTemplate tx;
   private final MemoryEvents events;
   private final MemoryWriter writer;
+  private final MeterRegistry meters;
 
   LongTermMemories(
       MemoryRepository repository,
@@ -33,7 +36,9 @@ public final class LongTermMemories {
       Embedder embedder,
       TransactionTemplate tx,
       MemoryEvents events,
-      MemoryWriter writer) {
+      MemoryWriter writer,
+      MeterRegistry meters) {
+    this.meters = meters;
     this.repository = repository;
     this.sync = sync;
     this.embedder = embedder;
@@ -115,12 +120,22 @@ public final class LongTermMemories {
    * existing memories and earlier drafts of the same batch.
    */
   public List<Stored> storeAll(List<Draft> drafts) {
-    return writer.storeAll(drafts);
+    Timer.Sample sample = Timer.start(meters);
+    try {
+      return writer.storeAll(drafts);
+    } finally {
+      sample.stop(storeTimer(drafts));
+    }
   }
 
   /** Stores one draft, handing the result to {@code beforeCommit} inside the write's transaction. */
   Stored store(Draft draft, java.util.function.Consumer<Stored> beforeCommit) {
-    return writer.storeAll(List.of(draft), stored -> beforeCommit.accept(stored.get(0))).get(0);
+    Timer.Sample sample = Timer.start(meters);
+    try {
+      return writer.storeAll(List.of(draft), stored -> beforeCommit.accept(stored.get(0))).get(0);
+    } finally {
+      sample.stop(storeTimer(List.of(draft)));
+    }
   }
 
   /** Fields an update may change. */
@@ -245,5 +260,15 @@ public final class LongTermMemories {
     } catch (IllegalArgumentException e) {
       return false;
     }
+  }
+
+  /** {@code nerve.memory.store} by the drafts' dedupe mode ({@code mixed} when they differ). */
+  private Timer storeTimer(List<Draft> drafts) {
+    java.util.Set<String> modes = new java.util.TreeSet<>();
+    drafts.forEach(d -> modes.add(d.dedupe().mode().name().toLowerCase(java.util.Locale.ROOT)));
+    return Timer.builder("nerve.memory.store")
+        .description("Long-term memory stores (embedding, dedupe, write and indexing), by dedupe mode")
+        .tag("mode", modes.size() == 1 ? modes.iterator().next() : "mixed")
+        .register(meters);
   }
 }

@@ -7,6 +7,8 @@ import dev.nerve.api.memory.v1.SearchResult;
 import dev.nerve.memory.embedding.Embedder;
 import dev.nerve.memory.search.SearchFilter;
 import dev.nerve.memory.support.PageCursor;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,11 +25,40 @@ final class MemorySearch {
   private final HybridSearcher searcher;
   private final MemoryRepository repository;
   private final Embedder embedder;
+  private final MeterRegistry meters;
 
-  MemorySearch(HybridSearcher searcher, MemoryRepository repository, Embedder embedder) {
+  MemorySearch(HybridSearcher searcher, MemoryRepository repository, Embedder embedder, MeterRegistry meters) {
     this.searcher = searcher;
     this.repository = repository;
     this.embedder = embedder;
+    this.meters = meters;
+  }
+
+  /**
+   * The search's mode for {@code nerve.memory.search}: {@code recent} (no query), {@code keyword}
+   * or {@code vector} (the other weight zero), else {@code hybrid}.
+   */
+  static String mode(Query q) {
+    if (q.query().isBlank()) {
+      return "recent";
+    }
+    if (q.weights().vector() <= 0) {
+      return "keyword";
+    }
+    return q.weights().keyword() <= 0 ? "vector" : "hybrid";
+  }
+
+  SearchResult search(Query q) {
+    Timer.Sample sample = Timer.start(meters);
+    try {
+      return searchUntimed(q);
+    } finally {
+      sample.stop(
+          Timer.builder("nerve.memory.search")
+              .description("Long-term memory searches (ranking, paging and reading the hits), by mode")
+              .tag("mode", mode(q))
+              .register(meters));
+    }
   }
 
   /**
@@ -51,7 +82,7 @@ final class MemorySearch {
       double minScore,
       boolean explain) {}
 
-  SearchResult search(Query q) {
+  private SearchResult searchUntimed(Query q) {
     // No catch-up here: this replica's own writes are indexed before they return, other
     // replicas' arrive through change notifications within milliseconds (the timer is the
     // safety net), and searches must not queue behind a catch-up.
