@@ -11,6 +11,7 @@ import dev.nerve.memory.shortterm.Promotion;
 import dev.nerve.memory.shortterm.ShortTermMemory;
 import dev.nerve.memory.support.Inputs;
 import dev.nerve.memory.support.MemoryGates;
+import dev.nerve.memory.support.MemoryActivity;
 import dev.nerve.memory.support.MemoryEvents;
 import dev.nerve.memory.support.Owner;
 import dev.nerve.platform.NerveProperties;
@@ -65,8 +66,9 @@ public class LongTermConfiguration {
       IndexSync sync,
       Embedder embedder,
       TransactionTemplate tx,
-      MemoryEvents events) {
-    return new MemoryWriter(repository, new DuplicateFinder(repository, index), sync, embedder, tx, events);
+      MemoryEvents events,
+      MemoryActivity activity) {
+    return new MemoryWriter(repository, new DuplicateFinder(repository, index), sync, embedder, tx, events, activity);
   }
 
   @Bean
@@ -76,8 +78,9 @@ public class LongTermConfiguration {
       Embedder embedder,
       TransactionTemplate tx,
       MemoryEvents events,
-      MemoryWriter writer) {
-    return new LongTermMemories(repository, sync, embedder, tx, events, writer);
+      MemoryWriter writer,
+      MemoryActivity activity) {
+    return new LongTermMemories(repository, sync, embedder, tx, events, writer, activity);
   }
 
   @Bean(destroyMethod = "close")

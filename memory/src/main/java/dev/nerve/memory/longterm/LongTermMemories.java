@@ -4,6 +4,7 @@ import com.google.protobuf.Struct;
 import dev.nerve.api.memory.v1.Memory;
 import dev.nerve.memory.embedding.Embedder;
 import dev.nerve.memory.search.IndexSync;
+import dev.nerve.memory.support.MemoryActivity;
 import dev.nerve.memory.support.MemoryEvents;
 import dev.nerve.memory.support.Owner;
 import dev.nerve.memory.support.Times;
@@ -26,6 +27,7 @@ public final class LongTermMemories {
   private final TransactionTemplate tx;
   private final MemoryEvents events;
   private final MemoryWriter writer;
+  private final MemoryActivity activity;
 
   LongTermMemories(
       MemoryRepository repository,
@@ -33,13 +35,15 @@ public final class LongTermMemories {
       Embedder embedder,
       TransactionTemplate tx,
       MemoryEvents events,
-      MemoryWriter writer) {
+      MemoryWriter writer,
+      MemoryActivity activity) {
     this.repository = repository;
     this.sync = sync;
     this.embedder = embedder;
     this.tx = tx;
     this.events = events;
     this.writer = writer;
+    this.activity = activity;
   }
 
   /**
@@ -169,6 +173,7 @@ public final class LongTermMemories {
                       old.ordinal());
               repository.update(next);
               repository.changed(owner.tenantId(), List.of(id));
+              activity.record("memory.updated", next.owner(), id, next.version());
               return next;
             });
     sync.catchUp();
@@ -184,6 +189,7 @@ public final class LongTermMemories {
               checkVersion(id, old, expectedVersion);
               repository.delete(id);
               repository.changed(old.owner().tenantId(), List.of(id));
+              activity.record("memory.deleted", old.owner(), id, old.version());
               return old;
             });
     sync.catchUp();
