@@ -1,6 +1,7 @@
 package dev.nerve.automation;
 
 import dev.nerve.automation.action.ActionsConfiguration;
+import dev.nerve.automation.activity.AutomationActivity;
 import dev.nerve.automation.cel.CelEngine;
 import dev.nerve.automation.engine.EngineConfiguration;
 import dev.nerve.automation.grpc.AutomationServices;
@@ -31,7 +32,8 @@ import org.springframework.context.annotation.Import;
   EngineConfiguration.class,
   TasksConfiguration.class,
   TriggersConfiguration.class,
-  AutomationServices.class
+  AutomationServices.class,
+  AutomationActivity.class
 })
 public class AutomationConfiguration {
 

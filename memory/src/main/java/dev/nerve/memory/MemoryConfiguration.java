@@ -6,7 +6,10 @@ import dev.nerve.memory.events.EventsConfiguration;
 import dev.nerve.memory.longterm.LongTermConfiguration;
 import dev.nerve.memory.shortterm.ShortTermConfiguration;
 import dev.nerve.memory.support.Inputs;
+import dev.nerve.memory.support.MemoryActivity;
 import dev.nerve.memory.support.MemoryEvents;
+import dev.nerve.platform.activity.ActivityOutbox;
+import dev.nerve.platform.activity.ActivityOutboxes;
 import dev.nerve.memory.support.MemoryGates;
 import dev.nerve.platform.idempotency.IdempotencyKeys;
 import dev.nerve.platform.storage.ServiceSchema;
@@ -18,6 +21,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -62,6 +66,17 @@ public class MemoryConfiguration {
   @Bean
   MemoryEvents memoryEvents(StatefulRedisConnection<String, String> redis) {
     return new MemoryEvents(redis);
+  }
+
+  /** Memory's activity outbox (table {@code memory.activity_outbox}) and its relay to learning. */
+  @Bean
+  ActivityOutbox memoryActivityOutbox(ActivityOutboxes outboxes) {
+    return outboxes.open("memory", "memory");
+  }
+
+  @Bean
+  MemoryActivity memoryActivity(@Qualifier("memoryActivityOutbox") ActivityOutbox outbox) {
+    return new MemoryActivity(outbox.recorder());
   }
 
 }

@@ -64,10 +64,7 @@ final class ActionGrpcService extends ActionServiceGrpc.ActionServiceImplBase {
     List<Action> page = actions.list(Principal.caller(), request.getKind(), cursor == null ? "" : cursor.part(0), size);
     boolean more = page.size() > size;
     List<Action> shown = more ? page.subList(0, size) : page;
-    PageInfo.Builder info = PageInfo.newBuilder().setHasNextPage(more);
-    if (more) {
-      info.setNextCursor(PageCursor.of(shown.get(shown.size() - 1).getId()).encode());
-    }
+    PageInfo info = PageCursor.info(shown, more, a -> PageCursor.of(a.getId()));
     respond(response, ListActionsResponse.newBuilder().addAllActions(shown).setPageInfo(info).build());
   }
 

@@ -40,6 +40,7 @@ public final class ActionRunner implements AutoCloseable {
   private final JsonSchemas schemas;
   private final AutomationProperties properties;
   private final ExecutorService executor;
+  private final List<Executed> executed = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   ActionRunner(ActionRegistry registry, JsonSchemas schemas, AutomationProperties properties) {
     this.registry = registry;
@@ -103,9 +104,37 @@ public final class ActionRunner implements AutoCloseable {
   /**
    * Runs the action like {@link #run(ActionDefinition, Principal, Struct, String, Duration)},
    * telling {@code started} the future of the run (cancelling it interrupts the action) and
-   * {@code ended} when it is over.
+   * {@code ended} when it is over; then tells the {@link #onExecuted} listeners how it ended.
    */
   public Outcome run(
+      ActionDefinition action,
+      Principal principal,
+      Struct params,
+      String idempotencyKey,
+      Duration timeout,
+      java.util.function.Consumer<Future<?>> started,
+      java.util.function.Consumer<Future<?>> ended) {
+    Outcome outcome = attempt(action, principal, params, idempotencyKey, timeout, started, ended);
+    for (Executed listener : executed) {
+      listener.executed(action, principal, idempotencyKey, outcome);
+    }
+    return outcome;
+  }
+
+  /** Told after each run of an action, with how it ended (the activity stream listens). */
+  @FunctionalInterface
+  public interface Executed {
+
+    /** The action ran on behalf of {@code principal} with {@code idempotencyKey} and ended as {@code outcome}. */
+    void executed(ActionDefinition action, Principal principal, String idempotencyKey, Outcome outcome);
+  }
+
+  /** Adds a listener told after every run of an action. */
+  public void onExecuted(Executed listener) {
+    executed.add(listener);
+  }
+
+  private Outcome attempt(
       ActionDefinition action,
       Principal principal,
       Struct params,

@@ -57,12 +57,11 @@ final class TaskGrpcService extends TaskServiceGrpc.TaskServiceImplBase {
     List<Task> page = tasks.list(Principal.caller(), request.getStatus(), afterNext, afterId, afterNull, size + 1);
     boolean more = page.size() > size;
     List<Task> shown = more ? page.subList(0, size) : page;
-    PageInfo.Builder info = PageInfo.newBuilder().setHasNextPage(more);
-    if (more) {
-      Task last = shown.get(shown.size() - 1);
-      String next = last.hasNextRunAt() ? Long.toString(Times.micros(Times.instant(last.getNextRunAt()))) : "";
-      info.setNextCursor(PageCursor.of(next, last.getId()).encode());
-    }
+    PageInfo info =
+        PageCursor.info(
+            shown,
+            more,
+            task -> PageCursor.of(task.hasNextRunAt() ? Long.toString(Times.micros(Times.instant(task.getNextRunAt()))) : "", task.getId()));
     respond(response, ListTasksResponse.newBuilder().addAllTasks(shown).setPageInfo(info).build());
   }
 

@@ -53,11 +53,8 @@ final class TriggerGrpcService extends TriggerServiceGrpc.TriggerServiceImplBase
     List<Webhook> page = webhooks.list(Principal.caller(), request.getWorkflowId(), afterCreated, afterId, size + 1);
     boolean more = page.size() > size;
     List<Webhook> shown = more ? page.subList(0, size) : page;
-    PageInfo.Builder info = PageInfo.newBuilder().setHasNextPage(more);
-    if (more) {
-      Webhook last = shown.get(shown.size() - 1);
-      info.setNextCursor(PageCursor.of(Long.toString(Times.micros(Times.instant(last.getCreatedAt()))), last.getId()).encode());
-    }
+    PageInfo info =
+        PageCursor.info(shown, more, hook -> PageCursor.of(Long.toString(Times.micros(Times.instant(hook.getCreatedAt()))), hook.getId()));
     respond(response, ListWebhooksResponse.newBuilder().addAllWebhooks(shown).setPageInfo(info).build());
   }
 

@@ -111,11 +111,7 @@ final class WorkflowGrpcService extends WorkflowServiceGrpc.WorkflowServiceImplB
         workflows.list(Principal.caller(), cursor == null ? "" : cursor.part(0), cursor == null ? "" : cursor.part(1), size + 1);
     boolean more = page.size() > size;
     List<Workflow> shown = more ? page.subList(0, size) : page;
-    PageInfo.Builder info = PageInfo.newBuilder().setHasNextPage(more);
-    if (more) {
-      Workflow last = shown.get(shown.size() - 1);
-      info.setNextCursor(PageCursor.of(last.getName(), last.getId()).encode());
-    }
+    PageInfo info = PageCursor.info(shown, more, w -> PageCursor.of(w.getName(), w.getId()));
     respond(response, ListWorkflowsResponse.newBuilder().addAllWorkflows(shown).setPageInfo(info).build());
   }
 
@@ -127,10 +123,7 @@ final class WorkflowGrpcService extends WorkflowServiceGrpc.WorkflowServiceImplB
     List<Workflow> page = workflows.versions(Principal.caller(), request.getId(), before, size + 1);
     boolean more = page.size() > size;
     List<Workflow> shown = more ? page.subList(0, size) : page;
-    PageInfo.Builder info = PageInfo.newBuilder().setHasNextPage(more);
-    if (more) {
-      info.setNextCursor(PageCursor.of(Long.toString(shown.get(shown.size() - 1).getVersion())).encode());
-    }
+    PageInfo info = PageCursor.info(shown, more, w -> PageCursor.of(Long.toString(w.getVersion())));
     respond(response, ListWorkflowVersionsResponse.newBuilder().addAllVersions(shown).setPageInfo(info).build());
   }
 
@@ -164,11 +157,7 @@ final class WorkflowGrpcService extends WorkflowServiceGrpc.WorkflowServiceImplB
             request.getTrigger(), cursorAt, cursorId, size + 1);
     boolean more = page.size() > size;
     List<RunRow> shown = more ? page.subList(0, size) : page;
-    PageInfo.Builder info = PageInfo.newBuilder().setHasNextPage(more);
-    if (more) {
-      RunRow last = shown.get(shown.size() - 1);
-      info.setNextCursor(PageCursor.of(Long.toString(Times.micros(last.createdAt())), last.id().toString()).encode());
-    }
+    PageInfo info = PageCursor.info(shown, more, r -> PageCursor.of(Long.toString(Times.micros(r.createdAt())), r.id().toString()));
     ListExecutionsResponse.Builder out = ListExecutionsResponse.newBuilder().setPageInfo(info);
     shown.forEach(r -> out.addExecutions(Executions.summary(r)));
     respond(response, out.build());

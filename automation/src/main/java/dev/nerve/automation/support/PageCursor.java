@@ -1,10 +1,12 @@
 package dev.nerve.automation.support;
 
+import dev.nerve.api.common.v1.PageInfo;
 import dev.nerve.platform.error.NerveException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Opaque cursor holding the sort key of the last item a page returned; clients pass it back
@@ -22,6 +24,21 @@ public record PageCursor(List<String> parts) {
 
   public static PageCursor of(String... parts) {
     return new PageCursor(Arrays.asList(parts));
+  }
+
+  /**
+   * The PageInfo of a page: every item's cursor (what GraphQL's Relay edges show) and, when more
+   * items follow, the last one as next_cursor.
+   */
+  public static <T> PageInfo info(List<T> shown, boolean more, Function<T, PageCursor> cursorOf) {
+    PageInfo.Builder info = PageInfo.newBuilder().setHasNextPage(more && !shown.isEmpty());
+    for (T item : shown) {
+      info.addItemCursors(cursorOf.apply(item).encode());
+    }
+    if (info.getHasNextPage()) {
+      info.setNextCursor(info.getItemCursors(info.getItemCursorsCount() - 1));
+    }
+    return info.build();
   }
 
   /** Cursor text for PageInfo.next_cursor. */

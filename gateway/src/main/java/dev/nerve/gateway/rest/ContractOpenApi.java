@@ -108,7 +108,13 @@ public final class ContractOpenApi implements OpenApiCustomizer {
           route.responseBody().isEmpty()
               ? schemas.ref(response, false)
               : schemas.field(field(response, route.responseBody()), false);
-      success.content(new Content().addMediaType("application/json", new MediaType().schema(schema)));
+      if (route.rpc().serverStreaming()) {
+        // One Server-Sent Event per message, each event's data the message as JSON.
+        success.description("Success: a stream of Server-Sent Events, each one's data a message as JSON.");
+        success.content(new Content().addMediaType("text/event-stream", new MediaType().schema(schema)));
+      } else {
+        success.content(new Content().addMediaType("application/json", new MediaType().schema(schema)));
+      }
     }
     responses.addApiResponse(Integer.toString(status), success);
     Permission permission = route.rpc().operation().permission();

@@ -5,6 +5,7 @@ import dev.nerve.gateway.contract.RequestBinder;
 import dev.nerve.gateway.contract.Rpc;
 import dev.nerve.gateway.contract.RpcCalls;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -69,8 +70,10 @@ public final class RestRoutes implements SmartInitializingSingleton {
   @Override
   public void afterSingletonsInstantiated() {
     Method handle;
+    Method stream;
     try {
       handle = RouteHandler.class.getMethod("handle", HttpServletRequest.class);
+      stream = RouteHandler.class.getMethod("stream", HttpServletRequest.class, HttpServletResponse.class);
     } catch (NoSuchMethodException e) {
       throw new IllegalStateException(e);
     }
@@ -82,7 +85,7 @@ public final class RestRoutes implements SmartInitializingSingleton {
               .options(mapping.getBuilderConfiguration())
               .build(),
           handler,
-          handle);
+          route.rpc().serverStreaming() ? stream : handle);
     }
   }
 }

@@ -97,15 +97,17 @@ class AutomationGatewayIT {
 
     JsonNode reads = gql(
         "query($id: ID!, $e: ID!) { automation {"
-            + " workflows { get(id: $id) { version steps { id } } list(first: 50) { edges { node { id } } }"
-            + " versions(id: $id) { edges { node { version } } }"
+            + " workflows { get(id: $id) { version steps { id } } list(first: 50) { edges { cursor node { id } } pageInfo { endCursor } }"
+            + " versions(id: $id) { edges { cursor node { version } } }"
             + " execution(executionId: $e) { status workflowVersion }"
-            + " executions(workflowId: $id, status: SUCCEEDED, first: 10) { edges { node { executionId } } pageInfo { hasNextPage } }"
+            + " executions(workflowId: $id, status: SUCCEEDED, first: 10) { edges { cursor node { executionId } } pageInfo { hasNextPage } }"
             + " definitionSchema { id } }"
-            + " actions { get(id: \"log\") { builtin kind } list(first: 100) { edges { node { id } } } } } }",
+            + " actions { get(id: \"log\") { builtin kind } list(first: 100) { edges { cursor node { id } } } } } }",
         Map.of("id", wf, "e", executionId));
     assertThat(reads.at("/automation/workflows/get/version").asInt()).isEqualTo(2);
     assertThat(reads.at("/automation/workflows/versions/edges").size()).isEqualTo(2);
+    assertThat(reads.at("/automation/workflows/versions/edges/1/cursor").asString()).as("Relay edges carry cursors").isNotEmpty();
+    assertThat(reads.at("/automation/workflows/list/pageInfo/endCursor").asString()).isNotEmpty();
     assertThat(reads.at("/automation/workflows/execution/workflowVersion").asInt()).isEqualTo(1);
     assertThat(reads.at("/automation/workflows/executions/edges/0/node/executionId").asString()).isEqualTo(executionId);
     assertThat(reads.at("/automation/workflows/definitionSchema/id").asString()).isEqualTo("urn:nerve:schema:automation-workflow");
@@ -125,7 +127,7 @@ class AutomationGatewayIT {
         Map.of("i", Map.of("task", Map.of("workflowId", wf, "cron", Map.of("expression", "0 8 * * *", "timeZone", "Europe/Berlin")))));
     String taskId = task.at("/automationTasksSchedule/id").asString();
     assertThat(task.at("/automationTasksSchedule/status").asString()).isEqualTo("SCHEDULED");
-    JsonNode tasks = gql("query($id: ID!) { automation { tasks { get(id: $id) { cron { timeZone } } list(status: SCHEDULED) { edges { node { id } } } } } }",
+    JsonNode tasks = gql("query($id: ID!) { automation { tasks { get(id: $id) { cron { timeZone } } list(status: SCHEDULED) { edges { cursor node { id } } } } } }",
         Map.of("id", taskId));
     assertThat(tasks.at("/automation/tasks/get/cron/timeZone").asString()).isEqualTo("Europe/Berlin");
     assertThat(gql("mutation($id: ID!) { automationTasksCancel(id: $id) { status } }", Map.of("id", taskId))
@@ -134,7 +136,7 @@ class AutomationGatewayIT {
     JsonNode hook = gql("mutation($i: AutomationTriggersCreateWebhookInput!) { automationTriggersCreateWebhook(input: $i) { id secret } }",
         Map.of("i", Map.of("webhook", Map.of("workflowId", wf))));
     String hookId = hook.at("/automationTriggersCreateWebhook/id").asString();
-    assertThat(gql("query { automation { triggers { webhooks(first: 10) { edges { node { id secret } } } } } }", Map.of())
+    assertThat(gql("query { automation { triggers { webhooks(first: 10) { edges { cursor node { id secret } } } } } }", Map.of())
         .at("/automation/triggers/webhooks/edges/0/node/secret").asString()).isEmpty();
     assertThat(gql("query($id: ID!) { automation { triggers { webhook(id: $id) { workflowId } } } }", Map.of("id", hookId))
         .at("/automation/triggers/webhook/workflowId").asString()).isEqualTo(wf);

@@ -328,6 +328,13 @@ class LearningGatewayIT {
     Awaitility.await().atMost(Duration.ofSeconds(60)).until(() ->
         client.get("/api/v1/learning/training-jobs/" + job, token).json().path("status").asString().equals("SUCCEEDED"));
     assertThat(client.get("/api/v1/learning/models/" + model, token).json().get("status").asString()).isEqualTo("READY");
+    GatewayClient.Response events = client.get("/api/v1/learning/training-jobs/" + job + "/events", token);
+    assertThat(events.status()).as(events.text()).isEqualTo(200);
+    assertThat(events.header("Content-Type")).startsWith("text/event-stream");
+    assertThat(events.text()).startsWith("data:").contains(job).contains("\"SUCCEEDED\"");
+    GatewayClient.Response noSuchJob = client.get("/api/v1/learning/training-jobs/nope-" + suffix + "/events", token);
+    assertThat(noSuchJob.status()).as(noSuchJob.text()).isEqualTo(404);
+    assertThat(noSuchJob.header("Content-Type")).startsWith("application/problem+json");
     assertThat(client.get("/api/v1/learning/models?taskType=CLASSIFICATION&limit=500", token).text()).contains(model);
     assertThat(client.get("/api/v1/learning/models/" + model + "/versions", token).json().at("/versions/0/version").asInt()).isEqualTo(1);
     GatewayClient.Response predicted = client.post("/api/v1/learning/models/" + model + "/predictions", token, Map.of("input", Map.of("x", 9, "y", 3)));
@@ -352,6 +359,26 @@ class LearningGatewayIT {
     GatewayClient.Response forgotten = client.send("DELETE", "/api/v1/learning/users/" + user, token, null, Map.of());
     assertThat(forgotten.status()).as(forgotten.text()).isIn(200, 204);
     assertThat(client.get("/api/v1/learning/activities?userId=" + user, token).json().path("events").size()).isZero();
+  }
+
+  @Test
+  void aRunningTrainingJobStreamsItsProgressOverRestAsServerSentEvents() throws Exception {
+    StringBuilder rows = new StringBuilder("x,y,label\n");
+    for (int i = 0; i < 400; i++) {
+      rows.append(i % 2 == 0 ? "1," + i + ",low\n" : "9," + i + ",high\n");
+    }
+    String model = "sse-" + suffix;
+    String job = client.post("/api/v1/learning/models/" + model + "/training-jobs", token, Map.of("taskType", "CLASSIFICATION",
+        "algorithm", "random_forest", "data", Map.of("csv", rows.toString(), "folds", 5, "seed", 7))).json().get("id").asString();
+    java.net.http.HttpResponse<java.util.stream.Stream<String>> stream = HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/learning/training-jobs/" + job + "/events"))
+            .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(90)).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofLines());
+    assertThat(stream.statusCode()).isEqualTo(200);
+    List<String> data = stream.body().filter(line -> line.startsWith("data:")).toList();
+    assertThat(data).isNotEmpty();
+    assertThat(data.get(data.size() - 1)).contains("\"SUCCEEDED\"").contains("\"progress\":1.0");
+    assertThat(data).allSatisfy(line -> assertThat(GatewayClient.JSON.readTree(line.substring(5)).get("id").asString()).isEqualTo(job));
   }
 
   private long modelsNamed(String id) {

@@ -10,6 +10,7 @@ import dev.nerve.memory.search.SearchIndex;
 import dev.nerve.memory.shortterm.Promotion;
 import dev.nerve.memory.shortterm.ShortTermMemory;
 import dev.nerve.memory.support.Inputs;
+import dev.nerve.memory.support.MemoryActivity;
 import dev.nerve.memory.support.MemoryEvents;
 import dev.nerve.memory.support.MemoryGates;
 import dev.nerve.memory.support.Owner;
@@ -75,8 +76,9 @@ public class LongTermConfiguration {
       IndexSync sync,
       Embedder embedder,
       TransactionTemplate tx,
-      MemoryEvents events) {
-    return new MemoryWriter(repository, new DuplicateFinder(repository, index), sync, embedder, tx, events);
+      MemoryEvents events,
+      MemoryActivity activity) {
+    return new MemoryWriter(repository, new DuplicateFinder(repository, index), sync, embedder, tx, events, activity);
   }
 
   @Bean
@@ -87,8 +89,10 @@ public class LongTermConfiguration {
       TransactionTemplate tx,
       MemoryEvents events,
       MemoryWriter writer,
+      MemoryActivity activity,
       ObjectProvider<MeterRegistry> meters) {
-    return new LongTermMemories(repository, sync, embedder, tx, events, writer, meters.getIfAvailable(SimpleMeterRegistry::new));
+    return new LongTermMemories(
+        repository, sync, embedder, tx, events, writer, activity, meters.getIfAvailable(SimpleMeterRegistry::new));
   }
 
   @Bean(destroyMethod = "close")

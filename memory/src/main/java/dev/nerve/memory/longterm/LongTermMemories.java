@@ -4,6 +4,7 @@ import com.google.protobuf.Struct;
 import dev.nerve.api.memory.v1.Memory;
 import dev.nerve.memory.embedding.Embedder;
 import dev.nerve.memory.search.IndexSync;
+import dev.nerve.memory.support.MemoryActivity;
 import dev.nerve.memory.support.MemoryEvents;
 import dev.nerve.memory.support.Owner;
 import dev.nerve.memory.support.Times;
@@ -28,6 +29,7 @@ public final class LongTermMemories {
   private final TransactionTemplate tx;
   private final MemoryEvents events;
   private final MemoryWriter writer;
+  private final MemoryActivity activity;
   private final MeterRegistry meters;
 
   LongTermMemories(
@@ -37,6 +39,7 @@ public final class LongTermMemories {
       TransactionTemplate tx,
       MemoryEvents events,
       MemoryWriter writer,
+      MemoryActivity activity,
       MeterRegistry meters) {
     this.meters = meters;
     this.repository = repository;
@@ -45,6 +48,7 @@ public final class LongTermMemories {
     this.tx = tx;
     this.events = events;
     this.writer = writer;
+    this.activity = activity;
   }
 
   /**
@@ -184,6 +188,7 @@ public final class LongTermMemories {
                       old.ordinal());
               repository.update(next);
               repository.changed(owner.tenantId(), List.of(id));
+              activity.record("memory.updated", next.owner(), id, next.version());
               return next;
             });
     sync.catchUp();
@@ -199,6 +204,7 @@ public final class LongTermMemories {
               checkVersion(id, old, expectedVersion);
               repository.delete(id);
               repository.changed(old.owner().tenantId(), List.of(id));
+              activity.record("memory.deleted", old.owner(), id, old.version());
               return old;
             });
     sync.catchUp();

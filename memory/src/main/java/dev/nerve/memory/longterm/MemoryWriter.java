@@ -5,6 +5,7 @@ import dev.nerve.memory.longterm.LongTermMemories.Draft;
 import dev.nerve.memory.longterm.LongTermMemories.Outcome;
 import dev.nerve.memory.longterm.LongTermMemories.Stored;
 import dev.nerve.memory.search.IndexSync;
+import dev.nerve.memory.support.MemoryActivity;
 import dev.nerve.memory.support.MemoryEvents;
 import dev.nerve.memory.support.Times;
 import java.time.Instant;
@@ -31,6 +32,7 @@ final class MemoryWriter {
   private final Embedder embedder;
   private final TransactionTemplate tx;
   private final MemoryEvents events;
+  private final MemoryActivity activity;
 
   MemoryWriter(
       MemoryRepository repository,
@@ -38,13 +40,15 @@ final class MemoryWriter {
       IndexSync sync,
       Embedder embedder,
       TransactionTemplate tx,
-      MemoryEvents events) {
+      MemoryEvents events,
+      MemoryActivity activity) {
     this.repository = repository;
     this.duplicates = duplicates;
     this.sync = sync;
     this.embedder = embedder;
     this.tx = tx;
     this.events = events;
+    this.activity = activity;
   }
 
   /**
@@ -72,6 +76,14 @@ final class MemoryWriter {
         tx.execute(
             status -> {
               List<Stored> written = write(drafts, vectors, candidates, now);
+              for (int i = 0; i < written.size(); i++) {
+                Stored s = written.get(i);
+                activity.record(
+                    s.deduplicated() ? "memory.updated" : "memory.stored",
+                    drafts.get(i).owner(),
+                    s.memory().getId(),
+                    s.memory().getVersion());
+              }
               beforeCommit.accept(written);
               return written;
             });
