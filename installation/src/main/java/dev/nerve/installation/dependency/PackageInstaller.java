@@ -222,6 +222,13 @@ final class PackageInstaller {
   private void apply(String tenant, List<PlanStep> steps, Map<String, Prepared> prepared, Progress progress) {
     Deque<Runnable> undo = new ArrayDeque<>();
     Path restore = workDir.resolve("restore-" + UUID.randomUUID());
+    // Read before anything changes, so an undo does not depend on the database still answering.
+    Map<String, byte[]> previous = new HashMap<>();
+    for (PlanStep step : steps) {
+      if (step.from() != null && step.action() != PlanAction.PLAN_ACTION_KEEP) {
+        previous.put(step.name(), lock.archive(tenant, step.name()));
+      }
+    }
     try {
       for (PlanStep step : steps) {
         if (!step.loads()) {
@@ -229,13 +236,13 @@ final class PackageInstaller {
         }
         loader.load(step.label(), prepared.get(step.name()).extension());
         LockedPackage from = step.from();
-        undo.push(from == null ? () -> loader.unload(step.name()) : () -> reload(tenant, from, restore));
+        undo.push(from == null ? () -> loader.unload(step.name()) : () -> reload(from, previous.get(from.name()), restore));
         progress.report(event(DependencyProgressPhase.DEPENDENCY_PROGRESS_PHASE_LOADED, step.to(), 0, "loaded " + step.label()));
       }
       for (PlanStep step : steps) {
         if (step.action() == PlanAction.PLAN_ACTION_REMOVE) {
           loader.unload(step.name());
-          undo.push(() -> reload(tenant, step.from(), restore));
+          undo.push(() -> reload(step.from(), previous.get(step.name()), restore));
         }
       }
       for (PlanStep step : steps) {
@@ -270,9 +277,8 @@ final class PackageInstaller {
     }
   }
 
-  private void reload(String tenant, LockedPackage previous, Path restore) {
+  private void reload(LockedPackage previous, byte[] archive, Path restore) {
     Path dir = restore.resolve(previous.name() + "-" + previous.version());
-    byte[] archive = lock.archive(tenant, previous.name());
     loader.load(previous.name() + " " + previous.version(), unpack(archive, dir, previous.name(), previous.version()));
   }
 
