@@ -8,6 +8,7 @@ import dev.nerve.platform.grpc.ChannelFactory;
 import dev.nerve.platform.grpc.TargetService;
 import dev.nerve.platform.outbound.GuardedHttpClient;
 import dev.nerve.platform.target.Target;
+import java.nio.file.Path;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.info.BuildProperties;
@@ -43,9 +44,10 @@ public class DependenciesConfiguration {
         properties.directoryRoot() != null ? properties.directoryRoot() : nerve.dataDir().resolve("package-sources"), http);
     ArchiveExtractor extractor = new ArchiveExtractor(new ArchiveLimits(
         properties.maxArchiveSize().toBytes(), properties.maxExtractedSize().toBytes(), properties.maxFiles()));
-    PackageInstaller installer = new PackageInstaller(
-        lock, catalogs, new ExtensionLoader(channels), extractor, properties.maxArchiveSize().toBytes(),
-        properties.workDir() != null ? properties.workDir() : nerve.dataDir().resolve("package-work"),
+    Path workDir = properties.workDir() != null ? properties.workDir() : nerve.dataDir().resolve("package-work");
+    PackagePreparer preparer = new PackagePreparer(extractor, properties.maxArchiveSize().toBytes());
+    PlanApplier applier = new PlanApplier(lock, new ExtensionLoader(channels), preparer, workDir);
+    PackageInstaller installer = new PackageInstaller(lock, catalogs, preparer, applier, workDir,
         nerveVersion(build.getIfAvailable()), properties.maxResolutionSteps(), tx, jdbc);
     return new TargetService(Target.INSTALLATION, new DependencyGrpcService(installer, lock, sources, catalogs));
   }

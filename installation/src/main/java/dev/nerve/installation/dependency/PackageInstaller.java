@@ -4,10 +4,6 @@ import dev.nerve.api.installation.v1.DependencyPlan;
 import dev.nerve.api.installation.v1.DependencyProgress;
 import dev.nerve.api.installation.v1.DependencyProgressPhase;
 import dev.nerve.api.installation.v1.DependencyRequirement;
-import dev.nerve.api.installation.v1.PlanAction;
-import dev.nerve.api.sdk.v1.Extension;
-import dev.nerve.installation.dependency.archive.ArchiveExtractor;
-import dev.nerve.installation.dependency.resolve.Candidate;
 import dev.nerve.installation.dependency.resolve.Requirement;
 import dev.nerve.installation.dependency.resolve.Resolution;
 import dev.nerve.installation.dependency.resolve.ResolutionException;
@@ -16,46 +12,34 @@ import dev.nerve.installation.dependency.resolve.Version;
 import dev.nerve.installation.dependency.resolve.VersionRange;
 import dev.nerve.platform.error.ErrorCode;
 import dev.nerve.platform.error.NerveException;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Carries out install, update and remove all or nothing. Under a per-tenant lock it resolves the
- * new set against the lock, then prepares every changed package (download, SHA-256 against the
- * index, safe unpacking, manifest) before touching anything; only then loads the changed packages
- * through the SDK system in dependency order and unloads what is no longer needed. If a load or
- * unload fails, the ones already done are undone (the previous versions loaded again from their
- * archives in the lock) and the lock is not written, so the previous set stays installed.
+ * Install, update and remove, all or nothing. Under a per-tenant lock it resolves the new set
+ * against the lock into a plan, has {@link PackagePreparer} make every changed package ready
+ * (download, SHA-256, safe unpacking, manifest) before touching anything, and only then has {@link
+ * PlanApplier} load and unload through the SDK system and write the lock, undoing its SDK changes
+ * if one fails, so the previous set stays installed.
  * Changes of one tenant run one at a time; a second one meanwhile is refused with CONFLICT.
  */
 final class PackageInstaller {
-
-  private static final Logger log = LoggerFactory.getLogger(PackageInstaller.class);
 
   /** SQL of the advisory lock key of a tenant's packages (one parameter: the tenant). */
   static final String LOCK_KEY = "hashtextextended('nerve.installation.packages:' || ?, 0)";
 
   private final LockStore lock;
   private final SourceCatalogs catalogs;
-  private final ExtensionLoader loader;
-  private final ArchiveExtractor extractor;
-  private final long maxArchiveBytes;
+  private final PackagePreparer preparer;
+  private final PlanApplier applier;
   private final Path workDir;
   private final Version nerveVersion;
   private final int maxSteps;
@@ -65,9 +49,8 @@ final class PackageInstaller {
   PackageInstaller(
       LockStore lock,
       SourceCatalogs catalogs,
-      ExtensionLoader loader,
-      ArchiveExtractor extractor,
-      long maxArchiveBytes,
+      PackagePreparer preparer,
+      PlanApplier applier,
       Path workDir,
       Version nerveVersion,
       int maxSteps,
@@ -75,9 +58,8 @@ final class PackageInstaller {
       JdbcClient jdbc) {
     this.lock = lock;
     this.catalogs = catalogs;
-    this.loader = loader;
-    this.extractor = extractor;
-    this.maxArchiveBytes = maxArchiveBytes;
+    this.preparer = preparer;
+    this.applier = applier;
     this.workDir = workDir;
     this.nerveVersion = nerveVersion;
     this.maxSteps = maxSteps;
@@ -147,7 +129,7 @@ final class PackageInstaller {
       }
       List<PlanStep> steps = Plans.removals(current, targets, List.of("request"));
       if (!dryRun) {
-        apply(tenant, steps, Map.of(), Progress.NONE);
+        applier.apply(tenant, steps, Map.of(), Progress.NONE);
       }
       return Plans.proto(steps, dryRun);
     });
@@ -176,109 +158,20 @@ final class PackageInstaller {
         .setPlan(Plans.proto(steps, dryRun))
         .build());
     if (!dryRun) {
-      Map<String, Prepared> prepared = new HashMap<>();
-      Path staging = workDir.resolve("staging-" + UUID.randomUUID());
+      Map<String, PackagePreparer.Prepared> prepared = new HashMap<>();
+      Path scratch = workDir.resolve("staging-" + UUID.randomUUID());
       try {
         for (PlanStep step : steps) {
           if (step.loads()) {
-            prepared.put(step.name(), prepare(catalog, step.to(), staging, progress));
+            prepared.put(step.name(), preparer.prepare(catalog, step.to(), scratch, progress));
           }
         }
-        apply(tenant, steps, prepared, progress);
+        applier.apply(tenant, steps, prepared, progress);
       } finally {
-        delete(staging);
+        PackagePreparer.delete(scratch);
       }
     }
     return Plans.proto(steps, dryRun);
-  }
-
-  /** A package ready to load: its verified archive and the manifest read from it. */
-  private record Prepared(byte[] archive, Extension extension) {}
-
-  private Prepared prepare(Catalog catalog, Candidate to, Path staging, Progress progress) {
-    progress.report(event(DependencyProgressPhase.DEPENDENCY_PROGRESS_PHASE_DOWNLOADING, to, 0, "fetching " + to.archive()));
-    byte[] archive = catalog.reader(to.source()).fetch(to, maxArchiveBytes);
-    String sha = Checksums.sha256(archive);
-    if (!sha.equals(to.sha256())) {
-      throw new NerveException(ErrorCode.INVALID_ARGUMENT, "checksum of " + to.label() + " from source '" + to.source()
-          + "' is " + sha + ", but its index says " + to.sha256() + "; nothing was changed");
-    }
-    Extension extension = unpack(archive, staging.resolve(to.name() + "-" + to.version()), to.name(), to.version().text());
-    progress.report(event(DependencyProgressPhase.DEPENDENCY_PROGRESS_PHASE_VERIFIED, to, archive.length,
-        "verified SHA-256 and unpacked " + archive.length + " bytes"));
-    return new Prepared(archive, extension);
-  }
-
-  private Extension unpack(byte[] archive, Path dir, String name, String version) {
-    try {
-      extractor.extract(archive, dir, name + " " + version);
-      return ExtensionPackage.read(dir, name, version);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  /** Loads, unloads and writes the lock; undoes the SDK changes already made when one fails. */
-  private void apply(String tenant, List<PlanStep> steps, Map<String, Prepared> prepared, Progress progress) {
-    Deque<Runnable> undo = new ArrayDeque<>();
-    Path restore = workDir.resolve("restore-" + UUID.randomUUID());
-    try {
-      for (PlanStep step : steps) {
-        if (!step.loads()) {
-          continue;
-        }
-        loader.load(step.label(), prepared.get(step.name()).extension());
-        LockedPackage from = step.from();
-        undo.push(from == null ? () -> loader.unload(step.name()) : () -> reload(tenant, from, restore));
-        progress.report(event(DependencyProgressPhase.DEPENDENCY_PROGRESS_PHASE_LOADED, step.to(), 0, "loaded " + step.label()));
-      }
-      for (PlanStep step : steps) {
-        if (step.action() == PlanAction.PLAN_ACTION_REMOVE) {
-          loader.unload(step.name());
-          undo.push(() -> reload(tenant, step.from(), restore));
-        }
-      }
-      for (PlanStep step : steps) {
-        switch (step.action()) {
-          case PLAN_ACTION_REMOVE -> lock.delete(tenant, step.name());
-          case PLAN_ACTION_KEEP -> {
-            if (!java.util.Objects.equals(step.requestedRange(), step.from().requestedRange())) {
-              lock.requestedRange(tenant, step.name(), step.requestedRange());
-            }
-          }
-          default -> {
-            Candidate to = step.to();
-            Map<String, String> requires = new LinkedHashMap<>();
-            to.dependencies().forEach((k, v) -> requires.put(k, v.toString()));
-            lock.put(tenant, new LockedPackage(to.name(), to.version().text(), to.sha256(), to.source(), step.requestedRange(),
-                requires, null), prepared.get(to.name()).archive());
-          }
-        }
-      }
-    } catch (RuntimeException failure) {
-      while (!undo.isEmpty()) {
-        try {
-          undo.pop().run();
-        } catch (RuntimeException e) {
-          log.error("could not undo a package change of tenant {} after a failed change; the SDK system may differ from the lock", tenant, e);
-          failure.addSuppressed(e);
-        }
-      }
-      throw failure;
-    } finally {
-      delete(restore);
-    }
-  }
-
-  private void reload(String tenant, LockedPackage previous, Path restore) {
-    Path dir = restore.resolve(previous.name() + "-" + previous.version());
-    byte[] archive = lock.archive(tenant, previous.name());
-    loader.load(previous.name() + " " + previous.version(), unpack(archive, dir, previous.name(), previous.version()));
-  }
-
-  private static DependencyProgress event(DependencyProgressPhase phase, Candidate c, long bytes, String message) {
-    return DependencyProgress.newBuilder().setPhase(phase).setName(c.name()).setVersion(c.version().text())
-        .setBytes(bytes).setMessage(message).build();
   }
 
   private static Map<String, String> requestedRanges(Map<String, LockedPackage> current) {
@@ -303,22 +196,5 @@ final class PackageInstaller {
       }
       return work.get();
     });
-  }
-
-  private static void delete(Path dir) {
-    if (dir == null || !Files.exists(dir)) {
-      return;
-    }
-    try (var paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.deleteIfExists(p);
-        } catch (IOException e) {
-          log.warn("could not delete {}", p, e);
-        }
-      });
-    } catch (IOException e) {
-      log.warn("could not delete {}", dir, e);
-    }
   }
 }

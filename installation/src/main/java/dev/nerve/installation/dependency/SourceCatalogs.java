@@ -5,7 +5,9 @@ import dev.nerve.api.installation.v1.PackageSourceKind;
 import dev.nerve.installation.dependency.source.DirectoryReader;
 import dev.nerve.installation.dependency.source.HttpIndexReader;
 import dev.nerve.installation.dependency.source.SourceReader;
+import dev.nerve.platform.error.NerveException;
 import dev.nerve.platform.outbound.GuardedHttpClient;
+import dev.nerve.platform.outbound.OutboundRefusedException;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -30,7 +32,11 @@ final class SourceCatalogs {
   SourceReader reader(PackageSource source) {
     if (source.getKind() == PackageSourceKind.PACKAGE_SOURCE_KIND_HTTP) {
       HttpIndexReader reader = new HttpIndexReader(source.getName(), source.getLocation(), http);
-      http.guard().check(HttpIndexReader.url(source.getLocation()));
+      try {
+        http.guard().check(HttpIndexReader.url(source.getLocation()));
+      } catch (OutboundRefusedException e) {
+        throw NerveException.invalid("location", "outbound", "is refused by the outbound guard: " + e.getMessage());
+      }
       return reader;
     }
     return new DirectoryReader(source.getName(), directoryRoot, source.getLocation());

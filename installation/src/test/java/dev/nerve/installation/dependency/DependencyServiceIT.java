@@ -202,7 +202,8 @@ class DependencyServiceIT {
     }
     assertThatThrownBy(() -> stub().putSource(PutPackageSourceRequest.newBuilder().setName("meta")
             .setKind(PackageSourceKind.PACKAGE_SOURCE_KIND_HTTP).setLocation("http://169.254.169.254/index.json").build()))
-        .satisfies(e -> assertThat(((StatusRuntimeException) e).getStatus().getCode()).isNotEqualTo(Status.Code.OK));
+        .hasMessageContaining("INVALID_ARGUMENT")
+        .hasMessageContaining("refused by the outbound guard");
     assertThatThrownBy(() -> stub().putSource(PutPackageSourceRequest.newBuilder().setName("ftp")
             .setKind(PackageSourceKind.PACKAGE_SOURCE_KIND_HTTP).setLocation("ftp://127.0.0.1/index.json").build()))
         .hasMessageContaining("http or https");
@@ -428,5 +429,32 @@ class DependencyServiceIT {
     assertThat(lock()).isEmpty();
     install(want("solo", "*"));
     assertThat(lock()).containsExactly("solo 1.0.0");
+  }
+
+  @Test
+  void aFailedUnloadDuringRemoveLoadsTheOthersAgain() {
+    packages.add("lib", "1.0.0").add("tool", "1.0.0", "lib ^1").add("suite", "1.0.0", "tool ^1");
+    directorySource();
+    install(want("suite", "*"));
+    SDK.stuck.add("lib");
+    SDK.calls.clear();
+    assertThatThrownBy(() -> stub().remove(RemoveDependenciesRequest.newBuilder().addNames("lib").setCascade(true).build()))
+        .hasMessageContaining("refused to unload lib");
+    assertThat(SDK.calls).containsExactly("unload suite", "unload tool", "unload lib", "load tool 1.0.0", "load suite 1.0.0");
+    assertThat(SDK.loaded).containsOnlyKeys("lib", "tool", "suite");
+    assertThat(lock()).containsExactly("lib 1.0.0", "suite 1.0.0", "tool 1.0.0");
+  }
+
+  @Test
+  void archivesOfHttpSourcesGoThroughTheGuardToo() {
+    packages.addEntry("{\"name\":\"meta\",\"versions\":[{\"version\":\"1.0.0\",\"sha256\":\"" + "ef".repeat(32)
+        + "\",\"archive\":\"http://169.254.169.254/latest/meta.zip\"}]}");
+    stub().putSource(PutPackageSourceRequest.newBuilder().setName("remote").setKind(PackageSourceKind.PACKAGE_SOURCE_KIND_HTTP)
+        .setLocation("http://127.0.0.1:" + HTTP.getAddress().getPort() + "/" + repo + "/index.json").build());
+    assertThatThrownBy(() -> install(want("meta", "*")))
+        .hasMessageContaining("FAILED_PRECONDITION")
+        .hasMessageContaining("the outbound guard refuses http://169.254.169.254/latest/meta.zip");
+    assertThat(lock()).isEmpty();
+    assertThat(SDK.calls).isEmpty();
   }
 }

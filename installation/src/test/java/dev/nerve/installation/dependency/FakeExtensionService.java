@@ -28,11 +28,14 @@ final class FakeExtensionService extends ExtensionServiceGrpc.ExtensionServiceIm
   final List<String> calls = new CopyOnWriteArrayList<>();
   /** Ids whose load answers FAILED. */
   final Set<String> failing = ConcurrentHashMap.newKeySet();
+  /** Ids whose unload is refused. */
+  final Set<String> stuck = ConcurrentHashMap.newKeySet();
 
   void reset() {
     loaded.clear();
     calls.clear();
     failing.clear();
+    stuck.clear();
   }
 
   @Override
@@ -58,6 +61,10 @@ final class FakeExtensionService extends ExtensionServiceGrpc.ExtensionServiceIm
   @Override
   public void unload(UnloadExtensionRequest request, StreamObserver<UnloadExtensionResponse> response) {
     calls.add("unload " + request.getId());
+    if (stuck.contains(request.getId())) {
+      response.onError(Status.ABORTED.withDescription("extension is in use").asRuntimeException());
+      return;
+    }
     if (loaded.remove(request.getId()) == null) {
       response.onError(Status.NOT_FOUND.withDescription("extension not found").asRuntimeException());
       return;

@@ -58,6 +58,12 @@ final class TestPackages {
     return write();
   }
 
+  /** Adds a raw index entry (one package object). */
+  TestPackages addEntry(String json) {
+    entries.add(json);
+    return write();
+  }
+
   private TestPackages write() {
     try {
       Files.writeString(dir.resolve("index.json"), "{\"packages\":[" + String.join(",", entries) + "]}");

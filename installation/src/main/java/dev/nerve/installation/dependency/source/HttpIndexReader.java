@@ -4,6 +4,7 @@ import dev.nerve.installation.dependency.resolve.Candidate;
 import dev.nerve.platform.error.ErrorCode;
 import dev.nerve.platform.error.NerveException;
 import dev.nerve.platform.outbound.GuardedHttpClient;
+import dev.nerve.platform.outbound.OutboundRefusedException;
 import dev.nerve.platform.outbound.OutboundRequest;
 import dev.nerve.platform.outbound.OutboundResponse;
 import java.net.URI;
@@ -63,7 +64,13 @@ public final class HttpIndexReader implements SourceReader {
   }
 
   private byte[] get(URI url, long maxBytes) {
-    OutboundResponse response = http.send(OutboundRequest.get(url));
+    OutboundResponse response;
+    try {
+      response = http.send(OutboundRequest.get(url));
+    } catch (OutboundRefusedException e) {
+      throw new NerveException(ErrorCode.FAILED_PRECONDITION,
+          "package source '" + name + "': the outbound guard refuses " + url + " (" + e.getMessage() + ")");
+    }
     if (!response.successful()) {
       throw new NerveException(ErrorCode.FAILED_PRECONDITION,
           "package source '" + name + "': " + url + " answered HTTP " + response.status());
