@@ -4,20 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nerve.automation.trigger.WebhookSignature;
 import dev.nerve.gateway.GatewayClient;
+import dev.nerve.gateway.GraphQlSocket;
 import dev.nerve.gateway.GatewayTestApplication;
 import dev.nerve.gateway.identity.UserStore;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -299,40 +294,15 @@ class AutomationGatewayIT {
     Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> client.get("/api/v1/automation/executions/" + executionId, token)
         .json().at("/steps/0/status").asString().equals("WAITING"));
 
-    LinkedBlockingQueue<String> messages = new LinkedBlockingQueue<>();
-    WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder().subprotocols("graphql-transport-ws")
-        .buildAsync(URI.create("ws://localhost:" + port + "/graphql"), new WebSocket.Listener() {
-          private final StringBuilder partial = new StringBuilder();
-
-          @Override
-          public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-              messages.add(partial.toString());
-              partial.setLength(0);
-            }
-            ws.request(1);
-            return null;
-          }
-        }).get(10, TimeUnit.SECONDS);
-    socket.sendText(GatewayClient.JSON.writeValueAsString(Map.of("type", "connection_init", "payload", Map.of("Authorization", "Bearer " + token))), true);
-    assertThat(messages.poll(10, TimeUnit.SECONDS)).contains("connection_ack");
     String subscription = "subscription($e: ID!) { automationWorkflowsExecutionEvents(executionId: $e) { type status stepId stepStatus seq snapshot { executionId } } }";
-    socket.sendText(GatewayClient.JSON.writeValueAsString(Map.of("id", "1", "type", "subscribe",
-        "payload", Map.of("query", subscription, "variables", Map.of("e", executionId)))), true);
-    String first = messages.poll(15, TimeUnit.SECONDS);
-    assertThat(first).contains("\"next\"").contains("SNAPSHOT").contains(executionId);
-    client.post("/api/v1/automation/events", token, Map.of("name", "ws.go", "key", suffix));
-    StringBuilder all = new StringBuilder(first);
-    String message;
-    while ((message = messages.poll(20, TimeUnit.SECONDS)) != null) {
-      all.append(message);
-      if (message.contains("\"complete\"")) {
-        break;
-      }
+    try (GraphQlSocket socket = GraphQlSocket.open(port, token)) {
+      socket.subscribe("1", subscription, Map.of("e", executionId));
+      String first = socket.next(15);
+      assertThat(first).contains("\"next\"").contains("SNAPSHOT").contains(executionId);
+      client.post("/api/v1/automation/events", token, Map.of("name", "ws.go", "key", suffix));
+      String all = first + String.join("", socket.untilDone(20));
+      assertThat(all).contains("\"stepId\":\"done\"").contains("\"type\":\"EXECUTION\"").contains("\"status\":\"SUCCEEDED\"")
+          .contains("\"complete\"");
     }
-    assertThat(all.toString()).contains("\"stepId\":\"done\"").contains("\"type\":\"EXECUTION\"").contains("\"status\":\"SUCCEEDED\"")
-        .contains("\"complete\"");
-    socket.sendClose(WebSocket.NORMAL_CLOSURE, "done");
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.nerve.gateway.GatewayClient;
+import dev.nerve.gateway.GraphQlSocket;
 import dev.nerve.gateway.GatewayTestApplication;
 import dev.nerve.gateway.identity.UserStore;
 import java.io.ByteArrayOutputStream;
@@ -12,9 +13,6 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,9 +22,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.AfterAll;
@@ -271,35 +266,9 @@ class DependenciesGatewayIT {
   }
 
   private List<String> subscribe(String query, Map<String, Object> variables) throws Exception {
-    LinkedBlockingQueue<String> messages = new LinkedBlockingQueue<>();
-    WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder().subprotocols("graphql-transport-ws")
-        .buildAsync(URI.create("ws://localhost:" + port + "/graphql"), new WebSocket.Listener() {
-          private final StringBuilder partial = new StringBuilder();
-
-          @Override
-          public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-              messages.add(partial.toString());
-              partial.setLength(0);
-            }
-            ws.request(1);
-            return null;
-          }
-        }).get(10, TimeUnit.SECONDS);
-    socket.sendText(GatewayClient.JSON.writeValueAsString(Map.of("type", "connection_init", "payload", Map.of("Authorization", "Bearer " + token))), true);
-    assertThat(messages.poll(10, TimeUnit.SECONDS)).contains("connection_ack");
-    socket.sendText(GatewayClient.JSON.writeValueAsString(Map.of("id", "1", "type", "subscribe",
-        "payload", Map.of("query", query, "variables", variables))), true);
-    List<String> out = new ArrayList<>();
-    String message;
-    while ((message = messages.poll(30, TimeUnit.SECONDS)) != null) {
-      out.add(message);
-      if (message.contains("\"complete\"") || message.contains("\"error\"")) {
-        break;
-      }
+    try (GraphQlSocket socket = GraphQlSocket.open(port, token)) {
+      socket.subscribe("1", query, variables);
+      return socket.untilDone(30);
     }
-    socket.sendClose(WebSocket.NORMAL_CLOSURE, "done");
-    return out;
   }
 }

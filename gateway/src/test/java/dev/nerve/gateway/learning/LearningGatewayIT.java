@@ -3,19 +3,16 @@ package dev.nerve.gateway.learning;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nerve.gateway.GatewayClient;
+import dev.nerve.gateway.GraphQlSocket;
 import dev.nerve.gateway.GatewayTestApplication;
 import dev.nerve.gateway.identity.UserStore;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -235,39 +232,9 @@ class LearningGatewayIT {
 
   /** Runs a subscription over graphql-transport-ws until it completes; returns every message. */
   private String subscribe(String query, Map<String, Object> variables) throws Exception {
-    LinkedBlockingQueue<String> messages = new LinkedBlockingQueue<>();
-    WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder().subprotocols("graphql-transport-ws")
-        .buildAsync(URI.create("ws://localhost:" + port + "/graphql"), new WebSocket.Listener() {
-          private final StringBuilder partial = new StringBuilder();
-
-          @Override
-          public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-              messages.add(partial.toString());
-              partial.setLength(0);
-            }
-            ws.request(1);
-            return null;
-          }
-        }).get(10, TimeUnit.SECONDS);
-    try {
-      socket.sendText(GatewayClient.JSON.writeValueAsString(
-          Map.of("type", "connection_init", "payload", Map.of("Authorization", "Bearer " + token))), true);
-      assertThat(messages.poll(10, TimeUnit.SECONDS)).contains("connection_ack");
-      socket.sendText(GatewayClient.JSON.writeValueAsString(Map.of("id", "1", "type", "subscribe",
-          "payload", Map.of("query", query, "variables", variables))), true);
-      StringBuilder all = new StringBuilder();
-      String message;
-      while ((message = messages.poll(60, TimeUnit.SECONDS)) != null) {
-        all.append(message);
-        if (message.contains("\"complete\"") || message.contains("\"error\"")) {
-          break;
-        }
-      }
-      return all.toString();
-    } finally {
-      socket.sendClose(WebSocket.NORMAL_CLOSURE, "done");
+    try (GraphQlSocket socket = GraphQlSocket.open(port, token)) {
+      socket.subscribe("1", query, variables);
+      return String.join("", socket.untilDone(60));
     }
   }
 

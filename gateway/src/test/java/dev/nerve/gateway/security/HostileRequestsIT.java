@@ -3,19 +3,12 @@ package dev.nerve.gateway.security;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nerve.gateway.GatewayClient;
+import dev.nerve.gateway.GraphQlSocket;
 import dev.nerve.gateway.GatewayTestApplication;
 import dev.nerve.gateway.identity.UserStore;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -167,20 +160,18 @@ class HostileRequestsIT {
     assertThat(refusalCode(Map.of())).isEqualTo(4401);
     assertThat(refusalCode(Map.of("Authorization", "Bearer not-a-token"))).isEqualTo(4401);
 
-    Session session = connect(Map.of("Authorization", "Bearer " + token));
-    assertThat(session.messages().poll(10, TimeUnit.SECONDS)).contains("connection_ack");
-    session.socket().sendText(
-        "{\"id\":\"1\",\"type\":\"subscribe\",\"payload\":{\"query\":\"subscription { heartbeat(intervalSeconds: 1) }\"}}", true);
-    assertThat(session.messages().poll(10, TimeUnit.SECONDS)).contains("\"next\"").contains("heartbeat");
-    // Limits apply to subscriptions too (here: document size).
-    session.socket().sendText(
-        "{\"id\":\"2\",\"type\":\"subscribe\",\"payload\":{\"query\":\"subscription { heartbeat }" + " ".repeat(700) + "\"}}", true);
-    String refused = null;
-    for (int i = 0; i < 10 && (refused == null || !refused.contains("\"2\"")); i++) {
-      refused = session.messages().poll(5, TimeUnit.SECONDS);
+    try (GraphQlSocket session = GraphQlSocket.open(port, token)) {
+      session.send("{\"id\":\"1\",\"type\":\"subscribe\",\"payload\":{\"query\":\"subscription { heartbeat(intervalSeconds: 1) }\"}}");
+      assertThat(session.next(10)).contains("\"next\"").contains("heartbeat");
+      // Limits apply to subscriptions too (here: document size).
+      session.send(
+          "{\"id\":\"2\",\"type\":\"subscribe\",\"payload\":{\"query\":\"subscription { heartbeat }" + " ".repeat(700) + "\"}}");
+      String refused = null;
+      for (int i = 0; i < 10 && (refused == null || !refused.contains("\"2\"")); i++) {
+        refused = session.next(5);
+      }
+      assertThat(refused).contains("BAD_USER_INPUT").contains("characters");
     }
-    assertThat(refused).contains("BAD_USER_INPUT").contains("characters");
-    session.socket().sendClose(WebSocket.NORMAL_CLOSURE, "done");
   }
 
   @Test
@@ -214,52 +205,10 @@ class HostileRequestsIT {
   private int refusalCode(Map<String, String> initPayload) throws Exception {
     int code = 1006;
     for (int attempt = 0; attempt < 5 && code == 1006; attempt++) {
-      Session session = connect(initPayload);
+      GraphQlSocket session = GraphQlSocket.connect(port, initPayload);
       code = session.closeCode();
-      assertThat(session.messages()).noneMatch(m -> m.contains("connection_ack"));
+      assertThat(session.pending()).noneMatch(m -> m.contains("connection_ack"));
     }
     return code;
-  }
-
-  private record Session(WebSocket socket, LinkedBlockingQueue<String> messages, CompletableFuture<Integer> closed) {
-    int closeCode() throws Exception {
-      return closed.get(15, TimeUnit.SECONDS);
-    }
-  }
-
-  private Session connect(Map<String, String> initPayload) throws Exception {
-    LinkedBlockingQueue<String> messages = new LinkedBlockingQueue<>();
-    CompletableFuture<Integer> closed = new CompletableFuture<>();
-    WebSocket socket =
-        HttpClient.newHttpClient()
-            .newWebSocketBuilder()
-            .subprotocols("graphql-transport-ws")
-            .connectTimeout(Duration.ofSeconds(5))
-            .buildAsync(
-                URI.create("ws://localhost:" + port + "/graphql"),
-                new WebSocket.Listener() {
-                  private final StringBuilder partial = new StringBuilder();
-
-                  @Override
-                  public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-                    partial.append(data);
-                    if (last) {
-                      messages.add(partial.toString());
-                      partial.setLength(0);
-                    }
-                    ws.request(1);
-                    return null;
-                  }
-
-                  @Override
-                  public CompletionStage<?> onClose(WebSocket ws, int status, String reason) {
-                    closed.complete(status);
-                    return null;
-                  }
-                })
-            .get(10, TimeUnit.SECONDS);
-    socket.sendText(
-        GatewayClient.JSON.writeValueAsString(Map.of("type", "connection_init", "payload", initPayload)), true);
-    return new Session(socket, messages, closed);
   }
 }
