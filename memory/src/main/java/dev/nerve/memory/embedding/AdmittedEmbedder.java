@@ -53,4 +53,15 @@ final class AdmittedEmbedder implements Embedder {
           return vectors;
         });
   }
+
+  /** The delegate's query embedding (with its model's retrieval instruction, if any), queued like a text. */
+  @Override
+  public float[] embedQuery(String query) {
+    return gate.run(
+        () -> {
+          float[] vector = time.record(() -> delegate.embedQuery(query));
+          this.texts.increment();
+          return vector;
+        });
+  }
 }
