@@ -48,7 +48,10 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 @SpringBootTest(
     classes = SdkTestApplication.class,
     webEnvironment = SpringBootTest.WebEnvironment.NONE,
-    properties = {"nerve.targets=sdk", "nerve.database.max-pool-size=3", "nerve.sdk.extensions.mcp-commands=${java.home}/bin/java", "nerve.outbound.allow-cidrs=127.0.0.1/32"})
+    properties = {"nerve.targets=sdk", "nerve.database.max-pool-size=3", "nerve.sdk.extensions.mcp-commands=${java.home}/bin/java", "nerve.outbound.allow-cidrs=127.0.0.1/32",
+      // The MCP server of the integration test is a second JVM with this test's class path: on a
+      // busy machine it takes longer than the default 10 s to start and answer.
+      "nerve.sdk.integrations.test-timeout=60s"})
 class ExtensionIT {
 
   static final String GREETER = """
@@ -200,7 +203,7 @@ class ExtensionIT {
     as(admin, () -> SdkTests.integrations(channels).setup(dev.nerve.api.sdk.v1.SetupIntegrationRequest.newBuilder()
         .setConfig(dev.nerve.api.sdk.v1.IntegrationConfig.newBuilder().setId("echo-mcp").setProvider("mcp").setSettings(json(settings))).build()));
 
-    var result = as(operator(tenant), () -> SdkTests.integrations(channels).test(
+    var result = as(operator(tenant), () -> SdkTests.integrations(channels).withDeadlineAfter(90, java.util.concurrent.TimeUnit.SECONDS).test(
         dev.nerve.api.sdk.v1.TestIntegrationRequest.newBuilder().setId("echo-mcp").build()));
 
     assertThat(result.getOk()).as(result.getMessage()).isTrue();
