@@ -20,8 +20,13 @@ public class ActivityConfiguration {
   @Bean
   TargetService activityService(
       ActivityRepository repository, JdbcTemplate jdbc, TransactionTemplate tx, LearningProperties properties) {
+    ForgottenUsers forgotten = new ForgottenUsers(jdbc);
     return new TargetService(
         Target.LEARNING,
-        new ActivityGrpcService(repository, new LearningUserEraser(jdbc, tx), properties.activity().maxBatch()));
+        new ActivityGrpcService(
+            repository,
+            new ActivityIntake(repository, forgotten, tx),
+            new LearningUserEraser(jdbc, tx, forgotten),
+            properties.activity().maxBatch()));
   }
 }

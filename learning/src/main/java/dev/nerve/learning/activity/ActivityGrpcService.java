@@ -32,11 +32,13 @@ final class ActivityGrpcService extends ActivityServiceGrpc.ActivityServiceImplB
   static final int MAX_ATTRIBUTES_BYTES = 8192;
 
   private final ActivityRepository repository;
+  private final ActivityIntake intake;
   private final LearningUserEraser eraser;
   private final int maxBatch;
 
-  ActivityGrpcService(ActivityRepository repository, LearningUserEraser eraser, int maxBatch) {
+  ActivityGrpcService(ActivityRepository repository, ActivityIntake intake, LearningUserEraser eraser, int maxBatch) {
     this.repository = repository;
+    this.intake = intake;
     this.eraser = eraser;
     this.maxBatch = maxBatch;
   }
@@ -48,8 +50,9 @@ final class ActivityGrpcService extends ActivityServiceGrpc.ActivityServiceImplB
       throw NerveException.invalid("event", "required", "must be set");
     }
     ActivityEvent event = normalized(caller, "event", request.getEvent());
-    repository.insert(caller.tenantId(), List.of(event));
-    respond(response, repository.get(caller.tenantId(), event.getId()).orElseThrow());
+    ActivityIntake.Outcome outcome = intake.record(caller.tenantId(), List.of(event));
+    // A dropped event (its user forgotten after it happened) is answered as sent, never stored.
+    respond(response, outcome.dropped() > 0 ? event : repository.get(caller.tenantId(), event.getId()).orElseThrow());
   }
 
   @Override
@@ -65,10 +68,14 @@ final class ActivityGrpcService extends ActivityServiceGrpc.ActivityServiceImplB
     for (int i = 0; i < request.getEventsCount(); i++) {
       events.add(normalized(caller, "events[" + i + "]", request.getEvents(i)));
     }
-    int recorded = repository.insert(caller.tenantId(), events);
+    ActivityIntake.Outcome outcome = intake.record(caller.tenantId(), events);
     respond(
         response,
-        RecordActivitiesResponse.newBuilder().setRecorded(recorded).setDuplicates(events.size() - recorded).build());
+        RecordActivitiesResponse.newBuilder()
+            .setRecorded(outcome.recorded())
+            .setDuplicates(outcome.duplicates())
+            .setDropped(outcome.dropped())
+            .build());
   }
 
   @Override
