@@ -39,6 +39,7 @@ import dev.nerve.sdk.SdkTests;
 import dev.nerve.testing.PluginJars;
 import io.grpc.Status;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -203,7 +204,7 @@ class ExtensionIT {
     as(admin, () -> SdkTests.integrations(channels).setup(dev.nerve.api.sdk.v1.SetupIntegrationRequest.newBuilder()
         .setConfig(dev.nerve.api.sdk.v1.IntegrationConfig.newBuilder().setId("echo-mcp").setProvider("mcp").setSettings(json(settings))).build()));
 
-    var result = as(operator(tenant), () -> SdkTests.integrations(channels).withDeadlineAfter(90, java.util.concurrent.TimeUnit.SECONDS).test(
+    var result = as(operator(tenant), () -> SdkTests.integrations(channels).withDeadlineAfter(90, TimeUnit.SECONDS).test(
         dev.nerve.api.sdk.v1.TestIntegrationRequest.newBuilder().setId("echo-mcp").build()));
 
     assertThat(result.getOk()).as(result.getMessage()).isTrue();
