@@ -4,6 +4,8 @@ import dev.nerve.platform.NerveProperties;
 import dev.nerve.platform.grpc.ChannelFactory;
 import dev.nerve.platform.grpc.TargetService;
 import dev.nerve.platform.redis.RedisEndpoint;
+import dev.nerve.platform.secrets.SecretBox;
+import dev.nerve.platform.secrets.SecretsProperties;
 import dev.nerve.platform.storage.DatabaseEndpoint;
 import dev.nerve.platform.storage.SchemaMigrator;
 import dev.nerve.platform.target.Target;
@@ -33,7 +35,11 @@ public class EnvironmentConfiguration {
       NerveProperties properties,
       ChannelFactory channels,
       TargetSelection selection,
-      ObjectProvider<BuildProperties> build) {
+      ObjectProvider<BuildProperties> build,
+      SecretBox secrets,
+      SecretsProperties secretsProperties,
+      ObjectProvider<Probe> contributed) {
+    boolean keyConfigured = secretsProperties.masterKey() != null && !secretsProperties.masterKey().isBlank();
     EnvironmentChecker checker =
         new EnvironmentChecker(
             () -> {
@@ -43,6 +49,9 @@ public class EnvironmentConfiguration {
               probes.add(new MigrationsProbe(migrator));
               probes.add(new RedisProbe(redis, redisEndpoint));
               probes.add(new DiskSpaceProbe(properties.dataDir()));
+              probes.add(new ClockSkewProbe(jdbc));
+              probes.add(new MasterKeyProbe(secrets, jdbc, keyConfigured));
+              contributed.orderedStream().forEach(probes::add);
               channels
                   .routes()
                   .forEach((target, route) -> probes.add(new TargetHealthProbe(target, route, channels)));
