@@ -5,27 +5,11 @@ import com.google.protobuf.util.JsonFormat;
 import dev.nerve.api.installation.v1.CheckEnvironmentRequest;
 import dev.nerve.api.installation.v1.CheckStatus;
 import dev.nerve.api.installation.v1.EnvironmentCheck;
-import dev.nerve.api.installation.v1.EnvironmentServiceGrpc;
 import dev.nerve.api.installation.v1.EnvironmentStatus;
-import dev.nerve.platform.grpc.ChannelFactory;
-import dev.nerve.platform.target.Target;
-import dev.nerve.server.NerveApplication;
 import dev.nerve.platform.identity.Identity;
-import dev.nerve.platform.identity.IdentityClientInterceptor;
-import dev.nerve.platform.identity.IdentityContext;
-import dev.nerve.platform.identity.InternalSecret;
-import io.grpc.ClientInterceptors;
-import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.PrintStream;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * {@code nerve doctor}: the environment checks as a terminal report, one line per check and a
@@ -42,14 +26,13 @@ public final class Doctor {
   public static int run(CommandLine line, PrintStream out) {
     EnvironmentStatus status;
     try {
-      status =
-          line.value("--server").map(server -> remote(server, secret(line))).orElseGet(() -> local(line));
+      status = InstallationCall.call(line, DOCTOR, 30, stub -> stub.check(CheckEnvironmentRequest.getDefaultInstance()));
     } catch (StatusRuntimeException e) {
       out.println("[XX] Nerve did not answer: " + e.getStatus());
       return 1;
     } catch (RuntimeException e) {
       // Startup itself failed (e.g. PostgreSQL unreachable): that is the finding.
-      out.println("[XX] Nerve cannot start here: " + rootMessage(e));
+      out.println("[XX] Nerve cannot start here: " + InstallationCall.rootMessage(e));
       out.println("    -> check NERVE_DATABASE_URL / NERVE_REDIS_URL and the data directory");
       return 1;
     }
@@ -63,55 +46,6 @@ public final class Doctor {
       print(status, out);
     }
     return status.getOverall() == CheckStatus.CHECK_STATUS_FAIL ? 1 : 0;
-  }
-
-  /**
-   * Services accept only identities signed with the deployment's internal secret, so the doctor
-   * signs its own with {@code --nerve.internal.secret} or {@code NERVE_INTERNAL_SECRET}.
-   */
-  private static InternalSecret secret(CommandLine line) {
-    return InternalSecret.of(
-        line.value("--nerve.internal.secret").orElse(System.getenv("NERVE_INTERNAL_SECRET")));
-  }
-
-  private static EnvironmentStatus remote(String address, InternalSecret secret) {
-    ManagedChannel channel = NettyChannelBuilder.forTarget(address).usePlaintext().build();
-    try {
-      return IdentityContext.callAs(
-          DOCTOR,
-          () ->
-              EnvironmentServiceGrpc.newBlockingStub(
-                      ClientInterceptors.intercept(channel, new IdentityClientInterceptor(secret)))
-                  .withDeadlineAfter(30, TimeUnit.SECONDS)
-                  .check(CheckEnvironmentRequest.getDefaultInstance()));
-    } finally {
-      channel.shutdownNow();
-    }
-  }
-
-  private static EnvironmentStatus local(CommandLine line) {
-    // The doctor runs the installation target alone, without listening on any port. Given as
-    // arguments so they win over application.yml; the user's own values for them are dropped.
-    List<String> args = new ArrayList<>();
-    args.add("--nerve.targets=installation");
-    args.add("--nerve.grpc.port=-1");
-    args.add("--logging.level.root=" + (line.flag("--json") ? "OFF" : "WARN"));
-    for (String arg : line.springArgs()) {
-      if (!arg.startsWith("--nerve.targets=") && !arg.startsWith("--nerve.grpc.port=")) {
-        args.add(arg);
-      }
-    }
-    try (ConfigurableApplicationContext context =
-        new SpringApplicationBuilder(NerveApplication.class)
-            .web(WebApplicationType.NONE)
-            .run(args.toArray(String[]::new))) {
-      return IdentityContext.callAs(
-          DOCTOR,
-          () ->
-              EnvironmentServiceGrpc.newBlockingStub(
-                      context.getBean(ChannelFactory.class).channel(Target.INSTALLATION))
-                  .check(CheckEnvironmentRequest.getDefaultInstance()));
-    }
   }
 
   static void print(EnvironmentStatus status, PrintStream out) {
@@ -136,14 +70,6 @@ public final class Doctor {
     out.println(
         (fail > 0 ? "! Doctor found issues: " : "Doctor summary: ")
             + ok + " ok, " + warn + " warning" + (warn == 1 ? "" : "s") + ", " + fail + " failed");
-  }
-
-  private static String rootMessage(Throwable e) {
-    Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    return root.getClass().getSimpleName() + ": " + root.getMessage();
   }
 
   static String mark(CheckStatus status) {
