@@ -176,6 +176,26 @@ class ConfigurationGatewayIT {
   }
 
   @Test
+  void environmentChecksAndVerifyThroughBothSurfacesCarryTheirGroup() {
+    JsonNode checks = gql(admin,
+        "{ installation { environment { check(checkIds: [\"clock.skew\", \"configuration.valid\"]) { overall checks { id group status duration } } } } }",
+        null);
+    JsonNode list = checks.at("/installation/environment/check/checks");
+    assertThat(list.findValuesAsString("id")).containsExactly("clock.skew", "configuration.valid");
+    assertThat(list.findValuesAsString("group")).containsExactly("runtime", "configuration");
+    assertThat(list.findValuesAsString("status")).containsOnly("OK");
+
+    GatewayClient.Response rest = client.get("/api/v1/environment/checks?checkIds=security.master-key", admin);
+    assertThat(rest.status()).as(rest.text()).isEqualTo(200);
+    assertThat(rest.json().at("/checks/0/group").asString()).isEqualTo("security");
+
+    GatewayClient.Response verified = client.post("/api/v1/environment/verifications", admin, Map.of());
+    assertThat(verified.status()).as(verified.text()).isEqualTo(200);
+    assertThat(verified.json().get("checks").findValuesAsString("id")).contains("postgres.roundtrip", "redis.roundtrip");
+    assertThat(client.post("/api/v1/environment/verifications", null, Map.of()).status()).isEqualTo(401);
+  }
+
+  @Test
   void readsNeedACredentialAndChangesAnAdministrator() {
     String viewer = client.accessToken(GatewayClient.user(users, tenant, "viewer"), GatewayClient.PASSWORD);
     assertThat(client.get("/api/v1/configuration", null).status()).isEqualTo(401);
