@@ -3,11 +3,12 @@ package dev.nerve.server;
 import dev.nerve.server.cli.CommandLine;
 import dev.nerve.server.cli.Doctor;
 import dev.nerve.server.cli.ProcessTempDirectory;
+import dev.nerve.server.cli.Verify;
 import java.io.PrintStream;
 import java.util.List;
 import org.springframework.boot.SpringApplication;
 
-/** Entry point of the {@code nerve} executable: {@code serve} (default), {@code doctor}, {@code help}. */
+/** Entry point of the {@code nerve} executable: {@code serve} (default), {@code doctor}, {@code verify}, {@code help}. */
 public final class NerveMain {
 
   private NerveMain() {}
@@ -20,6 +21,7 @@ public final class NerveMain {
         SpringApplication.run(NerveApplication.class, line.springArgs());
       }
       case "doctor" -> System.exit(Doctor.run(line, System.out));
+      case "verify" -> System.exit(Verify.run(line, System.out));
       case "help", "--help", "-h" -> usage(System.out);
       default -> {
         System.err.println("unknown command '" + line.command() + "'");
@@ -39,6 +41,9 @@ public final class NerveMain {
             "  doctor   Check the environment and print one line per check; exits 1 on any failure.",
             "           --json prints the result as JSON; --server=HOST:PORT asks a running",
             "           Nerve's installation service instead of checking from this process.",
+            "  verify   Prove the installation works: every check plus write-and-read-back round",
+            "           trips against PostgreSQL and Redis, with timings; exits 1 on any failure.",
+            "           --json and --server=HOST:PORT as for doctor.",
             "  help     Show this help.",
             "",
             "Any Spring property can be passed as --name=value, e.g. --server.port=8081.",

@@ -59,6 +59,43 @@ final class NerveProcess implements AutoCloseable {
     return start(launch, args, environment);
   }
 
+  /** What a one-shot command of the packaged executable printed and its exit code. */
+  record Finished(int exitCode, String output) {}
+
+  /**
+   * Runs {@code nerve <command> args} from the packaged executable (the test classpath when the
+   * jar is not built) to its end, at most {@code timeout}; fails when it does not end in time.
+   */
+  static Finished runPackaged(String command, List<String> args, Duration timeout) {
+    Path jar = Path.of("target", "nerve-exec.jar");
+    List<String> line = new ArrayList<>();
+    line.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    line.addAll(List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+    if (java.nio.file.Files.isRegularFile(jar)) {
+      line.addAll(List.of("-jar", jar.toAbsolutePath().toString()));
+    } else {
+      line.addAll(List.of("-cp", System.getProperty("java.class.path"), NerveMain.class.getName()));
+    }
+    line.add(command);
+    line.addAll(args);
+    ProcessBuilder builder = new ProcessBuilder(line).redirectErrorStream(true);
+    builder.environment().keySet().removeIf(key -> key.startsWith("NERVE_"));
+    try {
+      Process process = builder.start();
+      byte[] out = process.getInputStream().readAllBytes();
+      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        process.destroyForcibly();
+        throw new AssertionError("nerve " + command + " did not end within " + timeout);
+      }
+      return new Finished(process.exitValue(), new String(out, StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   private static NerveProcess start(List<String> launch, List<String> args, Map<String, String> environment) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());

@@ -45,12 +45,18 @@ public class EngineConfiguration {
   }
 
   @Bean
-  Scheduler automationScheduler(DataSource dataSource, EngineTasks tasks, AutomationProperties properties) {
+  Scheduler automationScheduler(
+      DataSource dataSource,
+      EngineTasks tasks,
+      AutomationProperties properties,
+      dev.nerve.platform.settings.LiveSettings settings) {
     AutomationProperties.Engine engine = properties.engine();
+    // The saved /automation/engine/threads wins over the property; it applies at start only.
+    int threads = (int) settings.number(null, "/automation/engine/threads", engine.threads());
     return Scheduler.create(new TransactionAwareDataSourceProxy(dataSource), tasks.tasks())
         .startTasks(List.of(tasks.recurring()))
         .tableName("automation.scheduled_tasks")
-        .threads(engine.threads())
+        .threads(threads)
         .pollingInterval(engine.pollInterval())
         .heartbeatInterval(engine.heartbeatInterval())
         .missedHeartbeatsLimit(engine.missedHeartbeats())
@@ -136,13 +142,15 @@ public class EngineConfiguration {
       RunEvents events,
       AutomationProperties properties,
       EngineTasks tasks,
-      JdbcClient jdbc) {
+      JdbcClient jdbc,
+      dev.nerve.platform.settings.LiveSettings settings) {
     AutomationProperties.Engine config = properties.engine();
     StepWorker worker =
         new StepWorker(engine, engine.interpreter(), runs, plans, templates, runner, dispatch,
             new ConcurrencyLimits(config.maxStepsPerWorkflow(), config.maxStepsPerKind()), events, workerName(config),
             config.heartbeatInterval());
-    tasks.bind(worker, engine, new Maintenance(jdbc, properties.retention().runs()));
+    tasks.bind(worker, engine, new Maintenance(
+        jdbc, () -> settings.duration(null, "/retention/automationRuns", properties.retention().runs())));
     return worker;
   }
 

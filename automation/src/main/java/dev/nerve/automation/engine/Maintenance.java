@@ -18,9 +18,10 @@ final class Maintenance {
   private static final int BATCH = 1000;
 
   private final JdbcClient jdbc;
-  private final Duration retention;
+  private final java.util.function.Supplier<Duration> retention;
 
-  Maintenance(JdbcClient jdbc, Duration retention) {
+  /** @param retention how long finished executions are kept, read at every purge (it may change) */
+  Maintenance(JdbcClient jdbc, java.util.function.Supplier<Duration> retention) {
     this.jdbc = jdbc;
     this.retention = retention;
   }
@@ -28,6 +29,7 @@ final class Maintenance {
   /** Purges what is due; returns the number of executions removed. */
   int purge() {
     Instant now = Times.now();
+    Duration retention = this.retention.get();
     int total = 0;
     while (true) {
       int n =

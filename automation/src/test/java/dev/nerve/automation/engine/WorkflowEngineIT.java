@@ -507,7 +507,7 @@ class WorkflowEngineIT extends AutomationIT {
     ExecutionResult recent = t.run(alice, "old", "{}");
     jdbc.sql("UPDATE automation.run SET finished_at = now() - interval '2 hours' WHERE id = ?::uuid")
         .param(old.getExecutionId()).update();
-    int purged = new Maintenance(jdbc, Duration.ofHours(1)).purge();
+    int purged = new Maintenance(jdbc, () -> Duration.ofHours(1)).purge();
     assertThat(purged).isGreaterThanOrEqualTo(1);
     fails(() -> t.get(alice, old.getExecutionId()), ErrorCode.NOT_FOUND, null);
     assertThat(jdbc.sql("SELECT count(*) FROM automation.step_attempt WHERE run_id = ?::uuid").param(old.getExecutionId())

@@ -8,7 +8,6 @@ import dev.nerve.platform.redis.RedisCircuit;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
-import io.github.bucket4j.TokensInheritanceStrategy;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
 import io.github.bucket4j.distributed.proxy.RemoteBucketBuilder;
@@ -113,18 +112,17 @@ public final class RateLimiter implements AutoCloseable {
     return local.get(
         perMinute + "/" + key,
         ignored -> {
-          RemoteBucketBuilder<String> builder =
-              manager
-                  .builder()
-                  // A changed limit replaces the stored configuration instead of waiting for expiry.
-                  .withImplicitConfigurationReplacement(perMinute, TokensInheritanceStrategy.PROPORTIONALLY);
+          // Each limit has a bucket of its own (the limit is part of the key): Bucket4j replaces a
+          // stored configuration only for a higher version, so a lowered limit (a saved
+          // configuration) would otherwise never apply. A changed limit so starts a full bucket.
+          RemoteBucketBuilder<String> builder = manager.builder();
           long unsynced = Math.min(settings.syncTokens(), perMinute / 100);
           if (unsynced > 0) {
             builder =
                 builder.withOptimization(
                     Optimizations.delaying(new DelayParameters(unsynced, settings.syncInterval())));
           }
-          return builder.build(settings.keyPrefix() + key, () -> configuration(perMinute));
+          return builder.build(settings.keyPrefix() + perMinute + ":" + key, () -> configuration(perMinute));
         });
   }
 

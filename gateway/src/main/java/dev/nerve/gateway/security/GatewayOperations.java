@@ -68,6 +68,8 @@ public final class GatewayOperations {
     put(t, AUDIT_READ, 1, "GET /api/v1/audit");
     // Webhook deliveries: public, authenticated by their signature in the automation service.
     put(t, PUBLIC, 5, "POST /api/v1/hooks/{id}");
+    // The published configuration JSON Schema (a contract file, for editors and tools).
+    put(t, PUBLIC, 0, "GET /schemas/configuration.json");
     // Spring Boot's error page (any method); the original request was already checked.
     put(t, PUBLIC, 0, "ANY /error");
     // API description and its UI (springdoc).

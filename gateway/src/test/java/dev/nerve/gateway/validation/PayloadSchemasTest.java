@@ -62,7 +62,8 @@ class PayloadSchemasTest {
             "sdk-payload",
             "automation-payload",
             "automation-json-schema",
-            "automation-value");
+            "automation-value",
+            "configuration-document");
   }
 
   @Test

@@ -141,6 +141,10 @@ final class ConfigurationDocuments {
     }
   }
 
+  List<StoredVersion> currentOfEveryScope() {
+    return store.currentOfEveryScope();
+  }
+
   StoredVersion get(Scope scope, long version) {
     return store.version(scope, version)
         .orElseThrow(() -> new NerveException(ErrorCode.NOT_FOUND, "the " + scope.kind() + " configuration has no version " + version));

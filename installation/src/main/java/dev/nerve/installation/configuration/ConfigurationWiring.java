@@ -49,6 +49,11 @@ public class ConfigurationWiring {
         Target.INSTALLATION, new ConfigurationGrpcService(documents, new PropertyLayers(environment), adminTenant));
   }
 
+  @Bean
+  dev.nerve.installation.environment.Probe configurationProbe(ConfigurationDocuments documents) {
+    return new ConfigurationProbe(documents);
+  }
+
   @Bean(destroyMethod = "shutdownNow")
   ScheduledExecutorService configurationPublisher(ConfigurationDocuments documents) {
     ScheduledExecutorService timer =

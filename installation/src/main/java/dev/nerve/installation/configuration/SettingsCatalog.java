@@ -15,14 +15,15 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The configuration JSON Schema ({@code configuration/configuration.schema.json}, published at
- * {@code GET /api/v1/configuration/schema} and as docs/configuration.schema.json) and the settings
+ * The configuration JSON Schema ({@code nerve/installation/v1/configuration.schema.json} in the
+ * contracts module, served by the gateway at {@code /schemas/configuration.json}, by GetSchema,
+ * and copied to docs/configuration.schema.json) and the settings
  * it declares: every leaf with an {@code x-nerve-property}, in schema order. Loaded and compiled
  * once; nothing is fetched from the network.
  */
 final class SettingsCatalog {
 
-  static final String RESOURCE = "configuration/configuration.schema.json";
+  static final String RESOURCE = "nerve/installation/v1/configuration.schema.json";
   static final JsonMapper JSON = JsonMapper.builder().build();
 
   private final JsonNode schemaDocument;

@@ -71,6 +71,7 @@ final class EnvironmentChecker {
     }
     return EnvironmentCheck.newBuilder()
         .setId(probe.id())
+        .setGroup(probe.group())
         .setTitle(probe.title())
         .setStatus(finding.status())
         .setDetail(finding.detail())

@@ -4,6 +4,8 @@ import dev.nerve.platform.NerveProperties;
 import dev.nerve.platform.grpc.ChannelFactory;
 import dev.nerve.platform.grpc.TargetService;
 import dev.nerve.platform.redis.RedisEndpoint;
+import dev.nerve.platform.secrets.SecretBox;
+import dev.nerve.platform.secrets.SecretsProperties;
 import dev.nerve.platform.storage.DatabaseEndpoint;
 import dev.nerve.platform.storage.SchemaMigrator;
 import dev.nerve.platform.target.Target;
@@ -36,8 +38,12 @@ public class EnvironmentConfiguration {
       ChannelFactory channels,
       TargetSelection selection,
       ObjectProvider<BuildProperties> build,
+      SecretBox secrets,
+      SecretsProperties secretsProperties,
+      ObjectProvider<Probe> contributed,
       ObjectProvider<MeterRegistry> meterRegistry) {
     MeterRegistry meters = meterRegistry.getIfAvailable(SimpleMeterRegistry::new);
+    boolean keyConfigured = secretsProperties.masterKey() != null && !secretsProperties.masterKey().isBlank();
     EnvironmentChecker checker =
         new EnvironmentChecker(
             () -> {
@@ -47,6 +53,9 @@ public class EnvironmentConfiguration {
               probes.add(new MigrationsProbe(migrator));
               probes.add(new RedisProbe(redis, redisEndpoint));
               probes.add(new DiskSpaceProbe(properties.dataDir()));
+              probes.add(new ClockSkewProbe(jdbc));
+              probes.add(new MasterKeyProbe(secrets, jdbc, keyConfigured));
+              contributed.orderedStream().forEach(probes::add);
               channels
                   .routes()
                   .forEach((target, route) -> probes.add(new TargetHealthProbe(target, route, channels)));

@@ -3,23 +3,26 @@ package dev.nerve.installation.environment;
 import dev.nerve.api.installation.v1.CheckStatus;
 
 /**
- * What a {@link Probe} found.
+ * What a {@link Probe} found, with a remedy a person can act on.
  *
  * @param status OK, WARN or FAIL
  * @param detail what was found
  * @param remedy what to do about it (empty when OK)
  */
-record Finding(CheckStatus status, String detail, String remedy) {
+public record Finding(CheckStatus status, String detail, String remedy) {
 
-  static Finding ok(String detail) {
+  /** The requirement is met. */
+  public static Finding ok(String detail) {
     return new Finding(CheckStatus.CHECK_STATUS_OK, detail, "");
   }
 
-  static Finding warn(String detail, String remedy) {
+  /** It works, but needs attention. */
+  public static Finding warn(String detail, String remedy) {
     return new Finding(CheckStatus.CHECK_STATUS_WARN, detail, remedy);
   }
 
-  static Finding fail(String detail, String remedy) {
+  /** The requirement is not met. */
+  public static Finding fail(String detail, String remedy) {
     return new Finding(CheckStatus.CHECK_STATUS_FAIL, detail, remedy);
   }
 }

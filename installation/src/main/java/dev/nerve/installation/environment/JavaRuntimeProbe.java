@@ -11,6 +11,11 @@ final class JavaRuntimeProbe implements Probe {
   }
 
   @Override
+  public String group() {
+    return "runtime";
+  }
+
+  @Override
   public String title() {
     return "Java runtime";
   }

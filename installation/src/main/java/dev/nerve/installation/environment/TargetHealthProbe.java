@@ -27,6 +27,11 @@ final class TargetHealthProbe implements Probe {
   }
 
   @Override
+  public String group() {
+    return "services";
+  }
+
+  @Override
   public String title() {
     return "gRPC health of " + target.id();
   }

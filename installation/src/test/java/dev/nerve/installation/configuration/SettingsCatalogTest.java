@@ -17,7 +17,7 @@ class SettingsCatalogTest {
   void theDocsCopyIsThePublishedSchema() throws Exception {
     Path docs = Path.of("..", "docs", "configuration.schema.json");
     assertThat(SettingsCatalog.JSON.readTree(Files.readString(docs)))
-        .as("docs/configuration.schema.json must be a copy of installation/src/main/resources/" + SettingsCatalog.RESOURCE)
+        .as("docs/configuration.schema.json must be a copy of api/src/main/resources/" + SettingsCatalog.RESOURCE)
         .isEqualTo(catalog.document());
   }
 

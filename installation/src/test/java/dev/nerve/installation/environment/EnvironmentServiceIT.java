@@ -104,6 +104,9 @@ class EnvironmentServiceIT {
             "postgres.migrations",
             "redis.reachable",
             "disk.free",
+            "clock.skew",
+            "security.master-key",
+            "configuration.valid",
             "grpc.health.memory",
             "grpc.health.installation");
     assertThat(byId.get("grpc.health.memory")).isEqualTo(CheckStatus.CHECK_STATUS_FAIL);
@@ -114,12 +117,31 @@ class EnvironmentServiceIT {
           }
         });
     assertThat(status.getOverall()).isEqualTo(CheckStatus.CHECK_STATUS_FAIL);
-    EnvironmentCheck memory = status.getChecksList().get(5);
+    EnvironmentCheck memory = status.getChecksList().get(8);
+    assertThat(memory.getGroup()).isEqualTo("services");
+    assertThat(status.getChecks(0).getGroup()).isEqualTo("runtime");
+    assertThat(status.getChecks(6).getGroup()).isEqualTo("security");
     assertThat(memory.getRemedy()).contains("nerve.services.memory.address");
     assertThat(status.getChecks(1).getDetail()).startsWith("PostgreSQL ");
     assertThat(status.getChecks(2).getDetail()).containsPattern("installation v\\d+");
     assertThat(status.getTargetsList()).containsExactly("installation");
     assertThat(runsSince(before)).isEqualTo(1);
+  }
+
+  @Test
+  void aProcessWithAnotherMasterKeyFailsTheMasterKeyCheck() {
+    stub().check(CheckEnvironmentRequest.newBuilder().addCheckIds("security.master-key").build());
+    byte[] otherKey = new byte[32];
+    new java.security.SecureRandom().nextBytes(otherKey);
+
+    Finding finding = new MasterKeyProbe(new dev.nerve.platform.secrets.SecretBox(otherKey), jdbc, true).run();
+
+    assertThat(finding.status()).isEqualTo(CheckStatus.CHECK_STATUS_FAIL);
+    assertThat(finding.detail()).contains("not the key that sealed");
+    assertThat(finding.remedy()).contains("NERVE_MASTER_KEY");
+    assertThat(stub().check(CheckEnvironmentRequest.newBuilder().addCheckIds("security.master-key").build())
+            .getChecks(0).getStatus())
+        .isEqualTo(CheckStatus.CHECK_STATUS_OK);
   }
 
   @Test

@@ -78,4 +78,15 @@ class ProbesTest {
       assertThat(c.getDetail()).contains("boom");
     });
   }
+
+  @Test
+  void clockSkewIsJudgedBySizeInEitherDirection() {
+    assertThat(ClockSkewProbe.judge(java.time.Duration.ofMillis(200)).status()).isEqualTo(CheckStatus.CHECK_STATUS_OK);
+    assertThat(ClockSkewProbe.judge(java.time.Duration.ofMillis(-1500)).status()).isEqualTo(CheckStatus.CHECK_STATUS_WARN);
+    assertThat(ClockSkewProbe.judge(java.time.Duration.ofMillis(-1500)).detail()).contains("1500 ms behind");
+    Finding far = ClockSkewProbe.judge(java.time.Duration.ofSeconds(45));
+    assertThat(far.status()).isEqualTo(CheckStatus.CHECK_STATUS_FAIL);
+    assertThat(far.detail()).contains("ahead of");
+    assertThat(far.remedy()).contains("NTP");
+  }
 }

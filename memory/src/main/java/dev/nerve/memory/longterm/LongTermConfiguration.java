@@ -147,13 +147,14 @@ public class LongTermConfiguration {
       IndexSync sync,
       Embedder embedder,
       IdempotencyKeys idempotency,
-      MemoryGates gates) {
+      MemoryGates gates,
+      dev.nerve.platform.settings.LiveSettings settings) {
     return new TargetService(
         Target.MEMORY,
         gates.guardWrites(new LongTermGrpcService(
             memories,
             search,
-            new LongTermRequests(inputs, properties.longTerm()),
+            new LongTermRequests(inputs, properties.longTerm(), settings),
             new UserEraser(memories, shortTerm, contexts),
             new IndexRebuilder(repository, reembedder, sync, embedder),
             idempotency)));

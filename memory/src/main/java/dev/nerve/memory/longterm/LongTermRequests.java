@@ -17,6 +17,7 @@ import dev.nerve.memory.support.PageCursor;
 import dev.nerve.memory.support.Times;
 import dev.nerve.platform.error.NerveException;
 import dev.nerve.platform.identity.Identity;
+import dev.nerve.platform.settings.LiveSettings;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,10 +33,17 @@ final class LongTermRequests {
 
   private final Inputs inputs;
   private final MemoryProperties.LongTerm defaults;
+  private final LiveSettings settings;
 
-  LongTermRequests(Inputs inputs, MemoryProperties.LongTerm defaults) {
+  /**
+   * @param defaults the search weights used when a request gives none
+   * @param settings the saved configuration, whose {@code /memory/search/*} (per tenant) override
+   *     {@code defaults} at once when saved; null uses {@code defaults} only
+   */
+  LongTermRequests(Inputs inputs, MemoryProperties.LongTerm defaults, LiveSettings settings) {
     this.inputs = inputs;
     this.defaults = defaults;
+    this.settings = settings;
   }
 
   LongTermMemories.Draft draft(Identity identity, StoreMemoryRequest request) {
@@ -112,7 +120,7 @@ final class LongTermRequests {
     if (Double.isNaN(request.getMinScore()) || request.getMinScore() < 0 || request.getMinScore() > 1) {
       throw NerveException.invalid("minScore", "range", "must be between 0 and 1");
     }
-    HybridSearcher.Weights weights = weights(request.getWeights());
+    HybridSearcher.Weights weights = weights(identity.tenantId(), request.getWeights());
     if (!query.isBlank() && weights.keyword() == 0 && weights.vector() == 0) {
       throw NerveException.invalid(
           "weights", "required", "keywordWeight and vectorWeight cannot both be 0 for a query");
@@ -152,17 +160,27 @@ final class LongTermRequests {
         new SearchFilter(
             scope.tenantId(), scope.userId(), scope.agentId(), scope.sessionId(), List.of(), List.of(), Map.of(),
             null, null, null, null, false, Instant.now());
-    return new MemorySearch.Query(filter, query, weights(RankingWeights.getDefaultInstance()), limit, null, 0, false);
+    return new MemorySearch.Query(filter, query, weights(scope.tenantId(), RankingWeights.getDefaultInstance()), limit, null, 0, false);
   }
 
-  HybridSearcher.Weights weights(RankingWeights w) {
+  HybridSearcher.Weights weights(String tenantId, RankingWeights w) {
     return new HybridSearcher.Weights(
-        w.hasKeywordWeight() ? weight("weights.keywordWeight", w.getKeywordWeight()) : defaults.keywordWeight(),
-        w.hasVectorWeight() ? weight("weights.vectorWeight", w.getVectorWeight()) : defaults.vectorWeight(),
-        w.hasRecencyWeight() ? weight("weights.recencyWeight", w.getRecencyWeight()) : defaults.recencyWeight(),
+        w.hasKeywordWeight()
+            ? weight("weights.keywordWeight", w.getKeywordWeight())
+            : saved(tenantId, "keywordWeight", defaults.keywordWeight()),
+        w.hasVectorWeight()
+            ? weight("weights.vectorWeight", w.getVectorWeight())
+            : saved(tenantId, "vectorWeight", defaults.vectorWeight()),
+        w.hasRecencyWeight()
+            ? weight("weights.recencyWeight", w.getRecencyWeight())
+            : saved(tenantId, "recencyWeight", defaults.recencyWeight()),
         w.hasImportanceWeight()
             ? weight("weights.importanceWeight", w.getImportanceWeight())
-            : defaults.importanceWeight());
+            : saved(tenantId, "importanceWeight", defaults.importanceWeight()));
+  }
+
+  private double saved(String tenantId, String name, double fallback) {
+    return settings == null ? fallback : settings.decimal(tenantId, "/memory/search/" + name, fallback);
   }
 
   Struct metadata(String field, Struct metadata) {

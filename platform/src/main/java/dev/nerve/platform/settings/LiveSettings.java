@@ -75,7 +75,12 @@ public final class LiveSettings implements AutoCloseable {
           }
         });
     subscription.sync().subscribe(channel);
-    reloadAll();
+    // Read once before returning, so settings applied at start (engine threads) see saved values.
+    try {
+      redis.sync().hgetall(documentsKey).forEach(this::store);
+    } catch (RuntimeException e) {
+      log.warn("could not read the saved configuration from Redis at start ({}); using the process properties", e.toString());
+    }
   }
 
   /**
