@@ -57,7 +57,7 @@ class VerifyIT {
 
   @Test
   void anUnreachableServerIsReportedNotThrown() {
-    Run run = verify("--server=127.0.0.1:1");
+    Run run = verify("--server=127.0.0.1:1", "--nerve.internal.secret=" + "s".repeat(32));
 
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.output()).startsWith("[XX] Nerve did not answer: ");
