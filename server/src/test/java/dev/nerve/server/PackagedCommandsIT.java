@@ -29,11 +29,13 @@ class PackagedCommandsIT {
 
   @Test
   void verifyAndDoctorExitOneWhenNerveCannotBeReached() {
-    NerveProcess.Finished verify = NerveProcess.runPackaged("verify", List.of("--server=127.0.0.1:1"), TIMEOUT);
+    String secret = "--nerve.internal.secret=" + "s".repeat(32);
+    NerveProcess.Finished verify = NerveProcess.runPackaged("verify", List.of("--server=127.0.0.1:1", secret), TIMEOUT);
     assertThat(verify.exitCode()).as(verify.output()).isEqualTo(1);
     assertThat(verify.output()).contains("[XX] Nerve did not answer");
 
-    NerveProcess.Finished doctor = NerveProcess.runPackaged("doctor", List.of("--server=127.0.0.1:1"), TIMEOUT);
+    NerveProcess.Finished doctor = NerveProcess.runPackaged("doctor", List.of("--server=127.0.0.1:1", secret), TIMEOUT);
     assertThat(doctor.exitCode()).as(doctor.output()).isEqualTo(1);
+    assertThat(doctor.output()).contains("[XX] Nerve did not answer");
   }
 }
