@@ -1,13 +1,10 @@
 package dev.nerve.server.cli;
 
-import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.util.JsonFormat;
 import dev.nerve.api.installation.v1.CheckEnvironmentRequest;
 import dev.nerve.api.installation.v1.CheckStatus;
 import dev.nerve.api.installation.v1.EnvironmentCheck;
 import dev.nerve.api.installation.v1.EnvironmentStatus;
 import dev.nerve.platform.identity.Identity;
-import io.grpc.StatusRuntimeException;
 import java.io.PrintStream;
 import java.util.Set;
 
@@ -24,31 +21,14 @@ public final class Doctor {
 
   /** Runs the checks (here, or on {@code --server}) and prints them; returns the exit code. */
   public static int run(CommandLine line, PrintStream out) {
-    if (!InstallationCall.canSign(line, out)) {
-      return 1;
-    }
-    EnvironmentStatus status;
-    try {
-      status = InstallationCall.call(line, DOCTOR, 30, stub -> stub.check(CheckEnvironmentRequest.getDefaultInstance()));
-    } catch (StatusRuntimeException e) {
-      out.println("[XX] Nerve did not answer: " + e.getStatus());
-      return 1;
-    } catch (RuntimeException e) {
-      // Startup itself failed (e.g. PostgreSQL unreachable): that is the finding.
-      out.println("[XX] Nerve cannot start here: " + InstallationCall.rootMessage(e));
-      out.println("    -> check NERVE_DATABASE_URL / NERVE_REDIS_URL and the data directory");
-      return 1;
-    }
-    if (line.flag("--json")) {
-      try {
-        out.println(JsonFormat.printer().print(status));
-      } catch (InvalidProtocolBufferException e) {
-        throw new IllegalStateException(e);
-      }
-    } else {
-      print(status, out);
-    }
-    return status.getOverall() == CheckStatus.CHECK_STATUS_FAIL ? 1 : 0;
+    return InstallationCall.report(
+        line,
+        out,
+        DOCTOR,
+        30,
+        stub -> stub.check(CheckEnvironmentRequest.getDefaultInstance()),
+        Doctor::print,
+        status -> status.getOverall() == CheckStatus.CHECK_STATUS_FAIL);
   }
 
   static void print(EnvironmentStatus status, PrintStream out) {

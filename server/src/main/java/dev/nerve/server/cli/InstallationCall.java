@@ -1,5 +1,8 @@
 package dev.nerve.server.cli;
 
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import com.google.protobuf.util.JsonFormat;
 import dev.nerve.api.installation.v1.EnvironmentServiceGrpc;
 import dev.nerve.api.installation.v1.EnvironmentServiceGrpc.EnvironmentServiceBlockingStub;
 import dev.nerve.platform.grpc.ChannelFactory;
@@ -12,6 +15,7 @@ import dev.nerve.platform.target.Target;
 import dev.nerve.server.NerveApplication;
 import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -19,7 +23,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -130,6 +136,46 @@ final class InstallationCall {
           identity,
           () -> rpc.apply(EnvironmentServiceGrpc.newBlockingStub(context.getBean(ChannelFactory.class).channel(Target.INSTALLATION))));
     }
+  }
+
+  /**
+   * A CLI command's whole run: makes {@code rpc}, prints its result as JSON ({@code --json}) or
+   * with {@code print}, and returns the exit code, 1 when {@code failed} says so or Nerve could not
+   * be reached or started.
+   */
+  static <T extends Message> int report(
+      CommandLine line,
+      PrintStream out,
+      Identity identity,
+      long deadlineSeconds,
+      Function<EnvironmentServiceBlockingStub, T> rpc,
+      BiConsumer<T, PrintStream> print,
+      Predicate<T> failed) {
+    if (!canSign(line, out)) {
+      return 1;
+    }
+    T result;
+    try {
+      result = call(line, identity, deadlineSeconds, rpc);
+    } catch (StatusRuntimeException e) {
+      out.println("[XX] Nerve did not answer: " + e.getStatus());
+      return 1;
+    } catch (RuntimeException e) {
+      // Startup itself failed (e.g. PostgreSQL unreachable): that is the finding.
+      out.println("[XX] Nerve cannot start here: " + rootMessage(e));
+      out.println("    -> check NERVE_DATABASE_URL / NERVE_REDIS_URL and the data directory");
+      return 1;
+    }
+    if (line.flag("--json")) {
+      try {
+        out.println(JsonFormat.printer().print(result));
+      } catch (InvalidProtocolBufferException e) {
+        throw new IllegalStateException(e);
+      }
+    } else {
+      print.accept(result, out);
+    }
+    return failed.test(result) ? 1 : 0;
   }
 
   /** The innermost cause's class and message, for a one-line report. */
