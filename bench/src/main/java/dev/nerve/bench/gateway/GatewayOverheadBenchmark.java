@@ -2,6 +2,7 @@ package dev.nerve.bench.gateway;
 
 import dev.nerve.api.memory.v1.ContextServiceGrpc;
 import dev.nerve.api.memory.v1.GetContextRequest;
+import dev.nerve.bench.BenchServer;
 import dev.nerve.bench.Latencies;
 import dev.nerve.bench.ResultsFile;
 import dev.nerve.bench.http.GatewaySession;
@@ -9,8 +10,6 @@ import dev.nerve.platform.grpc.ChannelFactory;
 import dev.nerve.platform.identity.Identity;
 import dev.nerve.platform.identity.IdentityContext;
 import dev.nerve.platform.target.Target;
-import dev.nerve.server.NerveApplication;
-import dev.nerve.testing.TestServers;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,7 +18,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,7 +26,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -61,21 +58,10 @@ public final class GatewayOverheadBenchmark {
     int clients = Integer.getInteger("clients", 4);
     int throughputSeconds = Integer.getInteger("seconds", 15);
 
-    Map<String, String> properties = new LinkedHashMap<>(TestServers.applicationProperties());
-    properties.put("server.port", "0");
-    properties.put("logging.level.root", "WARN");
-    properties.put("management.tracing.sampling.probability", "0.0");
     // Every request still takes tokens from its bucket; the budget is just never exhausted.
-    properties.put("nerve.gateway.rate-limit.per-minute", "100000000");
-    // -Dnerve.<key>=<value> overrides any setting, e.g. to see what one feature costs.
-    System.getProperties().stringPropertyNames().stream()
-        .filter(name -> name.startsWith("nerve.") || name.startsWith("management."))
-        .forEach(name -> properties.put(name, System.getProperty(name)));
-    List<String> appArgs = new ArrayList<>();
-    properties.forEach((key, value) -> appArgs.add("--" + key + "=" + value));
     try (ConfigurableApplicationContext context =
-        new SpringApplicationBuilder(NerveApplication.class).run(appArgs.toArray(String[]::new))) {
-      int port = Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
+        BenchServer.start(Target.ALL, Map.of("nerve.gateway.rate-limit.per-minute", "100000000"))) {
+      int port = BenchServer.port(context);
       GatewaySession session = GatewaySession.login(port);
       Map<String, String> headers = session.headers();
       session.send(

@@ -14,6 +14,7 @@ import dev.nerve.api.learning.v1.TrainModelRequest;
 import dev.nerve.api.learning.v1.TrainingData;
 import dev.nerve.api.learning.v1.TrainingJob;
 import dev.nerve.api.learning.v1.TrainingJobStatus;
+import dev.nerve.bench.BenchServer;
 import dev.nerve.bench.BenchmarkRun;
 import dev.nerve.bench.Latencies;
 import dev.nerve.bench.ResultsFile;
@@ -25,19 +26,15 @@ import dev.nerve.platform.grpc.ChannelFactory;
 import dev.nerve.platform.identity.Identity;
 import dev.nerve.platform.identity.IdentityContext;
 import dev.nerve.platform.target.Target;
-import dev.nerve.server.NerveApplication;
-import dev.nerve.testing.TestServers;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -213,19 +210,11 @@ public final class LearningBenchmark {
   }
 
   static void prediction(int count, int warmup, int batch, int batches, long seed, ResultsFile results) throws IOException {
-    Map<String, String> properties = new LinkedHashMap<>(TestServers.applicationProperties());
-    properties.put("nerve.targets", "gateway,learning");
-    properties.put("server.port", "0");
-    properties.put("logging.level.root", "WARN");
-    properties.put("management.tracing.sampling.probability", "0.0");
-    properties.put("nerve.learning.jobs.poll-interval", "200ms");
     // Every request still takes tokens from its bucket; the budget is just never exhausted.
-    properties.put("nerve.gateway.rate-limit.per-minute", "100000000");
-    List<String> appArgs = new ArrayList<>();
-    // Arguments, not default properties: they must win over application.yml (targets: all).
-    properties.forEach((key, value) -> appArgs.add("--" + key + "=" + value));
-    try (ConfigurableApplicationContext context = new SpringApplicationBuilder(NerveApplication.class).run(appArgs.toArray(String[]::new));
-        GatewaySession session = GatewaySession.login(Integer.parseInt(context.getEnvironment().getProperty("local.server.port")))) {
+    Map<String, String> settings =
+        Map.of("nerve.learning.jobs.poll-interval", "200ms", "nerve.gateway.rate-limit.per-minute", "100000000");
+    try (ConfigurableApplicationContext context = BenchServer.start("gateway,learning", settings);
+        GatewaySession session = GatewaySession.login(BenchServer.port(context))) {
       ModelServiceGrpc.ModelServiceBlockingStub models = ModelServiceGrpc.newBlockingStub(context.getBean(ChannelFactory.class).channel(Target.LEARNING));
       // The gateway's administrator, so the in-process calls and the gateway's see the same model.
       Identity bench = new Identity("default", session.userId(), Set.of("admin"));
