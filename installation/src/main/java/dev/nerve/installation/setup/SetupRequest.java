@@ -16,6 +16,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A {@link SetupConfig} after validation, so that bad input is refused before any step runs.
@@ -36,6 +38,9 @@ record SetupRequest(
   static final int MAX_SETTINGS = 100;
   static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9._@-]{3,64}");
   private static final SecureRandom RANDOM = new SecureRandom();
+  /** Protobuf's JSON parser is lenient ({@code plain word} reads as {@code "plain"}); this one is not. */
+  private static final JsonMapper STRICT =
+      JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
 
   @Override
   public String toString() {
@@ -116,9 +121,11 @@ record SetupRequest(
     return root.build();
   }
 
+  /** The text as JSON when it is exactly one JSON value (checked strictly), else as a string. */
   private static Value value(String text) {
-    Value.Builder value = Value.newBuilder();
     try {
+      STRICT.readTree(text);
+      Value.Builder value = Value.newBuilder();
       JsonFormat.parser().merge(text, value);
       return value.build();
     } catch (InvalidProtocolBufferException | RuntimeException e) {

@@ -40,12 +40,14 @@ class SetupRequestTest {
   void settingsBecomeOneDocumentWithJsonValues() {
     SetupRequest request =
         SetupRequest.of(valid().putAllSettings(Map.of(
-            "/rateLimits/perMinute", "600", "/memory/search/vectorWeight", "0.5", "/outbound/name", "plain word")).build());
+            "/rateLimits/perMinute", "600", "/memory/search/vectorWeight", "0.5", "/outbound/name", "plain word", "/outbound/quoted", "\"600\"", "/outbound/list", "[1, 2]")).build());
     Struct document = request.document();
     assertThat(document.getFieldsOrThrow("rateLimits").getStructValue().getFieldsOrThrow("perMinute").getNumberValue()).isEqualTo(600);
     assertThat(document.getFieldsOrThrow("memory").getStructValue().getFieldsOrThrow("search").getStructValue()
         .getFieldsOrThrow("vectorWeight")).isEqualTo(Value.newBuilder().setNumberValue(0.5).build());
     assertThat(document.getFieldsOrThrow("outbound").getStructValue().getFieldsOrThrow("name").getStringValue()).isEqualTo("plain word");
+    assertThat(document.getFieldsOrThrow("outbound").getStructValue().getFieldsOrThrow("quoted").getStringValue()).isEqualTo("600");
+    assertThat(document.getFieldsOrThrow("outbound").getStructValue().getFieldsOrThrow("list").getListValue().getValuesCount()).isEqualTo(2);
   }
 
   @Test

@@ -1,8 +1,21 @@
 package dev.nerve.server.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.nerve.api.gateway.v1.EnsureSigningKeyRequest;
+import dev.nerve.api.gateway.v1.IdentityProvisioningServiceGrpc;
+import dev.nerve.platform.NerveProperties;
+import dev.nerve.platform.grpc.GrpcServers;
+import dev.nerve.server.NerveApplication;
 import dev.nerve.testing.TestServers;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.util.concurrent.TimeUnit;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -101,6 +114,47 @@ class SetupIT {
 
     Run stillDry = setup("--tenant=Bad " + suffix, "--admin-username=bad-" + suffix, "--dry-run");
     assertThat(stillDry.output()).contains("would create: tenant 'bad-" + suffix + "'");
+  }
+
+  @Test
+  void asksARunningServerSignedWithItsSecretWhoseProvisioningContractRefusesUnsignedCalls() throws IOException {
+    List<String> args = new ArrayList<>(TestServers.applicationArguments());
+    args.addAll(List.of("--nerve.targets=installation,gateway", "--server.port=0"));
+    try (ConfigurableApplicationContext server =
+        new SpringApplicationBuilder(NerveApplication.class).run(args.toArray(String[]::new))) {
+      int port = server.getBean(GrpcServers.class).port();
+      Path dataDir = server.getBean(NerveProperties.class).dataDir();
+      String suffix = UUID.randomUUID().toString().substring(0, 8);
+      String[] flags = {
+        "setup", "--server=localhost:" + port, "--nerve.data-dir=" + dataDir, "--non-interactive",
+        "--tenant=Remote " + suffix, "--admin-username=remote-" + suffix,
+        "--admin-password-file=" + passwordFile("remote password " + suffix)
+      };
+
+      Run first = run(flags);
+      assertThat(first.exitCode()).as(first.output()).isZero();
+      assertThat(first.output()).contains("created: tenant 'remote-" + suffix + "'").contains("Setup complete");
+      Run second = run(flags);
+      assertThat(second.exitCode()).as(second.output()).isZero();
+      assertThat(second.output()).contains("Already set up: nothing changed");
+
+      ManagedChannel plain = ManagedChannelBuilder.forAddress("localhost", port).usePlaintext().build();
+      try {
+        assertThatThrownBy(() -> IdentityProvisioningServiceGrpc.newBlockingStub(plain)
+                .withDeadlineAfter(10, TimeUnit.SECONDS)
+                .ensureSigningKey(EnsureSigningKeyRequest.getDefaultInstance()))
+            .isInstanceOfSatisfying(StatusRuntimeException.class,
+                e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED));
+      } finally {
+        plain.shutdownNow();
+      }
+    }
+  }
+
+  private static Run run(String... args) {
+    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    int code = Setup.run(CommandLine.parse(args), new PrintStream(buffer, true, StandardCharsets.UTF_8), Optional.empty());
+    return new Run(code, buffer.toString(StandardCharsets.UTF_8));
   }
 
   @Test
