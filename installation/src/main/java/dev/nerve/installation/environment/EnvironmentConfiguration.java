@@ -1,5 +1,6 @@
 package dev.nerve.installation.environment;
 
+import dev.nerve.installation.setup.FirstRunSetup;
 import dev.nerve.platform.NerveProperties;
 import dev.nerve.platform.grpc.ChannelFactory;
 import dev.nerve.platform.grpc.TargetService;
@@ -41,7 +42,8 @@ public class EnvironmentConfiguration {
       SecretBox secrets,
       SecretsProperties secretsProperties,
       ObjectProvider<Probe> contributed,
-      ObjectProvider<MeterRegistry> meterRegistry) {
+      ObjectProvider<MeterRegistry> meterRegistry,
+      FirstRunSetup setup) {
     MeterRegistry meters = meterRegistry.getIfAvailable(SimpleMeterRegistry::new);
     boolean keyConfigured = secretsProperties.masterKey() != null && !secretsProperties.masterKey().isBlank();
     EnvironmentChecker checker =
@@ -68,6 +70,6 @@ public class EnvironmentConfiguration {
     return new TargetService(
         Target.INSTALLATION,
         new EnvironmentGrpcService(
-            checker, roundTrips, new CheckRunLog(jdbc, tx), selection, version));
+            checker, roundTrips, new CheckRunLog(jdbc, tx), selection, version, setup));
   }
 }
