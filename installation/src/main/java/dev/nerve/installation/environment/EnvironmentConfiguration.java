@@ -1,8 +1,10 @@
 package dev.nerve.installation.environment;
 
+import dev.nerve.installation.environment.smoke.SmokeProbes;
 import dev.nerve.platform.NerveProperties;
 import dev.nerve.platform.grpc.ChannelFactory;
 import dev.nerve.platform.grpc.TargetService;
+import dev.nerve.platform.outbound.OutboundGuard;
 import dev.nerve.platform.redis.RedisEndpoint;
 import dev.nerve.platform.secrets.SecretBox;
 import dev.nerve.platform.secrets.SecretsProperties;
@@ -15,10 +17,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.info.BuildProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -41,7 +45,9 @@ public class EnvironmentConfiguration {
       SecretBox secrets,
       SecretsProperties secretsProperties,
       ObjectProvider<Probe> contributed,
-      ObjectProvider<MeterRegistry> meterRegistry) {
+      ObjectProvider<MeterRegistry> meterRegistry,
+      OutboundGuard outboundGuard,
+      Environment environment) {
     MeterRegistry meters = meterRegistry.getIfAvailable(SimpleMeterRegistry::new);
     boolean keyConfigured = secretsProperties.masterKey() != null && !secretsProperties.masterKey().isBlank();
     EnvironmentChecker checker =
@@ -62,12 +68,28 @@ public class EnvironmentConfiguration {
               return probes;
             },
             meters);
-    EnvironmentChecker roundTrips = new EnvironmentChecker(() -> RoundTripProbes.of(jdbc, tx, redis), meters);
+    // verify's live probes: storage round trips, then a smoke of every system through its contract.
+    EnvironmentChecker roundTrips =
+        new EnvironmentChecker(
+            () -> {
+              List<Probe> probes = new ArrayList<>(RoundTripProbes.of(jdbc, tx, redis));
+              probes.addAll(SmokeProbes.of(channels, outboundGuard, () -> httpPort(environment)));
+              return probes;
+            },
+            meters);
     BuildProperties info = build.getIfAvailable();
     String version = info == null ? "development" : info.getVersion();
     return new TargetService(
         Target.INSTALLATION,
         new EnvironmentGrpcService(
             checker, roundTrips, new CheckRunLog(jdbc, tx), selection, version));
+  }
+
+  /** The port serving the actuator (management port when separate), once the web server is up. */
+  private static OptionalInt httpPort(Environment environment) {
+    Integer port =
+        environment.getProperty(
+            "local.management.port", Integer.class, environment.getProperty("local.server.port", Integer.class));
+    return port == null || port <= 0 ? OptionalInt.empty() : OptionalInt.of(port);
   }
 }
