@@ -10,6 +10,7 @@ import dev.nerve.platform.secrets.SecretBox;
 import dev.nerve.platform.secrets.SecretsProperties;
 import dev.nerve.platform.storage.DatabaseEndpoint;
 import dev.nerve.platform.storage.SchemaMigrator;
+import dev.nerve.platform.storage.ServiceSchema;
 import dev.nerve.platform.target.Target;
 import dev.nerve.platform.target.TargetSelection;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -18,6 +19,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
+import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.info.BuildProperties;
 import org.springframework.context.annotation.Bean;
@@ -33,6 +35,7 @@ public class EnvironmentConfiguration {
   @Bean
   TargetService environmentService(
       JdbcClient jdbc,
+      DataSource dataSource,
       TransactionTemplate tx,
       DatabaseEndpoint database,
       SchemaMigrator migrator,
@@ -56,11 +59,17 @@ public class EnvironmentConfiguration {
               List<Probe> probes = new ArrayList<>();
               probes.add(new JavaRuntimeProbe());
               probes.add(new PostgresProbe(jdbc, database));
-              probes.add(new MigrationsProbe(migrator));
+              probes.add(
+                  new MigrationsProbe(
+                      migrator,
+                      () -> new SchemaMigrator(dataSource, elsewhere(channels, selection, true)),
+                      () -> elsewhere(channels, selection, false).stream().map(ServiceSchema::name).toList()));
               probes.add(new RedisProbe(redis, redisEndpoint));
               probes.add(new DiskSpaceProbe(properties.dataDir()));
               probes.add(new ClockSkewProbe(jdbc));
               probes.add(new MasterKeyProbe(secrets, jdbc, keyConfigured));
+              probes.add(new SigningKeysProbe(selection.runs(Target.GATEWAY), () -> serverPort(environment)));
+              probes.addAll(SmokeProbes.checks(channels));
               contributed.orderedStream().forEach(probes::add);
               channels
                   .routes()
@@ -83,6 +92,31 @@ public class EnvironmentConfiguration {
         Target.INSTALLATION,
         new EnvironmentGrpcService(
             checker, roundTrips, new CheckRunLog(jdbc, tx), selection, version));
+  }
+
+  /**
+   * Schemas of targets reached in another process whose migrations this build ships ({@code
+   * shipped}), or does not.
+   */
+  private static List<ServiceSchema> elsewhere(ChannelFactory channels, TargetSelection selection, boolean shipped) {
+    List<ServiceSchema> schemas = new ArrayList<>();
+    for (Target target : channels.routes().keySet()) {
+      if (!selection.runs(target) && target.schema().isPresent()) {
+        ServiceSchema schema = new ServiceSchema(target);
+        boolean here =
+            EnvironmentConfiguration.class.getClassLoader().getResource("db/migration/" + schema.name()) != null;
+        if (here == shipped) {
+          schemas.add(schema);
+        }
+      }
+    }
+    return schemas;
+  }
+
+  /** This process's HTTP port, once the web server is up. */
+  private static OptionalInt serverPort(Environment environment) {
+    Integer port = environment.getProperty("local.server.port", Integer.class);
+    return port == null || port <= 0 ? OptionalInt.empty() : OptionalInt.of(port);
   }
 
   /** The port serving the actuator (management port when separate), once the web server is up. */

@@ -50,8 +50,8 @@ final class AutomationSmoke extends SystemSmoke {
                             .setKind(ActionKind.ACTION_KIND_CEL_TRANSFORM)
                             .setConfig(
                                 Struct.newBuilder()
-                                    .putFields("expression", Value.newBuilder().setStringValue("params.value + 1").build())))
-                    .setInput(Struct.newBuilder().putFields("value", Value.newBuilder().setNumberValue(41).build())))
+                                    .putFields("expression", Value.newBuilder().setStringValue("'verified ' + params.word").build())))
+                    .setInput(Struct.newBuilder().putFields("word", Value.newBuilder().setStringValue("ok").build())))
             .build();
     Workflow created =
         step(

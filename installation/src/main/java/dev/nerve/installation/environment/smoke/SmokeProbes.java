@@ -7,7 +7,10 @@ import java.util.List;
 import java.util.OptionalInt;
 import java.util.function.Supplier;
 
-/** The systems' smokes that {@code verify} runs after the checks and round trips, in a stable order. */
+/**
+ * The probes that reach other systems through their contracts: the smokes {@code verify} runs
+ * after the checks and round trips, and the checks made through a contract.
+ */
 public final class SmokeProbes {
 
   private SmokeProbes() {}
@@ -22,5 +25,10 @@ public final class SmokeProbes {
         new AutomationSmoke(channels),
         new SdkSmoke(channels, guard, httpPort),
         new LearningSmoke(channels));
+  }
+
+  /** Checks made through another system's contract, without writing: memory's embedding model. */
+  public static List<Probe> checks(ChannelFactory channels) {
+    return List.of(new EmbeddingProbe(channels));
   }
 }
