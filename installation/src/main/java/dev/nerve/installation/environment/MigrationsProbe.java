@@ -52,9 +52,12 @@ final class MigrationsProbe implements Probe {
     String detail = String.join(", ", parts);
     List<String> pending = schemas.stream().filter(s -> s.pending() > 0).map(SchemaStatus::schema).toList();
     if (!pending.isEmpty()) {
+      List<String> never = schemas.stream().filter(s -> s.pending() > 0 && s.version().equals("none")).map(SchemaStatus::schema).toList();
       return Finding.fail(
           detail,
-          "restart the target owning " + String.join(", ", pending)
+          (never.isEmpty() ? "" : String.join(", ", never) + ": its target never started against this database;"
+                  + " start it with this NERVE_DATABASE_URL. ")
+              + "Restart the target owning " + String.join(", ", pending)
               + ": each target applies its own migrations at start (a target on an older build ships fewer)");
     }
     return Finding.ok(detail.isEmpty() ? "no schemas in use" : detail);
