@@ -114,6 +114,26 @@ class VerifyGatewayIT {
     assertThat(checksOnly.json().get("checks").findValuesAsString("id")).doesNotContainAnyElementsOf(SMOKES);
   }
 
+  @Test
+  void checkOnEveryTargetFindsTheSigningKeysTheEmbeddingModelAndEverySchemaMigrated() {
+    GatewayClient client = new GatewayClient(port);
+    String admin = client.adminToken(); // signing in makes sure the gateway has a signing key
+
+    GatewayClient.Response checked = client.get("/api/v1/environment/checks", admin);
+
+    assertThat(checked.status()).as(checked.text()).isEqualTo(200);
+    Map<String, JsonNode> checks = byId(checked.json().get("checks"));
+    assertThat(checks.get("security.signing-keys").get("status").asString()).isEqualTo("OK");
+    assertThat(checks.get("security.signing-keys").get("detail").asString()).startsWith("the gateway publishes ");
+    assertThat(checks.get("memory.embedding").get("status").asString()).as(checks.get("memory.embedding").toString()).isEqualTo("OK");
+    assertThat(checks.get("memory.embedding").get("detail").asString()).contains("embedded a query");
+    assertThat(checks.get("postgres.migrations").get("detail").asString())
+        .contains("gateway v", "memory v", "installation v", "sdk v", "automation v", "learning v")
+        .doesNotContain("pending");
+    assertThat(checks.get("grpc.health.learning").get("detail").asString()).isEqualTo("learning is SERVING, reached in this process");
+    assertThat(checked.json().get("overall").asString()).as(checked.text()).isIn("OK", "WARN");
+  }
+
   /** Every contract, asked as the verifier, shows its tenant empty again. */
   private void assertNothingLeft() {
     IdentityContext.callAs(
