@@ -43,7 +43,7 @@ final class EnvironmentChecker {
       EnvironmentCheck check = run(probe);
       Counter.builder("nerve.installation.checks")
           .baseUnit("checks")
-          .description("Environment check results, by check and status (ok, warn, fail): failures are status=fail")
+          .description("Environment check results, by check and status (ok, warn, fail, skipped): failures are status=fail")
           .tag("check", check.getId())
           .tag("status", status(check.getStatus()))
           .register(meters)
@@ -84,15 +84,16 @@ final class EnvironmentChecker {
     return switch (status) {
       case CHECK_STATUS_OK -> "ok";
       case CHECK_STATUS_WARN -> "warn";
+      case CHECK_STATUS_SKIPPED -> "skipped";
       default -> "fail";
     };
   }
 
-  /** Worst status among checks; OK for none. */
+  /** Worst status among checks (a skipped check counts as OK); OK for none. */
   static CheckStatus overall(List<EnvironmentCheck> checks) {
     CheckStatus worst = CheckStatus.CHECK_STATUS_OK;
     for (EnvironmentCheck check : checks) {
-      if (check.getStatusValue() > worst.getNumber()) {
+      if (check.getStatus() != CheckStatus.CHECK_STATUS_SKIPPED && check.getStatusValue() > worst.getNumber()) {
         worst = check.getStatus();
       }
     }

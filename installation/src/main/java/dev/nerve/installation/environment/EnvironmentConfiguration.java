@@ -1,14 +1,17 @@
 package dev.nerve.installation.environment;
 
+import dev.nerve.installation.environment.smoke.SmokeProbes;
 import dev.nerve.installation.setup.FirstRunSetup;
 import dev.nerve.platform.NerveProperties;
 import dev.nerve.platform.grpc.ChannelFactory;
 import dev.nerve.platform.grpc.TargetService;
+import dev.nerve.platform.outbound.OutboundGuard;
 import dev.nerve.platform.redis.RedisEndpoint;
 import dev.nerve.platform.secrets.SecretBox;
 import dev.nerve.platform.secrets.SecretsProperties;
 import dev.nerve.platform.storage.DatabaseEndpoint;
 import dev.nerve.platform.storage.SchemaMigrator;
+import dev.nerve.platform.storage.ServiceSchema;
 import dev.nerve.platform.target.Target;
 import dev.nerve.platform.target.TargetSelection;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -16,10 +19,13 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
+import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.info.BuildProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -30,6 +36,7 @@ public class EnvironmentConfiguration {
   @Bean
   TargetService environmentService(
       JdbcClient jdbc,
+      DataSource dataSource,
       TransactionTemplate tx,
       DatabaseEndpoint database,
       SchemaMigrator migrator,
@@ -43,6 +50,8 @@ public class EnvironmentConfiguration {
       SecretsProperties secretsProperties,
       ObjectProvider<Probe> contributed,
       ObjectProvider<MeterRegistry> meterRegistry,
+      OutboundGuard outboundGuard,
+      Environment environment,
       FirstRunSetup setup) {
     MeterRegistry meters = meterRegistry.getIfAvailable(SimpleMeterRegistry::new);
     boolean keyConfigured = secretsProperties.masterKey() != null && !secretsProperties.masterKey().isBlank();
@@ -52,11 +61,17 @@ public class EnvironmentConfiguration {
               List<Probe> probes = new ArrayList<>();
               probes.add(new JavaRuntimeProbe());
               probes.add(new PostgresProbe(jdbc, database));
-              probes.add(new MigrationsProbe(migrator));
+              probes.add(
+                  new MigrationsProbe(
+                      migrator,
+                      () -> new SchemaMigrator(dataSource, elsewhere(channels, selection, true)),
+                      () -> elsewhere(channels, selection, false).stream().map(ServiceSchema::name).toList()));
               probes.add(new RedisProbe(redis, redisEndpoint));
               probes.add(new DiskSpaceProbe(properties.dataDir()));
               probes.add(new ClockSkewProbe(jdbc));
               probes.add(new MasterKeyProbe(secrets, jdbc, keyConfigured));
+              probes.add(new SigningKeysProbe(selection.runs(Target.GATEWAY), () -> serverPort(environment)));
+              probes.addAll(SmokeProbes.checks(channels));
               contributed.orderedStream().forEach(probes::add);
               channels
                   .routes()
@@ -64,12 +79,53 @@ public class EnvironmentConfiguration {
               return probes;
             },
             meters);
-    EnvironmentChecker roundTrips = new EnvironmentChecker(() -> RoundTripProbes.of(jdbc, tx, redis), meters);
+    // verify's live probes: storage round trips, then a smoke of every system through its contract.
+    EnvironmentChecker roundTrips =
+        new EnvironmentChecker(
+            () -> {
+              List<Probe> probes = new ArrayList<>(RoundTripProbes.of(jdbc, tx, redis));
+              probes.addAll(SmokeProbes.of(channels, outboundGuard, () -> httpPort(environment)));
+              return probes;
+            },
+            meters);
     BuildProperties info = build.getIfAvailable();
     String version = info == null ? "development" : info.getVersion();
     return new TargetService(
         Target.INSTALLATION,
         new EnvironmentGrpcService(
             checker, roundTrips, new CheckRunLog(jdbc, tx), selection, version, setup));
+  }
+
+  /**
+   * Schemas of targets reached in another process whose migrations this build ships ({@code
+   * shipped}), or does not.
+   */
+  private static List<ServiceSchema> elsewhere(ChannelFactory channels, TargetSelection selection, boolean shipped) {
+    List<ServiceSchema> schemas = new ArrayList<>();
+    for (Target target : channels.routes().keySet()) {
+      if (!selection.runs(target) && target.schema().isPresent()) {
+        ServiceSchema schema = new ServiceSchema(target);
+        boolean here =
+            EnvironmentConfiguration.class.getClassLoader().getResource("db/migration/" + schema.name()) != null;
+        if (here == shipped) {
+          schemas.add(schema);
+        }
+      }
+    }
+    return schemas;
+  }
+
+  /** This process's HTTP port, once the web server is up. */
+  private static OptionalInt serverPort(Environment environment) {
+    Integer port = environment.getProperty("local.server.port", Integer.class);
+    return port == null || port <= 0 ? OptionalInt.empty() : OptionalInt.of(port);
+  }
+
+  /** The port serving the actuator (management port when separate), once the web server is up. */
+  private static OptionalInt httpPort(Environment environment) {
+    Integer port =
+        environment.getProperty(
+            "local.management.port", Integer.class, environment.getProperty("local.server.port", Integer.class));
+    return port == null || port <= 0 ? OptionalInt.empty() : OptionalInt.of(port);
   }
 }

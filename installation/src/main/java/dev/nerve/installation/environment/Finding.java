@@ -5,7 +5,7 @@ import dev.nerve.api.installation.v1.CheckStatus;
 /**
  * What a {@link Probe} found, with a remedy a person can act on.
  *
- * @param status OK, WARN or FAIL
+ * @param status OK, WARN, FAIL or SKIPPED
  * @param detail what was found
  * @param remedy what to do about it (empty when OK)
  */
@@ -19,6 +19,11 @@ public record Finding(CheckStatus status, String detail, String remedy) {
   /** It works, but needs attention. */
   public static Finding warn(String detail, String remedy) {
     return new Finding(CheckStatus.CHECK_STATUS_WARN, detail, remedy);
+  }
+
+  /** Nothing to test here (e.g. the system does not run); the detail says why. */
+  public static Finding skipped(String detail) {
+    return new Finding(CheckStatus.CHECK_STATUS_SKIPPED, detail, "");
   }
 
   /** The requirement is not met. */

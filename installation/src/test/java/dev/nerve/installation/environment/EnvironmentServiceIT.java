@@ -106,24 +106,40 @@ class EnvironmentServiceIT {
             "disk.free",
             "clock.skew",
             "security.master-key",
+            "security.signing-keys",
+            "memory.embedding",
             "configuration.valid",
             "grpc.health.memory",
             "grpc.health.installation");
+    // memory is configured but down: its health and its embedding model fail, nothing else.
     assertThat(byId.get("grpc.health.memory")).isEqualTo(CheckStatus.CHECK_STATUS_FAIL);
+    assertThat(byId.get("memory.embedding")).isEqualTo(CheckStatus.CHECK_STATUS_FAIL);
+    // No gateway in this process: its signing keys are checked where it runs.
+    assertThat(byId.get("security.signing-keys")).isEqualTo(CheckStatus.CHECK_STATUS_SKIPPED);
     byId.forEach(
         (id, s) -> {
-          if (!id.equals("grpc.health.memory") && !id.equals("disk.free")) {
+          if (!List.of("grpc.health.memory", "memory.embedding", "security.signing-keys", "disk.free").contains(id)) {
             assertThat(s).as(id).isEqualTo(CheckStatus.CHECK_STATUS_OK);
           }
         });
     assertThat(status.getOverall()).isEqualTo(CheckStatus.CHECK_STATUS_FAIL);
-    EnvironmentCheck memory = status.getChecksList().get(8);
+    Map<String, EnvironmentCheck> checks =
+        status.getChecksList().stream().collect(Collectors.toMap(EnvironmentCheck::getId, c -> c));
+    EnvironmentCheck memory = checks.get("grpc.health.memory");
     assertThat(memory.getGroup()).isEqualTo("services");
     assertThat(status.getChecks(0).getGroup()).isEqualTo("runtime");
-    assertThat(status.getChecks(6).getGroup()).isEqualTo("security");
+    assertThat(checks.get("security.master-key").getGroup()).isEqualTo("security");
     assertThat(memory.getRemedy()).contains("nerve.services.memory.address");
+    assertThat(memory.getDetail()).contains("reached at 127.0.0.1:1");
+    assertThat(checks.get("grpc.health.installation").getDetail()).isEqualTo("installation is SERVING, reached in this process");
+    assertThat(checks.get("memory.embedding").getDetail()).contains("at 127.0.0.1:1").contains("could not embed");
+    assertThat(checks.get("memory.embedding").getRemedy()).contains("nerve.memory.embedding");
+    assertThat(checks.get("security.signing-keys").getDetail()).contains("gateway does not run in this process");
     assertThat(status.getChecks(1).getDetail()).startsWith("PostgreSQL ");
-    assertThat(status.getChecks(2).getDetail()).containsPattern("installation v\\d+");
+    // memory's schema is in use (it is reached elsewhere) but its migrations are not in this build.
+    assertThat(checks.get("postgres.migrations").getDetail())
+        .containsPattern("installation v\\d+")
+        .contains("memory (migrations not in this build; its own process checks them)");
     assertThat(status.getTargetsList()).containsExactly("installation");
     assertThat(runsSince(before)).isEqualTo(1);
   }
@@ -209,13 +225,40 @@ class EnvironmentServiceIT {
     Map<String, CheckStatus> byId = statusById(result.getChecksList());
     assertThat(byId)
         .containsEntry("postgres.roundtrip", CheckStatus.CHECK_STATUS_OK)
-        .containsEntry("redis.roundtrip", CheckStatus.CHECK_STATUS_OK);
+        .containsEntry("redis.roundtrip", CheckStatus.CHECK_STATUS_OK)
+        // memory is configured but down: its smokes fail, naming the step and the address.
+        .containsEntry("smoke.memory", CheckStatus.CHECK_STATUS_FAIL)
+        .containsEntry("smoke.memory.context", CheckStatus.CHECK_STATUS_FAIL)
+        // the other systems do not run: skipped, not failed.
+        .containsEntry("smoke.automation", CheckStatus.CHECK_STATUS_SKIPPED)
+        .containsEntry("smoke.sdk", CheckStatus.CHECK_STATUS_SKIPPED)
+        .containsEntry("smoke.learning", CheckStatus.CHECK_STATUS_SKIPPED);
+    List<String> ids = new ArrayList<>(byId.keySet());
+    assertThat(ids.subList(ids.indexOf("postgres.roundtrip"), ids.size()))
+        .containsExactly(
+            "postgres.roundtrip", "redis.roundtrip", "smoke.memory", "smoke.memory.context", "smoke.automation",
+            "smoke.sdk", "smoke.learning");
+    EnvironmentCheck memory =
+        result.getChecksList().stream().filter(c -> c.getId().equals("smoke.memory")).findFirst().orElseThrow();
+    assertThat(memory.getDetail()).startsWith("could not store a memory (memory at 127.0.0.1:1): UNAVAILABLE");
+    assertThat(memory.getRemedy()).contains("memory service's log");
     assertThat(result.getOk()).isFalse(); // memory is configured but down
     assertThat(
             jdbc.sql("SELECT count(*) FROM installation.check_run WHERE overall = 'PROBE'")
                 .query(Long.class)
                 .single())
         .isZero();
+  }
+
+  @Test
+  void verifyWithoutRoundTripsRunsOnlyTheChecks() {
+    VerificationResult result =
+        stub().verify(VerifyEnvironmentRequest.newBuilder().setSkipRoundTrip(true).build());
+
+    assertThat(result.getChecksList())
+        .extracting(EnvironmentCheck::getId)
+        .contains("postgres.reachable")
+        .noneMatch(id -> id.startsWith("smoke.") || id.endsWith(".roundtrip"));
   }
 
   @Test

@@ -89,4 +89,39 @@ class ProbesTest {
     assertThat(far.detail()).contains("ahead of");
     assertThat(far.remedy()).contains("NTP");
   }
+
+  @Test
+  void signingKeysAreOkWhenPublishedAndAWarningBeforeTheFirstKey() {
+    tools.jackson.databind.json.JsonMapper json = tools.jackson.databind.json.JsonMapper.builder().build();
+
+    Finding two = SigningKeysProbe.judge(json.readTree("{\"keys\":[{\"kid\":\"a\"},{\"kid\":\"b\"}]}"));
+    Finding none = SigningKeysProbe.judge(json.readTree("{\"keys\":[]}"));
+
+    assertThat(two.status()).isEqualTo(CheckStatus.CHECK_STATUS_OK);
+    assertThat(two.detail()).isEqualTo("the gateway publishes 2 signing keys (a, b)");
+    assertThat(none.status()).isEqualTo(CheckStatus.CHECK_STATUS_WARN);
+    assertThat(none.remedy()).contains("first token");
+  }
+
+  @Test
+  void aGatewayElsewhereOrWithoutHttpSkipsTheSigningKeyCheck() throws Exception {
+    assertThat(new SigningKeysProbe(false, () -> java.util.OptionalInt.of(8080)).run().status())
+        .isEqualTo(CheckStatus.CHECK_STATUS_SKIPPED);
+    Finding noHttp = new SigningKeysProbe(true, java.util.OptionalInt::empty).run();
+    assertThat(noHttp.status()).isEqualTo(CheckStatus.CHECK_STATUS_SKIPPED);
+    assertThat(noHttp.detail()).contains("serves no HTTP");
+  }
+
+  @Test
+  void skippedChecksNeverWorsenTheOverallStatus() {
+    java.util.function.Function<CheckStatus, dev.nerve.api.installation.v1.EnvironmentCheck> check =
+        status -> dev.nerve.api.installation.v1.EnvironmentCheck.newBuilder().setStatus(status).build();
+
+    assertThat(EnvironmentChecker.overall(java.util.List.of(check.apply(CheckStatus.CHECK_STATUS_OK), check.apply(CheckStatus.CHECK_STATUS_SKIPPED))))
+        .isEqualTo(CheckStatus.CHECK_STATUS_OK);
+    assertThat(EnvironmentChecker.overall(java.util.List.of(check.apply(CheckStatus.CHECK_STATUS_SKIPPED), check.apply(CheckStatus.CHECK_STATUS_WARN))))
+        .isEqualTo(CheckStatus.CHECK_STATUS_WARN);
+    assertThat(EnvironmentChecker.overall(java.util.List.of(check.apply(CheckStatus.CHECK_STATUS_FAIL), check.apply(CheckStatus.CHECK_STATUS_SKIPPED))))
+        .isEqualTo(CheckStatus.CHECK_STATUS_FAIL);
+  }
 }

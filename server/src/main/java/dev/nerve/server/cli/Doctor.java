@@ -38,10 +38,12 @@ public final class Doctor {
     int ok = 0;
     int warn = 0;
     int fail = 0;
+    int skipped = 0;
     for (EnvironmentCheck check : status.getChecksList()) {
       switch (check.getStatus()) {
         case CHECK_STATUS_OK -> ok++;
         case CHECK_STATUS_WARN -> warn++;
+        case CHECK_STATUS_SKIPPED -> skipped++;
         default -> fail++;
       }
       out.println(mark(check.getStatus()) + " " + check.getTitle() + ": " + check.getDetail());
@@ -52,13 +54,15 @@ public final class Doctor {
     out.println();
     out.println(
         (fail > 0 ? "! Doctor found issues: " : "Doctor summary: ")
-            + ok + " ok, " + warn + " warning" + (warn == 1 ? "" : "s") + ", " + fail + " failed");
+            + ok + " ok, " + warn + " warning" + (warn == 1 ? "" : "s") + ", " + fail + " failed"
+            + (skipped > 0 ? ", " + skipped + " skipped" : ""));
   }
 
   static String mark(CheckStatus status) {
     return switch (status) {
       case CHECK_STATUS_OK -> "[ok]";
       case CHECK_STATUS_WARN -> "[!!]";
+      case CHECK_STATUS_SKIPPED -> "[--]";
       default -> "[XX]";
     };
   }

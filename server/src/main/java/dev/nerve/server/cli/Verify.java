@@ -10,9 +10,9 @@ import java.io.PrintStream;
 import java.util.Set;
 
 /**
- * {@code nerve verify}: the installation system's live verification (every environment check plus
- * write-and-read-back round trips) as a terminal report with timings, exiting non-zero when
- * anything failed, so deploy scripts can gate on it.
+ * {@code nerve verify}: the installation system's live verification (every environment check,
+ * write-and-read-back round trips and a smoke of every running system) as a terminal report with
+ * timings, exiting non-zero when anything failed, so deploy scripts can gate on it.
  */
 public final class Verify {
 
@@ -36,9 +36,12 @@ public final class Verify {
   static void print(VerificationResult result, PrintStream out) {
     out.println("Nerve verify");
     int failed = 0;
+    int skipped = 0;
     for (EnvironmentCheck check : result.getChecksList()) {
       if (check.getStatus() == CheckStatus.CHECK_STATUS_FAIL) {
         failed++;
+      } else if (check.getStatus() == CheckStatus.CHECK_STATUS_SKIPPED) {
+        skipped++;
       }
       out.println(
           Doctor.mark(check.getStatus()) + " " + check.getTitle() + ": " + check.getDetail() + " ("
@@ -51,6 +54,7 @@ public final class Verify {
     out.println(
         result.getOk()
             ? "Verified: " + result.getChecksCount() + " checks, none failed"
+                + (skipped > 0 ? " (" + skipped + " skipped)" : "")
             : "! Verification failed: " + failed + " of " + result.getChecksCount() + " checks failed");
   }
 }
