@@ -186,8 +186,8 @@ class SchedulingIT extends AutomationIT {
    * occurrence in turn, with the scheduling clock one second past it: the first is placed, each next
    * one is the occurrence the scheduler computed, fired when the test lets the previous call return.
    * While a call waits, the task (through the API) must show that occurrence as its last run and
-   * the expected next one as its next run. At the end the task is cancelled, and the occurrences
-   * its action ran for must be exactly the given ones.
+   * the expected next one as its next run. At the end the task is cancelled (and the clock
+   * released, failed or not), and the occurrences its action ran for must be exactly the given ones.
    *
    */
   private void firesInBerlin(Firing... firings) {
@@ -215,9 +215,9 @@ class SchedulingIT extends AutomationIT {
         assertThat(seen.getRunCount()).isEqualTo(fired);
         assertThat(seen.getStatus()).isEqualTo(TaskStatus.TASK_STATUS_SCHEDULED);
       }
-      as(alice, () -> t.tasks().cancel(CancelTaskRequest.newBuilder().setId(task.getId()).build()));
     } finally {
       clock.release();
+      as(alice, () -> t.tasks().cancel(CancelTaskRequest.newBuilder().setId(task.getId()).build()));
       TestKinds.HOLD.release();
     }
     Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> jdbc.sql(
