@@ -73,7 +73,8 @@ The Deployments of this release, as YAML under the key "workloads" (read it with
   component  app.kubernetes.io/component: "all-in-one" or the target id
   targets    NERVE_TARGETS of its pods
   gateway    whether it runs the gateway (public HTTP surface)
-  grpc       whether it serves gRPC on 9090 (runs at least one service target)
+  grpc       whether it serves gRPC on 9090: every workload does (the gateway serves the
+             internal identity provisioning contract that installation's setup calls)
   config     its entry of allInOne or targets.<target> (replicas, resources, autoscaling, env)
 */}}
 {{- define "nerve.workloads" -}}
@@ -94,7 +95,7 @@ workloads:
     component: {{ $target }}
     targets: {{ $target }}
     gateway: {{ eq $target "gateway" }}
-    grpc: {{ ne $target "gateway" }}
+    grpc: true
     config: {{- toYaml $config | nindent 6 }}
 {{- end }}
 {{- end }}

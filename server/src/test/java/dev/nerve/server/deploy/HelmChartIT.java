@@ -175,13 +175,14 @@ class HelmChartIT {
           .containsExactly(deployment);
     }
 
-    // The gateway is the public HTTP entry and opens no gRPC port; every service target does.
+    // The gateway is the public HTTP entry (port 80 of its Service); like every service target it
+    // also serves gRPC, for the internal identity provisioning contract installation's setup calls.
     JsonNode gateway = manifests.get("Deployment", PREFIX + "-gateway");
-    assertThat(containerPorts(gateway)).containsOnlyKeys("http");
-    assertThat(servicePorts(manifests.get("Service", PREFIX + "-gateway"))).containsOnlyKeys("http");
+    assertThat(containerPorts(gateway)).containsOnlyKeys("http", "grpc");
+    assertThat(servicePorts(manifests.get("Service", PREFIX + "-gateway"))).containsOnlyKeys("http", "grpc");
     assertThat(manifests.get("Service", PREFIX + "-gateway").path("spec").path("ports").get(0).path("port").asInt())
         .isEqualTo(80);
-    for (String target : SERVICE_TARGETS) {
+    for (String target : TARGETS) {
       assertThat(containerPorts(manifests.get("Deployment", PREFIX + "-" + target))).containsEntry("grpc", 9090);
       JsonNode grpc = servicePort(manifests.get("Service", PREFIX + "-" + target), "grpc");
       assertThat(grpc.path("port").asInt()).isEqualTo(9090);
@@ -238,7 +239,7 @@ class HelmChartIT {
         assertThat(envValue(backends.get(0), "NERVE_TARGETS")).isEqualTo(target);
         assertThat(containerPorts(backends.get(0))).containsEntry("grpc", 9090);
       }
-      Set<String> expected = new TreeSet<>(SERVICE_TARGETS);
+      Set<String> expected = new TreeSet<>(TARGETS);
       expected.remove(own);
       assertThat(addressed).as("addresses known to %s", own).isEqualTo(expected);
       assertThat(name(deployment)).isEqualTo(PREFIX + "-" + own);
@@ -368,7 +369,9 @@ class HelmChartIT {
       }
     }
     JsonNode gatewayPolicy = manifests.get("NetworkPolicy", PREFIX + "-gateway");
-    assertThat(gatewayPolicy.path("spec").path("ingress").size()).isEqualTo(1);
+    // Public HTTP, and gRPC (the provisioning contract) from this release's pods only.
+    assertThat(gatewayPolicy.path("spec").path("ingress").size()).isEqualTo(2);
+    assertThat(gatewayPolicy.path("spec").path("ingress").toString()).contains("\"grpc\"");
     JsonNode memoryPolicy = manifests.get("NetworkPolicy", PREFIX + "-memory");
     assertThat(memoryPolicy.path("spec").path("ingress").toString()).contains("\"grpc\"").contains("\"http\"");
   }
@@ -498,7 +501,8 @@ class HelmChartIT {
   void meshSecuresAndRoutesEveryTarget() throws IOException {
     Manifests manifests = render("ci/mesh-values.yaml", Map.of());
     List<String> deployments = manifests.names("Deployment");
-    List<String> services = SERVICE_TARGETS.stream().map(target -> PREFIX + "-" + target).toList();
+    // Every workload serves gRPC, the gateway included (its internal provisioning contract).
+    List<String> services = TARGETS.stream().map(target -> PREFIX + "-" + target).toList();
     String gatewayHost = PREFIX + "-gateway." + NAMESPACE + ".svc.cluster.local";
 
     // Sidecars in every pod, started before Nerve.
@@ -547,7 +551,7 @@ class HelmChartIT {
     assertThat(websocket.has("retries")).isFalse();
     assertThat(virtualService.path("http").get(1).path("retries").path("attempts").asInt()).isPositive();
 
-    // Only Nerve's ServiceAccount may call the service targets; the gateway stays public.
+    // Only Nerve's ServiceAccount may call the targets' gRPC; the gateway's HTTP port stays public.
     String account = manifests.get("Deployment", PREFIX + "-memory").path("spec").path("template").path("spec")
         .path("serviceAccountName").asString();
     manifests.get("ServiceAccount", account);
@@ -555,7 +559,11 @@ class HelmChartIT {
     for (JsonNode policy : manifests.ofKind("AuthorizationPolicy")) {
       assertThat(policy.path("spec").path("action").asString()).isEqualTo("ALLOW");
       JsonNode rules = policy.path("spec").path("rules");
-      assertThat(rules.size()).isEqualTo(1);
+      boolean gateway = name(policy).equals(PREFIX + "-gateway");
+      assertThat(rules.size()).isEqualTo(gateway ? 2 : 1);
+      if (gateway) {
+        assertThat(rules.get(1).toString()).isEqualTo("{\"to\":[{\"operation\":{\"ports\":[\"8080\"]}}]}");
+      }
       assertThat(rules.get(0).path("from").get(0).path("source").path("principals").toString())
           .isEqualTo("[\"cluster.local/ns/" + NAMESPACE + "/sa/" + account + "\"]");
       assertThat(manifests.deploymentsSelectedBy(strings(policy.path("spec").path("selector").path("matchLabels"))))
