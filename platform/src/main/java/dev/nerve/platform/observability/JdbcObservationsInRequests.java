@@ -2,6 +2,7 @@ package dev.nerve.platform.observability;
 
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationPredicate;
+import io.micrometer.observation.ObservationView;
 
 /**
  * Keeps JDBC observations (datasource-micrometer's {@code jdbc.*} spans) to statements made inside
@@ -13,6 +14,11 @@ public final class JdbcObservationsInRequests implements ObservationPredicate {
 
   @Override
   public boolean test(String name, Observation.Context context) {
-    return !name.startsWith("jdbc.") || context.getParentObservation() != null;
+    if (!name.startsWith("jdbc.")) {
+      return true;
+    }
+    // A dropped observation stays in scope as a no-op (the connection's, for its queries).
+    ObservationView parent = context.getParentObservation();
+    return parent != null && !(parent instanceof Observation observation && observation.isNoop());
   }
 }

@@ -30,6 +30,17 @@ class JdbcObservationsInRequestsTest {
   }
 
   @Test
+  void jdbcObservationInsideADroppedOneIsDropped() {
+    ObservationRegistry registry = registry();
+    Observation connection = Observation.createNotStarted("jdbc.connection", registry);
+
+    Observation query = connection.observe(() -> Observation.createNotStarted("jdbc.query", registry));
+
+    assertThat(connection.isNoop()).isTrue();
+    assertThat(query.isNoop()).isTrue();
+  }
+
+  @Test
   void jdbcObservationInsideAnotherIsKept() {
     ObservationRegistry registry = registry();
     Observation call = Observation.createNotStarted("grpc.server", registry);
