@@ -102,12 +102,12 @@ public final class Engine {
     Inputs.payload("input", start.input(), properties.limits().maxPayloadBytes());
     long version;
     if (start.version() == null) {
-      version = workflows.current(p.tenantId(), start.workflowId()).version();
+      version = workflows.currentVersion(p.tenantId(), start.workflowId());
     } else {
       plans.get(p.tenantId(), start.workflowId(), start.version());
-      var current = workflows.current(p.tenantId(), start.workflowId());
+      long current = workflows.currentVersion(p.tenantId(), start.workflowId());
       version = start.version();
-      if (version > current.currentVersion()) {
+      if (version > current) {
         throw NerveException.notFound("workflow version", start.workflowId() + "@" + version);
       }
     }
