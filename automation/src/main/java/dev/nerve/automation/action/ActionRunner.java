@@ -115,10 +115,32 @@ public final class ActionRunner implements AutoCloseable {
       java.util.function.Consumer<Future<?>> started,
       java.util.function.Consumer<Future<?>> ended) {
     Outcome outcome = attempt(action, principal, params, idempotencyKey, timeout, started, ended);
+    report(action, principal, idempotencyKey, outcome);
+    return outcome;
+  }
+
+  /**
+   * Runs the action like {@link #run(ActionDefinition, Principal, Struct, String, Duration,
+   * java.util.function.Consumer, java.util.function.Consumer)} but tells the {@link #onExecuted}
+   * listeners nothing: the caller does, with {@link #report}, in the transaction that records the
+   * outcome (one commit for both).
+   */
+  public Outcome runUnreported(
+      ActionDefinition action,
+      Principal principal,
+      Struct params,
+      String idempotencyKey,
+      Duration timeout,
+      java.util.function.Consumer<Future<?>> started,
+      java.util.function.Consumer<Future<?>> ended) {
+    return attempt(action, principal, params, idempotencyKey, timeout, started, ended);
+  }
+
+  /** Tells the {@link #onExecuted} listeners how a run of {@code action} ended. */
+  public void report(ActionDefinition action, Principal principal, String idempotencyKey, Outcome outcome) {
     for (Executed listener : executed) {
       listener.executed(action, principal, idempotencyKey, outcome);
     }
-    return outcome;
   }
 
   /** Told after each run of an action, with how it ended (the activity stream listens). */

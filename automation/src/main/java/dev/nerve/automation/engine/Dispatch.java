@@ -56,6 +56,24 @@ public final class Dispatch {
         .update();
   }
 
+  /**
+   * Writes back, in the caller's transaction, the execution a worker holds (after the fence
+   * deleted it) so that it keeps holding it for the attempt it runs next: picked by the same
+   * scheduler, the same version (its heartbeats go on matching), the data naming the attempt's
+   * step after the plan key and a record separator (U+001E).
+   */
+  void keepHeld(String instance, long version, String worker, String planKey, String stepKey, Instant now) {
+    jdbc.sql(
+            "INSERT INTO automation.scheduled_tasks (task_name, task_instance, task_data, execution_time, picked, picked_by,"
+                + " last_heartbeat, version, priority) VALUES (?, ?, ?, ?, true, ?, ?, ?, 0)")
+        .params(TaskNames.STEP, instance, TextSerializer.bytes(planKey + HELD_STEP + stepKey),
+            dev.nerve.automation.support.Times.sql(now), worker, dev.nerve.automation.support.Times.sql(now), version)
+        .update();
+  }
+
+  /** Separates the plan key from the step key in the data of a held execution. */
+  static final String HELD_STEP = "\u001e";
+
   void runTimeout(UUID runId, Instant at) {
     jdbc.sql("DELETE FROM automation.scheduled_tasks WHERE task_name = ? AND task_instance = ? AND NOT picked")
         .params(TaskNames.RUN_TIMEOUT, runId.toString())

@@ -80,26 +80,34 @@ public final class Engine {
    * execution already started with the same key.
    */
   public UUID start(Start start) {
+    return startRun(start).id();
+  }
+
+  /**
+   * Starts an execution like {@link #start} and returns it as it was when the start committed (the
+   * execution already started with the same key, as read then).
+   */
+  public RunRow startRun(Start start) {
     return inTransaction(() -> startInTransaction(start, null, null));
   }
 
-  UUID startInTransaction(Start start, UUID parent, String parentStep) {
+  RunRow startInTransaction(Start start, UUID parent, String parentStep) {
     Principal p = start.principal();
     if (!start.key().isEmpty()) {
       var existing = runs.keyOwner(p.tenantId(), start.key());
       if (existing.isPresent()) {
-        return existing.get();
+        return runs.run(existing.get()).orElseThrow();
       }
     }
     Inputs.payload("input", start.input(), properties.limits().maxPayloadBytes());
     long version;
     if (start.version() == null) {
-      version = workflows.current(p.tenantId(), start.workflowId()).version();
+      version = workflows.currentVersion(p.tenantId(), start.workflowId());
     } else {
       plans.get(p.tenantId(), start.workflowId(), start.version());
-      var current = workflows.current(p.tenantId(), start.workflowId());
+      long current = workflows.currentVersion(p.tenantId(), start.workflowId());
       version = start.version();
-      if (version > current.currentVersion()) {
+      if (version > current) {
         throw NerveException.notFound("workflow version", start.workflowId() + "@" + version);
       }
     }
@@ -109,14 +117,16 @@ public final class Engine {
     if (!start.key().isEmpty()) {
       UUID owner = runs.claimKey(p.tenantId(), start.key(), id, now);
       if (!owner.equals(id)) {
-        return owner;
+        return runs.run(owner).orElseThrow();
       }
     }
     Duration timeout = plan.timeout();
     Instant deadline = timeout == null ? null : now.plus(timeout);
+    // Inserted with a block of sequence numbers reserved for this transaction's changes.
     RunRow run =
         new RunRow(id, p.tenantId(), start.workflowId(), version, ExecutionStatus.EXECUTION_STATUS_RUNNING, start.input(),
-            null, "", start.trigger(), parent, parentStep, p, start.key(), deadline, 0, false, now, null);
+            null, "", start.trigger(), parent, parentStep, p, start.key(), deadline, RunRepository.SEQ_BLOCK, false, now,
+            null);
     runs.insertRun(run);
     if (deadline != null) {
       dispatch.runTimeout(id, deadline);
@@ -124,7 +134,7 @@ public final class Engine {
     Interpreter.Ctx ctx = interpreter.fresh(run);
     interpreter.advance(ctx);
     ctx.flush();
-    return id;
+    return ctx.run;
   }
 
   /** Starts a sub-workflow execution of {@code parent} in the current transaction. */
@@ -139,7 +149,7 @@ public final class Engine {
       throw new IllegalStateException("sub-workflows nest deeper than " + Interpreter.MAX_DEPTH);
     }
     return startInTransaction(
-        new Start(parent.principal(), workflowId, version, input, "subworkflow:" + parent.id(), ""), parent.id(), stepKey);
+        new Start(parent.principal(), workflowId, version, input, "subworkflow:" + parent.id(), ""), parent.id(), stepKey).id();
   }
 
   /**
@@ -162,7 +172,7 @@ public final class Engine {
             }
           }
           runs.cancelAttempts(runId, reason, ctx.now);
-          interpreter.end(ctx, status, null, reason);
+          interpreter.end(ctx, status, null, reason, false);
           ctx.flush();
           return runs.run(runId).orElseThrow();
         });

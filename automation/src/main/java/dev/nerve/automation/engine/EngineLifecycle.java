@@ -5,7 +5,8 @@ import org.springframework.context.SmartLifecycle;
 
 /**
  * Starts this replica's db-scheduler (claiming due work) once the context is up and the gRPC
- * servers run, and stops it first on shutdown, letting running steps finish (up to 30 s).
+ * servers run, and stops it first on shutdown, letting running steps finish (up to 30 s) without
+ * running on into the next steps of their chains.
  */
 final class EngineLifecycle implements SmartLifecycle {
 
@@ -32,6 +33,7 @@ final class EngineLifecycle implements SmartLifecycle {
   @Override
   public void stop() {
     running = false;
+    worker.stopKeeping();
     scheduler.stop();
     worker.close();
   }

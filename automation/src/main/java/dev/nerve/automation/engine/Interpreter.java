@@ -83,6 +83,16 @@ final class Interpreter {
     final List<ExecutionEvent.Builder> changes = new ArrayList<>();
     final Instant now = Times.now();
 
+    /**
+     * Decides whether the worker ending an attempt in this transaction keeps an attempt that
+     * becomes due now and runs it next itself (instead of a new execution for any worker); null
+     * when no worker asks. At most one attempt is kept.
+     */
+    java.util.function.Predicate<Plan.StepPlan> keeper;
+
+    /** The key of the attempt kept by the worker, or null. */
+    String kept;
+
     /** Sequence numbers reserved by the lock (next to hand out, last reserved); 0/0 when none. */
     private long seqNext;
     private long seqLast;
@@ -97,6 +107,15 @@ final class Interpreter {
       steps.forEach(s -> rows.put(s.key(), s));
       this.seqNext = seqBase + 1;
       this.seqLast = seqBase + reserved;
+    }
+
+    /** Dispatches the first attempt of a step that is due now, to the keeper when it takes it. */
+    void dispatchFirst(Plan.StepPlan sp, String key, int attempt) {
+      if (keeper != null && kept == null && keeper.test(sp)) {
+        kept = key;
+        return;
+      }
+      dispatch.attempt(run, key, attempt, now);
     }
 
     void insert(StepRow step) {
@@ -144,7 +163,9 @@ final class Interpreter {
         seq = seqNext - 1;
         seqNext += changes.size();
       } else {
-        seq = runs.bumpSeq(run.id(), changes.size()) - changes.size();
+        long last = runs.bumpSeq(run.id(), changes.size());
+        run = run.withSeq(last);
+        seq = last - changes.size();
       }
       List<ExecutionEvent> out = new ArrayList<>();
       for (ExecutionEvent.Builder change : changes) {
@@ -200,9 +221,12 @@ final class Interpreter {
     return new Ctx(locked.run(), locked.steps(), locked.seqBase(), RunRepository.SEQ_BLOCK);
   }
 
-  /** The context of a run created in this transaction (no steps yet). */
+  /**
+   * The context of a run created in this transaction (no steps yet), inserted with its seq at the
+   * end of a reserved block ({@link RunRepository#SEQ_BLOCK}).
+   */
   Ctx fresh(RunRow run) {
-    return new Ctx(run, List.of(), 0, 0);
+    return new Ctx(run, List.of(), run.seq() - RunRepository.SEQ_BLOCK, RunRepository.SEQ_BLOCK);
   }
 
   /** Advances the locked execution and publishes its changes after commit. */
@@ -310,7 +334,7 @@ final class Interpreter {
       case ACTION -> {
         int base = ctx.run.retried() ? runs.maxAttempt(ctx.run.id(), key) : 0;
         ctx.insert(new StepRow(key, sp.id(), null, StepStatus.STEP_STATUS_READY, 0, base, null, "", null, null, null));
-        dispatch.attempt(ctx.run, key, base + 1, ctx.now);
+        ctx.dispatchFirst(sp, key, base + 1);
       }
       case SWITCH -> {
         Value value;
@@ -434,7 +458,7 @@ final class Interpreter {
         }
         int base = ctx.run.retried() ? runs.maxAttempt(ctx.run.id(), key) : 0;
         ctx.insert(new StepRow(key, sp.id(), i, StepStatus.STEP_STATUS_READY, 0, base, null, "", null, null, null));
-        dispatch.attempt(ctx.run, key, base + 1, ctx.now);
+        ctx.dispatchFirst(sp, key, base + 1);
         activeCount++;
         progress = true;
       }
@@ -511,7 +535,7 @@ final class Interpreter {
           ctx.insert(terminal(sp.id(), null, StepStatus.STEP_STATUS_CANCELLED, null, "not run: the execution failed", ctx.now));
         }
       }
-      end(ctx, ExecutionStatus.EXECUTION_STATUS_FAILED, null, "step " + failedStep.id() + " failed: " + failedRow.error());
+      end(ctx, ExecutionStatus.EXECUTION_STATUS_FAILED, null, "step " + failedStep.id() + " failed: " + failedRow.error(), true);
       return;
     }
     Struct.Builder output = Struct.newBuilder();
@@ -521,11 +545,16 @@ final class Interpreter {
         output.putFields(id, row.output());
       }
     }
-    end(ctx, ExecutionStatus.EXECUTION_STATUS_SUCCEEDED, Json.of(output.build()), "");
+    end(ctx, ExecutionStatus.EXECUTION_STATUS_SUCCEEDED, Json.of(output.build()), "", true);
   }
 
-  /** Records the end of the execution once and tells the parent and the listeners. */
-  void end(Ctx ctx, ExecutionStatus status, Value output, String error) {
+  /**
+   * Records the end of the execution once, drops its pending work and tells the parent and the
+   * listeners. {@code settled}: every step has ended, so the only pending work can be the run's
+   * timeout and the timers of wait steps, and the statements for work its plan cannot have are
+   * skipped.
+   */
+  void end(Ctx ctx, ExecutionStatus status, Value output, String error, boolean settled) {
     if (!runs.finish(ctx.run.id(), status, output, error, ctx.now)) {
       return;
     }
@@ -540,15 +569,32 @@ final class Interpreter {
       event.setOutput(output);
     }
     ctx.changes.add(event);
-    dispatch.dropPending(run.id());
-    runs.deleteWaits(run.id());
-    for (UUID child : runs.activeChildren(run.id())) {
-      dispatch.cancelRun(child);
+    boolean eventWaits = uses(ctx.plan, StepKind.WAIT_FOR_EVENT);
+    if (!settled || run.deadline() != null || eventWaits || uses(ctx.plan, StepKind.WAIT)) {
+      dispatch.dropPending(run.id());
+    }
+    if (eventWaits) {
+      runs.deleteWaits(run.id());
+    }
+    if (uses(ctx.plan, StepKind.SUB_WORKFLOW)) {
+      for (UUID child : runs.activeChildren(run.id())) {
+        dispatch.cancelRun(child);
+      }
     }
     if (run.parentRunId() != null) {
       childFinished(ctx.run);
     }
     finished.forEach(l -> l.finished(ctx.run));
+  }
+
+  /** Whether the plan has a step of {@code kind} (compensation steps included). */
+  private static boolean uses(Plan plan, StepKind kind) {
+    for (Plan.StepPlan sp : plan.steps().values()) {
+      if (sp.kind() == kind) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** A sub-workflow execution ended: its parent's step gets the outcome. */

@@ -1,12 +1,16 @@
 package dev.nerve.automation.engine;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import dev.nerve.api.automation.v1.ExecutionEvent;
-import dev.nerve.automation.support.Json;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -19,10 +23,12 @@ import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
- * Live execution events inside the automation service: each change is published on one Redis
- * pub/sub channel after its transaction commits, and every replica fans the channel out to its
- * local listeners (WatchExecution streams, Execute callers waiting, workers to interrupt). Best
- * effort: PostgreSQL has the state, and listeners re-read it when they miss an event.
+ * Live execution events inside the automation service: the changes of a transaction are published
+ * as one message on one Redis pub/sub channel after it commits, and every replica fans the channel
+ * out to its local listeners (WatchExecution streams, Execute callers waiting, workers to
+ * interrupt). A message is the events in binary protobuf, length-delimited, in Base64: the channel
+ * is internal to this service, and every replica decodes every message. Best effort: PostgreSQL
+ * has the state, and listeners re-read it when they miss an event.
  */
 public final class RunEvents implements AutoCloseable {
 
@@ -60,20 +66,49 @@ public final class RunEvents implements AutoCloseable {
           new TransactionSynchronization() {
             @Override
             public void afterCommit() {
-              copy.forEach(RunEvents.this::publish);
+              publish(copy);
             }
           });
     } else {
-      copy.forEach(this::publish);
+      publish(copy);
     }
   }
 
-  private void publish(ExecutionEvent event) {
+  private void publish(List<ExecutionEvent> events) {
     try {
-      redis.async().publish(CHANNEL, Json.print(event));
+      redis.async().publish(CHANNEL, encode(events));
     } catch (RuntimeException e) {
-      log.warn("could not publish event of execution {}: {}", event.getExecutionId(), e.toString());
+      log.warn("could not publish events of execution {}: {}", events.get(0).getExecutionId(), e.toString());
     }
+  }
+
+  /** One message: the events length-delimited, in Base64. */
+  static String encode(List<ExecutionEvent> events) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(128 * events.size());
+    try {
+      for (ExecutionEvent event : events) {
+        event.writeDelimitedTo(out);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return Base64.getEncoder().encodeToString(out.toByteArray());
+  }
+
+  /** The events of a message; empty when it is not one. */
+  static List<ExecutionEvent> decode(String message) {
+    List<ExecutionEvent> events = new ArrayList<>(4);
+    try {
+      ByteArrayInputStream in = new ByteArrayInputStream(Base64.getDecoder().decode(message));
+      ExecutionEvent event;
+      while ((event = ExecutionEvent.parseDelimitedFrom(in)) != null) {
+        events.add(event);
+      }
+    } catch (IllegalArgumentException | IOException e) {
+      log.debug("ignoring a message on {} that is not execution events: {}", CHANNEL, e.toString());
+      return List.of();
+    }
+    return events;
   }
 
   /** Listens to one execution's events until the returned handle is closed. */
@@ -94,13 +129,10 @@ public final class RunEvents implements AutoCloseable {
   }
 
   private void deliver(String message) {
-    ExecutionEvent.Builder event = ExecutionEvent.newBuilder();
-    try {
-      Json.merge(message, event);
-    } catch (InvalidProtocolBufferException e) {
-      return;
-    }
-    ExecutionEvent built = event.build();
+    decode(message).forEach(this::deliver);
+  }
+
+  private void deliver(ExecutionEvent built) {
     all.forEach(l -> l.accept(built));
     UUID id;
     try {

@@ -40,12 +40,12 @@ public final class RunRepository {
   void insertRun(RunRow run) {
     jdbc.sql(
             "INSERT INTO automation.run (id, tenant_id, workflow_id, workflow_version, status, input, trigger,"
-                + " parent_run_id, parent_step_key, user_id, roles, idempotency_key, deadline_at, created_at)"
-                + " VALUES (?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?)")
+                + " parent_run_id, parent_step_key, user_id, roles, idempotency_key, deadline_at, seq, created_at)"
+                + " VALUES (?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
         .params(
             run.id(), run.tenantId(), run.workflowId(), run.version(), RunRow.name(run.status()), Json.print(run.input()),
             run.trigger(), run.parentRunId(), run.parentStepKey(), run.principal().userId(), run.principal().roles(),
-            run.idempotencyKey(), Times.sql(run.deadline()), Times.sql(run.createdAt()))
+            run.idempotencyKey(), Times.sql(run.deadline()), run.seq(), Times.sql(run.createdAt()))
         .update();
   }
 

@@ -54,6 +54,12 @@ public record RunRow(
     return tenantId + "\u001f" + workflowId + "\u001f" + version;
   }
 
+  /** The same execution with {@code seq} as its latest change. */
+  RunRow withSeq(long seq) {
+    return new RunRow(id, tenantId, workflowId, version, status, input, output, error, trigger, parentRunId, parentStepKey,
+        principal, idempotencyKey, deadline, seq, retried, createdAt, finishedAt);
+  }
+
   public boolean running() {
     return status == ExecutionStatus.EXECUTION_STATUS_RUNNING;
   }

@@ -52,9 +52,7 @@ public final class Runs {
   public ExecutionResult execute(Principal caller, String workflowId, Long version, Struct input, String key, Duration wait) {
     gate.admit();
     if (wait.isZero()) {
-      UUID id = engine.start(new Engine.Start(caller, workflowId, version, input, "manual", key));
-      return Executions.summary(engine.runs().run(caller.tenantId(), id)
-          .orElseThrow(() -> NerveException.notFound("execution", id.toString())));
+      return Executions.summary(engine.startRun(new Engine.Start(caller, workflowId, version, input, "manual", key)));
     }
     CountDownLatch done = new CountDownLatch(1);
     UUID[] started = new UUID[1];

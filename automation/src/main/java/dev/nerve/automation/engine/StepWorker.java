@@ -42,7 +42,9 @@ import org.slf4j.LoggerFactory;
  * waitForEvent timeout. An attempt is two transactions around the action: the first records it as
  * started (with its rendered input), the second records its end, but only if this worker still
  * holds the execution: it deletes db-scheduler's row by the version it picked, so a worker whose
- * lease another replica took over records nothing. While the action runs, a watchdog interrupts it
+ * lease another replica took over records nothing. When that end makes the next step of the
+ * execution due, the worker keeps holding the execution for it and starts it in the same
+ * transaction, then runs it (docs/architecture.md, Engine). While the action runs, a watchdog interrupts it
  * if this replica's heartbeats go stale (before another replica may take the step over), and an
  * execution that is cancelled interrupts its running attempts.
  */
@@ -74,6 +76,8 @@ final class StepWorker {
 
   private record Running(UUID runId, ExecutionContext context) {}
 
+  private volatile boolean keeping = true;
+
   StepWorker(
       Engine engine,
       Interpreter interpreter,
@@ -103,6 +107,11 @@ final class StepWorker {
 
   void close() {
     watchdog.shutdownNow();
+  }
+
+  /** From now on every next step goes to the queue (shutdown): no worker keeps one. */
+  void stopKeeping() {
+    keeping = false;
   }
 
   /** Interrupts the local attempts of an execution that stopped. */
@@ -147,7 +156,13 @@ final class StepWorker {
         return (complete, ops) -> ops.remove();
       }
       default -> {
-        return attempt(runId, key, instance.getData(), context);
+        String data = instance.getData();
+        int held = data == null ? -1 : data.indexOf(Dispatch.HELD_STEP);
+        if (held >= 0) {
+          // An execution a worker kept for a later step of the run (and lost, or it would not run again).
+          return attempt(runId, data.substring(held + 1), data.substring(0, held), context);
+        }
+        return attempt(runId, key, data, context);
       }
     }
   }
@@ -169,43 +184,108 @@ final class StepWorker {
     if (plan == null) {
       return (complete, ops) -> ops.remove();
     }
-    String stepId = key.contains("[") ? key.substring(0, key.indexOf('[')) : key;
-    Plan.StepPlan sp = plan.step(stepId);
+    Plan.StepPlan sp = plan.step(stepIdOf(key));
     Runnable release = limits.tryAcquire(plan.tenantId() + "/" + plan.workflowId(), kindOf(sp));
     if (release == null) {
       return (complete, ops) -> ops.reschedule(complete, Instant.now().plusMillis(100));
     }
+    RunRepository.Started started;
     try {
-      RunRepository.Started started =
-          engine.inTransaction(() -> runs.beginAttempt(runId, key, worker, Times.now()).orElse(null));
-      if (started == null) {
-        return (complete, ops) -> ops.remove();
-      }
-      events.publishAfterCommit(List.of(ExecutionEvent.newBuilder().setExecutionId(runId.toString())
-          .setSeq(started.run().seq()).setType(ExecutionEventType.EXECUTION_EVENT_TYPE_STEP).setStepId(key)
-          .setStatus(started.run().status()).setStepStatus(StepStatus.STEP_STATUS_RUNNING).setAttempt(started.attempt())
-          .setAt(Times.proto(Times.now())).build()));
-      Prepared prepared = prepare(started, sp, key);
+      started = engine.inTransaction(() -> runs.beginAttempt(runId, key, worker, Times.now()).orElse(null));
+    } catch (RuntimeException e) {
+      release.run();
+      throw e;
+    }
+    if (started == null) {
+      release.run();
+      return (complete, ops) -> ops.remove();
+    }
+    publishRunning(runId, key, started);
+    Held next = new Held(key, planKey, plan, sp, started, release);
+    while (next != null) {
+      next = run(runId, next, context);
+    }
+    return (complete, ops) -> {};
+  }
+
+  /**
+   * An attempt this worker started and holds the execution for.
+   *
+   * @param key step key
+   * @param planKey key of the run's plan
+   * @param plan the run's plan
+   * @param sp the step's plan
+   * @param started the attempt as started
+   * @param release frees its slots in the concurrency limits
+   */
+  private record Held(String key, String planKey, Plan plan, Plan.StepPlan sp, RunRepository.Started started,
+      Runnable release) {}
+
+  private static String stepIdOf(String key) {
+    return key.contains("[") ? key.substring(0, key.indexOf('[')) : key;
+  }
+
+  private void publishRunning(UUID runId, String key, RunRepository.Started started) {
+    events.publishAfterCommit(List.of(ExecutionEvent.newBuilder().setExecutionId(runId.toString())
+        .setSeq(started.run().seq()).setType(ExecutionEventType.EXECUTION_EVENT_TYPE_STEP).setStepId(key)
+        .setStatus(started.run().status()).setStepStatus(StepStatus.STEP_STATUS_RUNNING).setAttempt(started.attempt())
+        .setAt(Times.proto(Times.now())).build()));
+  }
+
+  /**
+   * Runs a held attempt and records its end; returns the attempt of the same execution this
+   * worker started in that transaction to run next (the next step of a chain), or null.
+   */
+  private Held run(UUID runId, Held held, ExecutionContext context) {
+    Held[] next = new Held[1];
+    try {
+      RunRepository.Started started = held.started();
+      String key = held.key();
+      String idempotencyKey = idempotencyKey(runId, key, started);
+      Prepared prepared = prepare(started, held.sp(), key);
       ActionRunner.Outcome outcome;
       if (prepared.error() != null) {
         outcome = new ActionRunner.Outcome(dev.nerve.api.automation.v1.ActionStatus.ACTION_STATUS_FAILED, null,
             prepared.error(), false, List.of(), Duration.ZERO);
       } else {
         outcome =
-            runner.run(prepared.action(), started.run().principal(), prepared.params(), runId + "/" + key + "/" + started.attempt(),
+            runner.runUnreported(prepared.action(), started.run().principal(), prepared.params(), idempotencyKey,
                 prepared.timeout(), future -> running.put(future, new Running(runId, context)), running::remove);
       }
       String instance = context.getExecution().taskInstance.getId();
       long version = context.getExecution().version;
       boolean recorded =
-          engine.inTransaction(() -> end(runId, key, started.attempt(), prepared.params(), outcome, instance, version));
+          engine.inTransaction(() -> {
+            if (next[0] != null) {
+              // A try that did not commit (retried after a deadlock) kept an attempt: it is not kept.
+              next[0].release().run();
+              next[0] = null;
+            }
+            if (prepared.action() != null) {
+              runner.report(prepared.action(), started.run().principal(), idempotencyKey, outcome);
+            }
+            return end(runId, held, prepared.params(), outcome, instance, version, next);
+          });
       if (!recorded) {
         log.info("attempt {} of {}/{} ended after this worker lost it; its result is dropped", started.attempt(), runId, key);
       }
-      return (complete, ops) -> {};
+      if (next[0] != null) {
+        publishRunning(runId, next[0].key(), next[0].started());
+      }
+      return next[0];
+    } catch (RuntimeException e) {
+      if (next[0] != null) {
+        next[0].release().run();
+      }
+      throw e;
     } finally {
-      release.run();
+      held.release().run();
     }
+  }
+
+  /** The idempotency key of an attempt, passed to its action: {@code <run>/<step key>/<attempt>}. */
+  private static String idempotencyKey(UUID runId, String key, RunRepository.Started started) {
+    return runId + "/" + key + "/" + started.attempt();
   }
 
   private static String kindOf(Plan.StepPlan sp) {
@@ -306,9 +386,17 @@ final class StepWorker {
     return templates.render(mapping, vars);
   }
 
-  /** Second transaction: records the attempt's end if this worker still holds it. */
-  private boolean end(UUID runId, String key, int attempt, Struct params, ActionRunner.Outcome outcome, String instance,
-      long version) {
+  /**
+   * Second transaction: records the attempt's end if this worker still holds it. When that makes
+   * an action step of the same execution due now and its concurrency limits have room, the worker
+   * keeps it: it writes its execution back as still held (heartbeats go on) naming that step, and
+   * starts its attempt in this same transaction ({@code next}), instead of a new execution that a
+   * poll would pick and a third transaction would start.
+   */
+  private boolean end(UUID runId, Held held, Struct params, ActionRunner.Outcome outcome, String instance, long version,
+      Held[] next) {
+    String key = held.key();
+    int attempt = held.started().attempt();
     RunRepository.Locked locked = runs.lockWithSteps(runId).orElse(null);
     if (locked == null) {
       return false;
@@ -332,8 +420,32 @@ final class StepWorker {
     if (step == null || step.status() != StepStatus.STEP_STATUS_RUNNING) {
       return true;
     }
-    interpreter.attemptEnded(ctx, step, outcome.ok(), outcome.output(), outcome.error(), outcome.retryable());
-    ctx.flush();
+    Runnable[] nextRelease = new Runnable[1];
+    ctx.keeper = sp -> {
+      if (!keeping) {
+        return false;
+      }
+      nextRelease[0] = limits.tryAcquire(held.plan().tenantId() + "/" + held.plan().workflowId(), kindOf(sp));
+      return nextRelease[0] != null;
+    };
+    try {
+      interpreter.attemptEnded(ctx, step, outcome.ok(), outcome.output(), outcome.error(), outcome.retryable());
+      ctx.flush();
+      if (ctx.kept != null) {
+        String nextKey = ctx.kept;
+        Instant now = Times.now();
+        dispatch.keepHeld(instance, version, worker, held.planKey(), nextKey, now);
+        RunRepository.Started started = runs.beginAttempt(runId, nextKey, worker, now)
+            .orElseThrow(() -> new IllegalStateException("the step " + nextKey + " made ready here did not start"));
+        next[0] = new Held(nextKey, held.planKey(), held.plan(), held.plan().step(stepIdOf(nextKey)), started,
+            nextRelease[0]);
+      }
+    } catch (RuntimeException e) {
+      if (nextRelease[0] != null && next[0] == null) {
+        nextRelease[0].run();
+      }
+      throw e;
+    }
     return true;
   }
 
@@ -345,7 +457,11 @@ final class StepWorker {
     int last = id.lastIndexOf('/');
     try {
       UUID runId = UUID.fromString(id.substring(0, first));
-      int n = runs.abandonAttempts(runId, id.substring(first + 1, last), execution.lastHeartbeat);
+      Object data = execution.taskInstance.getData();
+      String key = data instanceof String text && text.contains(Dispatch.HELD_STEP)
+          ? text.substring(text.indexOf(Dispatch.HELD_STEP) + 1)
+          : id.substring(first + 1, last);
+      int n = runs.abandonAttempts(runId, key, execution.lastHeartbeat);
       log.warn("step execution {} was held by {} which stopped heartbeating; {} attempt(s) abandoned, running it again",
           id, execution.pickedBy, n);
     } catch (RuntimeException e) {

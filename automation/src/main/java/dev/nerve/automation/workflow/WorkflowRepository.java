@@ -117,6 +117,14 @@ public final class WorkflowRepository {
         .optional();
   }
 
+  /** The current version number of a workflow that is not deleted (no definition read). */
+  Optional<Long> currentVersion(String tenantId, String id) {
+    return jdbc.sql("SELECT current_version FROM automation.workflow WHERE tenant_id = ? AND id = ? AND deleted_at IS NULL")
+        .params(tenantId, id)
+        .query(Long.class)
+        .optional();
+  }
+
   /** One version, deleted workflows included (executions keep reading theirs). */
   public Optional<Row> version(String tenantId, String id, long version) {
     return jdbc.sql(

@@ -131,6 +131,11 @@ public final class Workflows {
     return repository.current(tenantId, id, false).orElseThrow(() -> NerveException.notFound("workflow", id));
   }
 
+  /** The current version of a workflow that is not deleted (what a new execution runs). */
+  public long currentVersion(String tenantId, String id) {
+    return repository.currentVersion(tenantId, id).orElseThrow(() -> NerveException.notFound("workflow", id));
+  }
+
   private void check(Principal caller, String prefix, Workflow workflow) {
     List<FieldViolation> violations =
         validator.validate(caller, prefix, workflow, other -> repository.exists(caller.tenantId(), other));

@@ -57,7 +57,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  *
  * <p>Options: {@code --runs-1=20000 --runs-10=2000 --clients=8 --pool=16 --threads=16
  * --latency-runs=1000 --latency-rate=50 --cron-tasks=50 --cron-seconds=30 --commit-seconds=10
- * --out=bench/results/automation.json}.
+ * --instances=2 --pg-stats=false --out=bench/results/automation.json}; {@code --latency-runs=0},
+ * {@code --cron-tasks=0} and {@code --instances=1} skip those measurements (for profiling runs).
  */
 public final class AutomationBenchmark {
 
@@ -77,6 +78,8 @@ public final class AutomationBenchmark {
     int cronTasks = Integer.parseInt(options.getOrDefault("cron-tasks", "50"));
     int cronSeconds = Integer.parseInt(options.getOrDefault("cron-seconds", "30"));
     int commitSeconds = Integer.parseInt(options.getOrDefault("commit-seconds", "10"));
+    int instances = Integer.parseInt(options.getOrDefault("instances", "2"));
+    boolean pgStats = Boolean.parseBoolean(options.getOrDefault("pg-stats", "false"));
     Path out = Path.of(options.getOrDefault("out", "bench/results/automation.json"));
 
     ResultsFile results = new ResultsFile();
@@ -89,6 +92,7 @@ public final class AutomationBenchmark {
     results.parameter("latencyRatePerS", latencyRate);
     results.parameter("cronTasks", cronTasks);
     results.parameter("cronSeconds", cronSeconds);
+    results.parameter("instances", instances);
     results.parameter("loadAverageBefore", BenchmarkRun.loadAverage());
 
     DatabaseEndpoint db = TestServers.database();
@@ -99,29 +103,39 @@ public final class AutomationBenchmark {
     try (ConfigurableApplicationContext first = engine("engine-1", pool, threads)) {
       ChannelFactory channels = first.getBean(ChannelFactory.class);
       createWorkflows(channels);
-      throughput(channels, db, "bench-1", 1, Math.max(100, runs1 / 20), clients);
-      double one1 = throughput(channels, db, "bench-1", 1, runs1, clients);
-      double one10 = throughput(channels, db, "bench-10", 10, runs10, clients);
+      throughput(channels, db, "bench-1", 1, Math.max(100, runs1 / 20), clients, false);
+      double one1 = throughput(channels, db, "bench-1", 1, runs1, clients, pgStats);
+      double one10 = throughput(channels, db, "bench-10", 10, runs10, clients, pgStats);
       results.metric("automation.steps_per_s_1_instance", one1, "steps/s");
       results.metric("automation.steps_per_s_1_instance_10_step", one10, "steps/s");
       results.metric("automation.steps_per_s_1_instance_1_step", one1, "steps/s");
       results.metric("automation.steps_per_s_ratio_to_commits", one1 / commits, "ratio");
       System.out.printf("1 instance: %.0f steps/s (1-step), %.0f steps/s (10-step)%n", one1, one10);
 
-      Latencies latency = startLatency(channels, db, latencyRuns, latencyRate);
-      results.metric("automation.start_latency_p50_ms", latency.percentileMs(50), "ms");
-      results.metric("automation.start_latency_p99_ms", latency.percentileMs(99), "ms");
-      System.out.printf("start to first step: p50 %.1f ms, p99 %.1f ms%n", latency.percentileMs(50), latency.percentileMs(99));
+      if (latencyRuns > 0) {
+        Latencies latency = startLatency(channels, db, latencyRuns, latencyRate);
+        results.metric("automation.start_latency_p50_ms", latency.percentileMs(50), "ms");
+        results.metric("automation.start_latency_p99_ms", latency.percentileMs(99), "ms");
+        System.out.printf("start to first step: p50 %.1f ms, p99 %.1f ms%n", latency.percentileMs(50), latency.percentileMs(99));
+      }
 
-      Latencies cron = cronDelay(channels, db, cronTasks, cronSeconds);
-      results.metric("automation.cron_delay_p50_ms", cron.percentileMs(50), "ms");
-      results.metric("automation.cron_delay_p99_ms", cron.percentileMs(99), "ms");
-      System.out.printf("cron firing delay: p50 %.1f ms, p99 %.1f ms%n", cron.percentileMs(50), cron.percentileMs(99));
+      if (cronTasks > 0) {
+        Latencies cron = cronDelay(channels, db, cronTasks, cronSeconds);
+        results.metric("automation.cron_delay_p50_ms", cron.percentileMs(50), "ms");
+        results.metric("automation.cron_delay_p99_ms", cron.percentileMs(99), "ms");
+        System.out.printf("cron firing delay: p50 %.1f ms, p99 %.1f ms%n", cron.percentileMs(50), cron.percentileMs(99));
+      }
 
+      if (instances < 2) {
+        results.parameter("loadAverageAfter", BenchmarkRun.loadAverage());
+        results.write(out, "automation", BenchmarkRun.commit());
+        System.out.println("wrote " + out);
+        System.exit(0);
+      }
       try (ConfigurableApplicationContext second = engine("engine-2", pool, threads)) {
         System.out.println("second engine started: " + second.getId());
-        double two1 = throughput(channels, db, "bench-1", 1, runs1, clients);
-        double two10 = throughput(channels, db, "bench-10", 10, runs10, clients);
+        double two1 = throughput(channels, db, "bench-1", 1, runs1, clients, pgStats);
+        double two10 = throughput(channels, db, "bench-10", 10, runs10, clients, pgStats);
         results.metric("automation.steps_per_s_2_instances", two1, "steps/s");
         results.metric("automation.steps_per_s_2_instances_10_step", two10, "steps/s");
         System.out.printf("2 instances: %.0f steps/s (1-step), %.0f steps/s (10-step)%n", two1, two10);
@@ -174,9 +188,12 @@ public final class AutomationBenchmark {
   }
 
   /** Starts {@code runs} executions from {@code clients} threads; steps per second until all end. */
-  private static double throughput(ChannelFactory channels, DatabaseEndpoint db, String workflow, int steps, int runs, int clients)
+  private static double throughput(
+      ChannelFactory channels, DatabaseEndpoint db, String workflow, int steps, int runs, int clients, boolean pgStats)
       throws Exception {
-    long finishedBefore = finishedRuns(db);
+    Connection poll = connect(db);
+    Map<String, Long> statsBefore = pgStats ? pgStats(poll) : Map.of();
+    long finishedBefore = finishedRuns(poll);
     ExecutorService pool = Executors.newFixedThreadPool(clients);
     AtomicLong next = new AtomicLong();
     long start = System.nanoTime();
@@ -194,18 +211,66 @@ public final class AutomationBenchmark {
       f.get();
     }
     pool.shutdown();
-    while (finishedRuns(db) - finishedBefore < runs) {
+    long polls = 0;
+    while (finishedRuns(poll) - finishedBefore < runs) {
+      polls++;
       Thread.sleep(20);
     }
     double seconds = (System.nanoTime() - start) / 1e9;
+    if (pgStats) {
+      printStats(workflow, runs, runs * steps, polls, statsBefore, pgStats(poll));
+    }
+    poll.close();
     return (double) runs * steps / seconds;
   }
 
-  private static long finishedRuns(DatabaseEndpoint db) throws Exception {
-    try (Connection c = connect(db); Statement s = c.createStatement();
+  /** Finished executions, read on the one connection the throughput measurement polls with. */
+  private static long finishedRuns(Connection c) throws Exception {
+    try (Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT count(*) FROM automation.run WHERE finished_at IS NOT NULL")) {
       rs.next();
       return rs.getLong(1);
+    }
+  }
+
+  /**
+   * PostgreSQL's counters of this database (commits, rollbacks) and of each automation table
+   * (scans, rows inserted, updated, deleted), after waiting for backends to report them.
+   */
+  private static Map<String, Long> pgStats(Connection c) throws Exception {
+    Thread.sleep(1500);
+    Map<String, Long> stats = new java.util.TreeMap<>();
+    try (Statement s = c.createStatement()) {
+      s.execute("SELECT pg_stat_clear_snapshot()");
+      try (ResultSet rs = s.executeQuery(
+          "SELECT xact_commit, xact_rollback FROM pg_stat_database WHERE datname = current_database()")) {
+        rs.next();
+        stats.put("commits", rs.getLong(1));
+        stats.put("rollbacks", rs.getLong(2));
+      }
+      try (ResultSet rs = s.executeQuery(
+          "SELECT relname, coalesce(seq_scan, 0), coalesce(idx_scan, 0), n_tup_ins, n_tup_upd, n_tup_del"
+              + " FROM pg_stat_user_tables WHERE schemaname = 'automation'")) {
+        while (rs.next()) {
+          String table = rs.getString(1);
+          String[] names = {"seq_scan", "idx_scan", "ins", "upd", "del"};
+          for (int i = 0; i < names.length; i++) {
+            stats.put(table + "." + names[i], rs.getLong(i + 2));
+          }
+        }
+      }
+    }
+    return stats;
+  }
+
+  /** Prints the counters' growth during a measurement per step (the polling of its end excluded from commits). */
+  private static void printStats(String workflow, int runs, int steps, long polls, Map<String, Long> before, Map<String, Long> after) {
+    System.out.printf("PostgreSQL during %s (%d executions, %d steps), per step:%n", workflow, runs, steps);
+    for (Map.Entry<String, Long> e : after.entrySet()) {
+      long delta = e.getValue() - before.getOrDefault(e.getKey(), 0L) - (e.getKey().equals("commits") ? polls + 2 : 0);
+      if (delta != 0) {
+        System.out.printf("  %-36s %10d  %8.2f%n", e.getKey(), delta, (double) delta / steps);
+      }
     }
   }
 
