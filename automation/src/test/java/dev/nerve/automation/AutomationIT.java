@@ -13,7 +13,8 @@ import org.springframework.test.context.DynamicPropertySource;
 /**
  * Base of the automation integration tests: all share one application context (the automation
  * target with the test action kinds, fake memory and SDK services, loopback allowed for
- * http.request), so one engine serves the test database, as in a one-replica deployment.
+ * http.request, and a {@link TestClock} as the task scheduling clock), so one engine serves the test
+ * database, as in a one-replica deployment.
  */
 @SpringBootTest(
     classes = AutomationTestApplication.class,
@@ -24,7 +25,7 @@ import org.springframework.test.context.DynamicPropertySource;
       "nerve.automation.tasks.misfire-threshold=2s",
       "nerve.outbound.allow-cidrs=127.0.0.1"
     })
-@Import(TestKinds.class)
+@Import({TestKinds.class, TestClock.class})
 public abstract class AutomationIT {
 
   /** Fake memory and SDK services every context of this JVM points at. */
@@ -38,6 +39,7 @@ public abstract class AutomationIT {
 
   @Autowired protected ChannelFactory channels;
   @Autowired protected JdbcClient jdbc;
+  @Autowired protected TestClock clock;
 
   protected AutomationTests t;
   protected Identity alice;

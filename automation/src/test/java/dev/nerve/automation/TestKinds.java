@@ -5,8 +5,12 @@ import com.google.protobuf.Value;
 import dev.nerve.automation.action.ActionFailure;
 import dev.nerve.automation.action.ActionKind;
 import dev.nerve.automation.support.Json;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.boot.test.context.TestConfiguration;
@@ -20,6 +24,10 @@ public class TestKinds {
   public static final Map<String, AtomicInteger> CALLS = new ConcurrentHashMap<>();
   /** While closed, test.gate fails. */
   public static final AtomicBoolean GATE_OPEN = new AtomicBoolean(false);
+  /** Idempotency keys of the calls of test.hold, in the order they came. */
+  public static final List<String> HELD = new CopyOnWriteArrayList<>();
+  /** One permit lets one call of test.hold return; without one it fails after 20 s. */
+  public static final Semaphore HOLD = new Semaphore(0);
 
   @Bean
   ActionKind testFlaky() {
@@ -49,6 +57,17 @@ public class TestKinds {
         throw new ActionFailure("the gate is closed", false);
       }
       return Json.of("passed");
+    });
+  }
+
+  @Bean
+  ActionKind testHold() {
+    return kind("test.hold", call -> {
+      HELD.add(call.idempotencyKey());
+      if (!HOLD.tryAcquire(20, TimeUnit.SECONDS)) {
+        throw new ActionFailure("nobody let the call through", false);
+      }
+      return Json.of("released");
     });
   }
 

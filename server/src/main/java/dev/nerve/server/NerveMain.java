@@ -3,12 +3,13 @@ package dev.nerve.server;
 import dev.nerve.server.cli.CommandLine;
 import dev.nerve.server.cli.Doctor;
 import dev.nerve.server.cli.ProcessTempDirectory;
+import dev.nerve.server.cli.Setup;
 import dev.nerve.server.cli.Verify;
 import java.io.PrintStream;
 import java.util.List;
 import org.springframework.boot.SpringApplication;
 
-/** Entry point of the {@code nerve} executable: {@code serve} (default), {@code doctor}, {@code verify}, {@code help}. */
+/** Entry point of the {@code nerve} executable: {@code serve} (default), {@code doctor}, {@code verify}, {@code setup}, {@code help}. */
 public final class NerveMain {
 
   private NerveMain() {}
@@ -22,6 +23,7 @@ public final class NerveMain {
       }
       case "doctor" -> System.exit(Doctor.run(line, System.out));
       case "verify" -> System.exit(Verify.run(line, System.out));
+      case "setup" -> System.exit(Setup.run(line, System.out, java.util.Optional.ofNullable(System.console())));
       case "help", "--help", "-h" -> usage(System.out);
       default -> {
         System.err.println("unknown command '" + line.command() + "'");
@@ -44,6 +46,13 @@ public final class NerveMain {
             "  verify   Prove the installation works: every check plus write-and-read-back round",
             "           trips against PostgreSQL and Redis, with timings; exits 1 on any failure.",
             "           --json and --server=HOST:PORT as for doctor.",
+            "  setup    First-run setup: migrations, master key, token signing key, the first tenant",
+            "           and its administrator, the tenant's configuration. Idempotent: a second run",
+            "           changes nothing and says so per step. Prompts on a terminal; otherwise give",
+            "           --admin-username=NAME [--admin-password-file=FILE] [--tenant=NAME]",
+            "           (--non-interactive skips the prompts). Without a password one is generated",
+            "           and printed once. --dry-run reports without changing; --json and",
+            "           --server=HOST:PORT as for doctor. Exits 1 on failure.",
             "  help     Show this help.",
             "",
             "Any Spring property can be passed as --name=value, e.g. --server.port=8081.",

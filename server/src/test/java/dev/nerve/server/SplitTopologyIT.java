@@ -36,6 +36,7 @@ class SplitTopologyIT {
     // Both processes must share the internal secret, or the service refuses the gateway's calls.
     String secret = "split-" + java.util.UUID.randomUUID() + java.util.UUID.randomUUID();
     int httpPort = NerveProcess.freePort();
+    int gatewayGrpcPort = NerveProcess.freePort();
     List<ProcessHandle> embeddedServers;
 
     try (NerveProcess installation =
@@ -44,9 +45,13 @@ class SplitTopologyIT {
                 "--targets=installation",
                 "--nerve.grpc.port=" + grpcPort,
                 "--server.port=0",
-                "--nerve.data-dir=" + installationData),
+                "--nerve.data-dir=" + installationData,
+                // Setup reaches the gateway's internal provisioning service over the network.
+                "--nerve.services.gateway.address=localhost:" + gatewayGrpcPort),
             Map.of("NERVE_LOG_FORMAT", "json", "NERVE_INTERNAL_SECRET", secret))) {
       List<String> gatewayArgs = new ArrayList<>(TestServers.applicationArguments());
+      gatewayArgs.removeIf(arg -> arg.startsWith("--nerve.grpc.port="));
+      gatewayArgs.add("--nerve.grpc.port=" + gatewayGrpcPort);
       gatewayArgs.addAll(
           List.of(
               "--targets=gateway",
@@ -92,6 +97,26 @@ class SplitTopologyIT {
                     .retrieve()
                     .body(String.class));
         assertThat(graphql.at("/data/installation/environment/check/targets/0").asString()).isEqualTo("installation");
+
+        // Setup in the installation process creates the tenant and its admin in the gateway process.
+        String suffix = java.util.UUID.randomUUID().toString().substring(0, 8);
+        Map<String, Object> setupInput =
+            Map.of("tenantName", "Split " + suffix, "adminUsername", "split-" + suffix, "adminPassword", "split password " + suffix);
+        ResponseEntity<String> setup =
+            http.post().uri("/api/v1/environment/setup").contentType(MediaType.APPLICATION_JSON).body(setupInput)
+                .retrieve().toEntity(String.class);
+        assertThat(setup.getStatusCode().value()).as(setup.getBody()).isEqualTo(200);
+        assertThat(setup.getBody()).contains("created: tenant 'split-" + suffix + "'");
+        JsonNode again =
+            JSON.readTree(http.post().uri("/api/v1/environment/setup").contentType(MediaType.APPLICATION_JSON).body(setupInput)
+                .retrieve().body(String.class));
+        assertThat(again.get("alreadySetUp").asBoolean()).as(again.toString()).isTrue();
+        ResponseEntity<String> login =
+            RestClient.create("http://localhost:" + httpPort).post().uri("/api/v1/auth/token")
+                .contentType(MediaType.APPLICATION_JSON)
+                .body(Map.of("username", "split-" + suffix, "password", "split password " + suffix))
+                .retrieve().toEntity(String.class);
+        assertThat(login.getStatusCode().value()).isEqualTo(200);
 
         JsonNode logLine = logLine(installation, "environment check finished");
         assertThat(logLine.at("/log/level").asString()).isEqualTo("INFO");

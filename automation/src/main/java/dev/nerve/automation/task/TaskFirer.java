@@ -62,7 +62,7 @@ final class TaskFirer {
     if (task.lastFiredFor() != null && !occurrence.isAfter(task.lastFiredFor())) {
       return new Decision(task.nextRunAt(), null, null);
     }
-    Instant now = Times.now();
+    Instant now = tasks.now();
     if ((task.endAt() != null && !occurrence.isBefore(task.endAt()))
         || (task.maxRuns() > 0 && task.runCount() >= task.maxRuns())) {
       repository.update(tenant, task.with(TaskStatus.TASK_STATUS_COMPLETED, null, task.lastRun(), task.activeRunId(), null,
@@ -172,7 +172,7 @@ final class TaskFirer {
           }
           TaskRun last = TaskRun.newBuilder(current.lastRun() == null ? TaskRun.getDefaultInstance() : current.lastRun())
               .setStatus(ok ? RunStatus.RUN_STATUS_SUCCEEDED : RunStatus.RUN_STATUS_FAILED)
-              .setAttempts(made).setError(ok ? "" : why).setFinishedAt(Times.proto(Times.now())).build();
+              .setAttempts(made).setError(ok ? "" : why).setFinishedAt(Times.proto(tasks.now())).build();
           TaskStatus taskStatus = current.status();
           if (current.nextRunAt() == null && taskStatus == TaskStatus.TASK_STATUS_SCHEDULED) {
             taskStatus = ok ? TaskStatus.TASK_STATUS_COMPLETED : TaskStatus.TASK_STATUS_FAILED;

@@ -21,8 +21,10 @@ import dev.nerve.automation.workflow.Workflows;
 import dev.nerve.platform.error.ErrorCode;
 import dev.nerve.platform.error.FieldViolation;
 import dev.nerve.platform.error.NerveException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -47,6 +49,7 @@ public final class Tasks {
   private final Dispatch dispatch;
   private final TransactionTemplate tx;
   private final AutomationProperties properties;
+  private final Clock clock;
 
   Tasks(
       TaskRepository repository,
@@ -55,7 +58,8 @@ public final class Tasks {
       Engine engine,
       Dispatch dispatch,
       TransactionTemplate tx,
-      AutomationProperties properties) {
+      AutomationProperties properties,
+      Clock clock) {
     this.repository = repository;
     this.workflows = workflows;
     this.runner = runner;
@@ -63,6 +67,12 @@ public final class Tasks {
     this.dispatch = dispatch;
     this.tx = tx;
     this.properties = properties;
+    this.clock = clock;
+  }
+
+  /** Now on the scheduling clock, truncated to what PostgreSQL stores (microseconds). */
+  Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MICROS);
   }
 
   TaskRepository repository() {
@@ -80,7 +90,7 @@ public final class Tasks {
     List<FieldViolation> v = new ArrayList<>();
     Inputs.text("task.name", task.getName(), 200);
     Inputs.payload("task.input", task.getInput(), properties.limits().maxPayloadBytes());
-    Instant now = Times.now();
+    Instant now = now();
     String actionId = null;
     String workflowId = null;
     switch (task.getTargetCase()) {
@@ -183,7 +193,7 @@ public final class Tasks {
           }
           TaskRow cancelled =
               task.with(TaskStatus.TASK_STATUS_CANCELLED, null, task.lastRun(), task.activeRunId(), null, task.lastFiredFor(),
-                  task.runCount(), Times.now());
+                  task.runCount(), now());
           repository.update(caller.tenantId(), cancelled);
           dispatch.dropTaskOccurrence(caller.tenantId(), id);
           return cancelled;
@@ -212,13 +222,13 @@ public final class Tasks {
           task -> {
             if (task.status() != TaskStatus.TASK_STATUS_CANCELLED) {
               repository.update(owner.tenantId(), task.with(TaskStatus.TASK_STATUS_CANCELLED, null, task.lastRun(),
-                  task.activeRunId(), null, task.lastFiredFor(), task.runCount(), Times.now()));
+                  task.activeRunId(), null, task.lastFiredFor(), task.runCount(), now()));
             }
             dispatch.dropTaskOccurrence(owner.tenantId(), id);
           });
       return;
     }
-    Instant now = Times.now();
+    Instant now = now();
     Instant first = Occurrences.cron(cron.getExpression(), cron.getTimeZone()).next(now);
     TaskRow row =
         new TaskRow(id, "cron trigger of " + workflowId, null, workflowId, Struct.getDefaultInstance(), null,
@@ -258,7 +268,7 @@ public final class Tasks {
     if (queued != null && task.status() != TaskStatus.TASK_STATUS_CANCELLED
         && (task.maxRuns() == 0 || task.runCount() < task.maxRuns())) {
       active = startRun(task, queued);
-      last = TaskRun.newBuilder().setStartedAt(Times.proto(Times.now())).setStatus(RunStatus.RUN_STATUS_RUNNING)
+      last = TaskRun.newBuilder().setStartedAt(Times.proto(now())).setStatus(RunStatus.RUN_STATUS_RUNNING)
           .setAttempts(1).setExecutionId(active.toString()).setScheduledFor(Times.proto(queued)).build();
       count++;
     }

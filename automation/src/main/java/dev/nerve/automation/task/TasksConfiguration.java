@@ -10,6 +10,7 @@ import dev.nerve.automation.engine.EngineTasks;
 import dev.nerve.automation.support.Principal;
 import dev.nerve.automation.workflow.WorkflowHooks;
 import dev.nerve.automation.workflow.Workflows;
+import java.time.Clock;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -35,8 +36,11 @@ public class TasksConfiguration {
       TransactionTemplate tx,
       AutomationProperties properties,
       EngineTasks engineTasks,
-      EngineConfiguration.FinishedListeners listeners) {
-    Tasks tasks = new Tasks(repository, workflows, runner, engine, dispatch, tx, properties);
+      EngineConfiguration.FinishedListeners listeners,
+      ObjectProvider<Clock> clock) {
+    // The system clock (UTC); a Clock bean replaces it, which only tests define.
+    Tasks tasks =
+        new Tasks(repository, workflows, runner, engine, dispatch, tx, properties, clock.getIfAvailable(Clock::systemUTC));
     engineTasks.onTaskFire(new TaskFirer(tasks)::fire);
     listeners.add(tasks::runFinished);
     return tasks;

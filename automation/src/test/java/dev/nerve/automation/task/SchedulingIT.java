@@ -26,6 +26,8 @@ import dev.nerve.platform.identity.Identity;
 import dev.nerve.testing.TestServers;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +37,7 @@ import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
-/** TaskService: one-off, cron, interval, misfire and overlap policies, cancel, two schedulers. */
+/** TaskService: one-off, cron (across DST changes), interval, misfire and overlap policies, cancel, two schedulers. */
 class SchedulingIT extends AutomationIT {
 
   private Task schedule(Identity who, Task task) {
@@ -146,6 +148,106 @@ class SchedulingIT extends AutomationIT {
     Task ranOnce = get(alice, once.getId());
     assertThat(Times.instant(ranOnce.getNextRunAt())).isAfter(Instant.now().plusSeconds(3000));
     assertThat(runsOf(once.getId())).hasSize(1);
+  }
+
+  /**
+   * Puts the task at an occurrence: its next run and its pending db-scheduler execution become
+   * {@code at}, so the scheduler fires it as soon as it polls.
+   */
+  private void place(Identity who, String taskId, Instant at) {
+    jdbc.sql("UPDATE automation.task SET next_run_at = ? WHERE tenant_id = ? AND id = ?")
+        .params(Times.sql(at), who.tenantId(), taskId).update();
+    Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> jdbc.sql(
+            "UPDATE automation.scheduled_tasks SET execution_time = ? WHERE task_name = ? AND task_instance = ? AND NOT picked")
+        .params(Times.sql(at), TaskNames.TASK_FIRE, who.tenantId() + "/" + taskId)
+        .update() == 1);
+  }
+
+  /** An occurrence that fires and the next one it must schedule, as local times with their offsets. */
+  private record Firing(String occurrence, String next) {
+    Instant at() {
+      return OffsetDateTime.parse(occurrence).toInstant();
+    }
+
+    Instant nextAt() {
+      return OffsetDateTime.parse(next).toInstant();
+    }
+  }
+
+  /** The occurrences test.hold was called for by the task, from their idempotency keys. */
+  private static List<Instant> heldFor(String taskId) {
+    String prefix = "task:" + taskId + ":";
+    return TestKinds.HELD.stream().filter(k -> k.startsWith(prefix))
+        .map(k -> Instant.ofEpochMilli(Long.parseLong(k.substring(prefix.length(), k.lastIndexOf(':'))))).toList();
+  }
+
+  /**
+   * Fires a Berlin "30 2 * * *" task (whose action, test.hold, waits for the test) at each given
+   * occurrence in turn, with the scheduling clock one second past it: the first is placed, each next
+   * one is the occurrence the scheduler computed, fired when the test lets the previous call return.
+   * While a call waits, the task (through the API) must show that occurrence as its last run and
+   * the expected next one as its next run. At the end the task is cancelled (and the clock
+   * released, failed or not), and the occurrences its action ran for must be exactly the given ones.
+   *
+   */
+  private void firesInBerlin(Firing... firings) {
+    TestKinds.HOLD.drainPermits();
+    Task task = schedule(alice, Task.newBuilder().setName("half past two").setActionId("test.hold")
+        .setCron(CronSchedule.newBuilder().setExpression("30 2 * * *").setTimeZone("Europe/Berlin")).build());
+    try {
+      for (int i = 0; i < firings.length; i++) {
+        Instant occurrence = firings[i].at();
+        Instant next = firings[i].nextAt();
+        clock.pin(occurrence.plusSeconds(1));
+        if (i == 0) {
+          place(alice, task.getId(), occurrence);
+        } else {
+          TestKinds.HOLD.release();
+        }
+        int fired = i + 1;
+        Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
+            .until(() -> heldFor(task.getId()).size() == fired);
+        assertThat(heldFor(task.getId())).last().as("occurrence %d fired", fired).isEqualTo(occurrence);
+        Task seen = get(alice, task.getId());
+        assertThat(Times.instant(seen.getLastRun().getScheduledFor())).as("scheduled_for of run %d", fired).isEqualTo(occurrence);
+        assertThat(seen.getLastRun().getStatus()).isEqualTo(RunStatus.RUN_STATUS_RUNNING);
+        assertThat(Times.instant(seen.getNextRunAt())).as("next_run_at after run %d", fired).isEqualTo(next);
+        assertThat(seen.getRunCount()).isEqualTo(fired);
+        assertThat(seen.getStatus()).isEqualTo(TaskStatus.TASK_STATUS_SCHEDULED);
+      }
+    } finally {
+      clock.release();
+      as(alice, () -> t.tasks().cancel(CancelTaskRequest.newBuilder().setId(task.getId()).build()));
+      TestKinds.HOLD.release();
+    }
+    Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> jdbc.sql(
+            "SELECT count(*) FROM automation.scheduled_tasks WHERE task_name = ? AND task_instance = ?")
+        .params(TaskNames.TASK_FIRE, alice.tenantId() + "/" + task.getId()).query(Long.class).single() == 0);
+    List<Instant> expected = new ArrayList<>();
+    for (Firing firing : firings) {
+      expected.add(firing.at());
+    }
+    assertThat(heldFor(task.getId())).as("the occurrences the action ran for").containsExactlyElementsOf(expected);
+    Task after = get(alice, task.getId());
+    assertThat(after.getStatus()).isEqualTo(TaskStatus.TASK_STATUS_CANCELLED);
+    assertThat(after.getRunCount()).isEqualTo(expected.size());
+  }
+
+  @Test
+  void aCronTaskSkipsItsLocalTimeOnTheDayItDoesNotExist() {
+    // 2026-03-29: Berlin springs forward from 02:00 CET to 03:00 CEST, so 02:30 does not exist that day.
+    firesInBerlin(
+        new Firing("2026-03-28T02:30+01:00", "2026-03-30T02:30+02:00"),
+        new Firing("2026-03-30T02:30+02:00", "2026-03-31T02:30+02:00"));
+  }
+
+  @Test
+  void aCronTaskFiresOnceAtALocalTimeThatHappensTwice() {
+    // 2026-10-25: Berlin falls back from 03:00 CEST to 02:00 CET, so 02:30 happens at 00:30Z and 01:30Z.
+    firesInBerlin(
+        new Firing("2026-10-24T02:30+02:00", "2026-10-25T02:30+02:00"),
+        new Firing("2026-10-25T02:30+02:00", "2026-10-26T02:30+01:00"),
+        new Firing("2026-10-26T02:30+01:00", "2026-10-27T02:30+01:00"));
   }
 
   private static boolean overlapping(List<Object[]> runs) {

@@ -2,15 +2,14 @@ package dev.nerve.bench.gateway;
 
 import dev.nerve.api.memory.v1.ContextServiceGrpc;
 import dev.nerve.api.memory.v1.GetContextRequest;
+import dev.nerve.bench.BenchServer;
 import dev.nerve.bench.Latencies;
 import dev.nerve.bench.ResultsFile;
-import dev.nerve.bench.http.KeepAliveClient;
+import dev.nerve.bench.http.GatewaySession;
 import dev.nerve.platform.grpc.ChannelFactory;
 import dev.nerve.platform.identity.Identity;
 import dev.nerve.platform.identity.IdentityContext;
 import dev.nerve.platform.target.Target;
-import dev.nerve.server.NerveApplication;
-import dev.nerve.testing.TestServers;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,7 +18,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,9 +26,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -40,7 +35,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  *
  * <p>The paths run round-robin, one call of each per iteration, so every path sees the same
  * machine state. HTTP requests go over one keep-alive connection per caller with a blocking client
- * ({@link KeepAliveClient}), so a client library's own thread hand-offs do not count as gateway
+ * ({@link GatewaySession}), so a client library's own thread hand-offs do not count as gateway
  * time; the same request through the JDK's HttpClient and the REST route are reported beside it.
  *
  * <p>Run: see docs/benchmarks.md. Uses the servers named by NERVE_TEST_DATABASE_URL /
@@ -51,8 +46,6 @@ public final class GatewayOverheadBenchmark {
   private static final String CONTEXT_ID = "bench-context";
   private static final String QUERY =
       "{\"query\":\"{ memory { context { get(id: \\\"" + CONTEXT_ID + "\\\") { id version data } } } }\"}";
-  private static final Pattern ACCESS_TOKEN = Pattern.compile("\"accessToken\"\\s*:\\s*\"([^\"]+)\"");
-  private static final Pattern USER_ID = Pattern.compile("\"userId\"\\s*:\\s*\"([^\"]+)\"");
 
   private GatewayOverheadBenchmark() {}
 
@@ -65,33 +58,17 @@ public final class GatewayOverheadBenchmark {
     int clients = Integer.getInteger("clients", 4);
     int throughputSeconds = Integer.getInteger("seconds", 15);
 
-    Map<String, String> properties = new LinkedHashMap<>(TestServers.applicationProperties());
-    properties.put("server.port", "0");
-    properties.put("logging.level.root", "WARN");
-    properties.put("management.tracing.sampling.probability", "0.0");
     // Every request still takes tokens from its bucket; the budget is just never exhausted.
-    properties.put("nerve.gateway.rate-limit.per-minute", "100000000");
-    // -Dnerve.<key>=<value> overrides any setting, e.g. to see what one feature costs.
-    System.getProperties().stringPropertyNames().stream()
-        .filter(name -> name.startsWith("nerve.") || name.startsWith("management."))
-        .forEach(name -> properties.put(name, System.getProperty(name)));
-    List<String> appArgs = new ArrayList<>();
-    properties.forEach((key, value) -> appArgs.add("--" + key + "=" + value));
     try (ConfigurableApplicationContext context =
-        new SpringApplicationBuilder(NerveApplication.class).run(appArgs.toArray(String[]::new))) {
-      int port = Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
-      KeepAliveClient connection = new KeepAliveClient("127.0.0.1", port);
-      String token = login(connection);
-      Map<String, String> headers =
-          Map.of("Content-Type", "application/json", "Authorization", "Bearer " + token);
-      ok(
-          connection.send(
-              "PUT",
-              "/api/v1/memory/contexts/" + CONTEXT_ID,
-              headers,
-              "{\"kind\":\"bench\",\"data\":{\"goal\":\"measure the gateway\",\"step\":1}}"
-                  .getBytes(StandardCharsets.UTF_8)));
-      String userId = match(USER_ID, connection.send("GET", "/api/v1/auth/me", headers, null).body());
+        BenchServer.start(Target.ALL, Map.of("nerve.gateway.rate-limit.per-minute", "100000000"))) {
+      int port = BenchServer.port(context);
+      GatewaySession session = GatewaySession.login(port);
+      Map<String, String> headers = session.headers();
+      session.send(
+          "PUT",
+          "/api/v1/memory/contexts/" + CONTEXT_ID,
+          "{\"kind\":\"bench\",\"data\":{\"goal\":\"measure the gateway\",\"step\":1}}");
+      String userId = session.userId();
 
       var stub =
           ContextServiceGrpc.newBlockingStub(context.getBean(ChannelFactory.class).channel(Target.MEMORY));
@@ -102,27 +79,27 @@ public final class GatewayOverheadBenchmark {
       HttpRequest jdkRequest =
           HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/graphql"))
               .header("Content-Type", "application/json")
-              .header("Authorization", "Bearer " + token)
+              .header("Authorization", headers.get("Authorization"))
               .POST(HttpRequest.BodyPublishers.ofByteArray(query))
               .build();
 
       List<Call> paths =
           List.of(
               new Call("direct", () -> IdentityContext.callAs(admin, () -> stub.get(request)), new Latencies(samples)),
-              new Call("graphql", () -> graphql(connection, headers, query), new Latencies(samples)),
+              new Call("graphql", () -> session.graphql(query), new Latencies(samples)),
               new Call("graphql-jdk-client", () -> send(http, jdkRequest), new Latencies(samples)),
               new Call(
                   "rest",
-                  () -> ok(connection.send("GET", "/api/v1/memory/contexts/" + CONTEXT_ID, headers, null)),
+                  () -> session.send("GET", "/api/v1/memory/contexts/" + CONTEXT_ID, null),
                   new Latencies(samples)));
       measure(paths, warmup, false);
       measure(paths, samples, true);
-      connection.close();
+      session.close();
       double rps =
           throughput(
               () -> {
-                KeepAliveClient own = new KeepAliveClient("127.0.0.1", port);
-                return () -> graphql(own, headers, query);
+                GatewaySession own = session.another();
+                return () -> own.graphql(query);
               },
               clients,
               throughputSeconds);
@@ -165,37 +142,6 @@ public final class GatewayOverheadBenchmark {
           graphql.percentileMs(99) - direct.percentileMs(99),
           rps,
           clients);
-    }
-  }
-
-  private static String login(KeepAliveClient connection) {
-    String body =
-        "{\"username\":\"" + TestServers.ADMIN_USERNAME + "\",\"password\":\"" + TestServers.adminPassword() + "\"}";
-    KeepAliveClient.Response response =
-        connection.send(
-            "POST", "/api/v1/auth/token", Map.of("Content-Type", "application/json"), body.getBytes(StandardCharsets.UTF_8));
-    ok(response);
-    return match(ACCESS_TOKEN, response.body());
-  }
-
-  private static String match(Pattern pattern, String text) {
-    Matcher matcher = pattern.matcher(text);
-    if (!matcher.find()) {
-      throw new IllegalStateException("unexpected response: " + text);
-    }
-    return matcher.group(1);
-  }
-
-  private static void graphql(KeepAliveClient connection, Map<String, String> headers, byte[] query) {
-    KeepAliveClient.Response response = connection.send("POST", "/graphql", headers, query);
-    if (response.status() != 200 || response.body().contains("\"errors\"")) {
-      throw new IllegalStateException("GraphQL call failed: " + response.status() + " " + response.body());
-    }
-  }
-
-  private static void ok(KeepAliveClient.Response response) {
-    if (response.status() / 100 != 2) {
-      throw new IllegalStateException("HTTP call failed: " + response.status() + " " + response.body());
     }
   }
 

@@ -1,8 +1,8 @@
 package dev.nerve.bench.learning;
 
-import dev.nerve.bench.BenchmarkRun;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
+import com.google.protobuf.util.JsonFormat;
 import dev.nerve.api.learning.v1.Example;
 import dev.nerve.api.learning.v1.ExampleBatch;
 import dev.nerve.api.learning.v1.GetTrainingJobRequest;
@@ -14,8 +14,11 @@ import dev.nerve.api.learning.v1.TrainModelRequest;
 import dev.nerve.api.learning.v1.TrainingData;
 import dev.nerve.api.learning.v1.TrainingJob;
 import dev.nerve.api.learning.v1.TrainingJobStatus;
+import dev.nerve.bench.BenchServer;
+import dev.nerve.bench.BenchmarkRun;
 import dev.nerve.bench.Latencies;
 import dev.nerve.bench.ResultsFile;
+import dev.nerve.bench.http.GatewaySession;
 import dev.nerve.learning.models.ModelTraining;
 import dev.nerve.learning.patterns.FpGrowth;
 import dev.nerve.learning.patterns.FrequentItemset;
@@ -24,7 +27,7 @@ import dev.nerve.platform.identity.Identity;
 import dev.nerve.platform.identity.IdentityContext;
 import dev.nerve.platform.target.Target;
 import java.io.IOException;
-import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,16 +35,14 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import org.springframework.boot.SpringBootConfiguration;
-import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * Learning benchmark (see docs/benchmarks.md): FP-Growth on generated transactions and the same
- * data through Apriori, single-row predict latency and batch throughput through the learning
- * service's gRPC contract in-process, and logistic-regression training time on a generated table.
+ * data through Apriori, single-row predict latency through the learning service's gRPC contract
+ * in-process and through the gateway (GraphQL over HTTP), batch throughput, and logistic-regression
+ * training time on a generated table. Uses the servers named by NERVE_TEST_DATABASE_URL /
+ * NERVE_TEST_REDIS_URL, embedded otherwise.
  * Writes bench/results/learning.json.
  *
  * <p>Options: {@code --transactions=100000 --items=1000 --min-support=0.01 --max-length=5
@@ -209,16 +210,14 @@ public final class LearningBenchmark {
   }
 
   static void prediction(int count, int warmup, int batch, int batches, long seed, ResultsFile results) throws IOException {
-    Path dataDir = Files.createTempDirectory("nerve-bench-learning");
-    try (ConfigurableApplicationContext context =
-        new SpringApplicationBuilder(BenchApplication.class)
-            .web(WebApplicationType.NONE)
-            // Arguments, not default properties: they must win over application.yml (targets: all).
-            .run("--nerve.targets=learning", "--nerve.grpc.port=0", "--nerve.data-dir=" + dataDir,
-                "--logging.level.root=WARN", "--nerve.learning.jobs.poll-interval=200ms",
-                "--management.tracing.sampling.probability=0")) {
+    // Every request still takes tokens from its bucket; the budget is just never exhausted.
+    Map<String, String> settings =
+        Map.of("nerve.learning.jobs.poll-interval", "200ms", "nerve.gateway.rate-limit.per-minute", "100000000");
+    try (ConfigurableApplicationContext context = BenchServer.start("gateway,learning", settings);
+        GatewaySession session = GatewaySession.login(BenchServer.port(context))) {
       ModelServiceGrpc.ModelServiceBlockingStub models = ModelServiceGrpc.newBlockingStub(context.getBean(ChannelFactory.class).channel(Target.LEARNING));
-      Identity bench = new Identity("bench", "bench", Set.of("operator"));
+      // The gateway's administrator, so the in-process calls and the gateway's see the same model.
+      Identity bench = new Identity("default", session.userId(), Set.of("admin"));
       List<Example> examples = table(2000, 4, seed + 1);
       TrainingJob job = IdentityContext.callAs(bench, () -> models.train(TrainModelRequest.newBuilder().setModelId("bench")
           .setTaskType(ModelTaskType.MODEL_TASK_TYPE_CLASSIFICATION).setAlgorithm("logistic_regression")
@@ -231,18 +230,33 @@ public final class LearningBenchmark {
         String id = job.getId();
         job = IdentityContext.callAs(bench, () -> models.getTrainingJob(GetTrainingJobRequest.newBuilder().setId(id).build()));
       }
-      Latencies latencies = new Latencies(count);
+      List<byte[]> graphqlRequests = new ArrayList<>();
+      for (Example example : examples) {
+        graphqlRequests.add(("{\"query\":\"query($p: PredictParamsInput!) { learning { models { predict(params: $p) { label scores } } } }\","
+            + "\"variables\":{\"p\":{\"modelId\":\"bench\",\"input\":" + JsonFormat.printer().omittingInsignificantWhitespace().print(example.getFeatures()) + "}}}")
+            .getBytes(StandardCharsets.UTF_8));
+      }
+      // One call of each path per iteration, so both see the same machine state.
+      Latencies inProcess = new Latencies(count);
+      Latencies gateway = new Latencies(count);
       for (int i = 0; i < warmup + count; i++) {
         Struct input = examples.get(i % examples.size()).getFeatures();
         long start = System.nanoTime();
         IdentityContext.callAs(bench, () -> models.predict(PredictModelRequest.newBuilder().setModelId("bench").setInput(input).build()));
+        long middle = System.nanoTime();
+        session.graphql(graphqlRequests.get(i % graphqlRequests.size()));
+        long end = System.nanoTime();
         if (i >= warmup) {
-          latencies.add(System.nanoTime() - start);
+          inProcess.add(middle - start);
+          gateway.add(end - middle);
         }
       }
-      results.metric("learning.predict_p50_ms", latencies.percentileMs(50), "ms");
-      results.metric("learning.predict_p99_ms", latencies.percentileMs(99), "ms");
-      System.out.printf(Locale.ROOT, "predict (in-process gRPC): p50 %.3f ms, p99 %.3f ms%n", latencies.percentileMs(50), latencies.percentileMs(99));
+      results.metric("learning.predict_p50_ms", inProcess.percentileMs(50), "ms");
+      results.metric("learning.predict_p99_ms", inProcess.percentileMs(99), "ms");
+      results.metric("learning.predict_gateway_p50_ms", gateway.percentileMs(50), "ms");
+      results.metric("learning.predict_gateway_p99_ms", gateway.percentileMs(99), "ms");
+      System.out.printf(Locale.ROOT, "predict in-process gRPC: p50 %.3f ms, p99 %.3f ms; through the gateway (GraphQL over HTTP): p50 %.3f ms, p99 %.3f ms%n",
+          inProcess.percentileMs(50), inProcess.percentileMs(99), gateway.percentileMs(50), gateway.percentileMs(99));
       PredictBatchRequest.Builder request = PredictBatchRequest.newBuilder().setModelId("bench");
       for (int i = 0; i < batch; i++) {
         request.addInputs(examples.get(i % examples.size()).getFeatures());
@@ -268,9 +282,4 @@ public final class LearningBenchmark {
       Thread.currentThread().interrupt();
     }
   }
-
-  /** Boots the learning target for the prediction part. */
-  @SpringBootConfiguration
-  @EnableAutoConfiguration
-  static class BenchApplication {}
 }

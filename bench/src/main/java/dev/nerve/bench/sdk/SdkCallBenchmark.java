@@ -6,14 +6,13 @@ import dev.nerve.api.sdk.v1.CallEndpointRequest;
 import dev.nerve.api.sdk.v1.CallEndpointResponse;
 import dev.nerve.api.sdk.v1.Endpoint;
 import dev.nerve.api.sdk.v1.RegisterEndpointRequest;
+import dev.nerve.bench.BenchServer;
 import dev.nerve.bench.Latencies;
 import dev.nerve.bench.ResultsFile;
 import dev.nerve.platform.grpc.ChannelFactory;
 import dev.nerve.platform.identity.Identity;
 import dev.nerve.platform.identity.IdentityContext;
 import dev.nerve.platform.target.Target;
-import dev.nerve.server.NerveApplication;
-import dev.nerve.testing.TestServers;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -25,7 +24,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -33,7 +31,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -75,19 +72,8 @@ public final class SdkCallBenchmark {
     upstream.start();
     String base = "http://127.0.0.1:" + upstream.getAddress().getPort();
 
-    Map<String, String> properties = new LinkedHashMap<>(TestServers.applicationProperties());
-    properties.put("nerve.targets", "sdk");
-    properties.put("server.port", "0");
-    properties.put("logging.level.root", "WARN");
-    properties.put("management.tracing.sampling.probability", "0.0");
-    properties.put("nerve.outbound.allow-cidrs", "127.0.0.1/32");
-    System.getProperties().stringPropertyNames().stream()
-        .filter(name -> name.startsWith("nerve.") || name.startsWith("management."))
-        .forEach(name -> properties.put(name, System.getProperty(name)));
-    List<String> appArgs = new ArrayList<>();
-    properties.forEach((key, value) -> appArgs.add("--" + key + "=" + value));
     try (ConfigurableApplicationContext context =
-        new SpringApplicationBuilder(NerveApplication.class).run(appArgs.toArray(String[]::new))) {
+        BenchServer.start(Target.SDK.id(), Map.of("nerve.outbound.allow-cidrs", "127.0.0.1/32"))) {
       var stub = ApiEndpointServiceGrpc.newBlockingStub(context.getBean(ChannelFactory.class).channel(Target.SDK));
       Identity admin = new Identity("bench", "bench-admin", Set.of("admin"));
       IdentityContext.callAs(admin, () -> stub.register(RegisterEndpointRequest.newBuilder()

@@ -1,6 +1,7 @@
 package dev.nerve.gateway.identity;
 
 import dev.nerve.gateway.GatewayProperties;
+import dev.nerve.platform.grpc.TargetService;
 import dev.nerve.platform.secrets.SecretBox;
 import dev.nerve.platform.storage.SchemaMigrator;
 import dev.nerve.platform.storage.ServiceSchema;
@@ -15,6 +16,7 @@ import javax.sql.DataSource;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /** Identity of the gateway: its schema, users, tokens, keys and the bootstrap admin. */
 @Configuration(proxyBeanMethods = false)
@@ -48,6 +50,12 @@ public class IdentityConfiguration {
         properties.auth().accessTokenTtl(),
         properties.auth().signingKeyRotation(),
         Clock.systemUTC());
+  }
+
+  /** The internal provisioning RPCs the installation system's setup calls. */
+  @Bean
+  TargetService identityProvisioningService(UserStore users, SigningKeys keys, TransactionTemplate tx) {
+    return new TargetService(Target.GATEWAY, new IdentityProvisioning(users, keys, tx));
   }
 
   @Bean

@@ -87,6 +87,11 @@ public final class SigningKeys {
     return new JWKSet(published).toJSONObject(true);
   }
 
+  /** Id of the key that signs new tokens, read from the database now; empty when none is active. */
+  public Optional<String> activeKeyId() {
+    return active(reload()).map(k -> k.key().getKeyID());
+  }
+
   /** Replaces the signing key; the previous one stays published until its tokens expired. */
   public String rotate() {
     ECKey key;

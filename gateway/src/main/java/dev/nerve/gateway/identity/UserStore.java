@@ -34,6 +34,24 @@ public final class UserStore {
         .update();
   }
 
+  /** Whether the tenant exists. */
+  public boolean tenantExists(String tenantId) {
+    return jdbc.sql("select exists (select 1 from gateway.tenants where id = ?)").param(tenantId).query(Boolean.class).single();
+  }
+
+  /** Whether the tenant has any user. */
+  public boolean anyUser(String tenantId) {
+    return jdbc.sql("select exists (select 1 from gateway.users where tenant_id = ?)")
+        .param(tenantId)
+        .query(Boolean.class)
+        .single();
+  }
+
+  /** Holds a transaction-scoped advisory lock on the tenant id, so concurrent setups of it queue. */
+  void lockTenant(String tenantId) {
+    jdbc.sql("select 1 from (select pg_advisory_xact_lock(hashtext('gateway.tenant:' || ?))) l").param(tenantId).query(Integer.class).single();
+  }
+
   /** Creates a user; CONFLICT (ALREADY_EXISTS) when the username is taken. */
   public UserAccount create(String tenantId, String username, String password, List<String> roles) {
     UUID id = UUID.randomUUID();

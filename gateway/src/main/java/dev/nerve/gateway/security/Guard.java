@@ -9,7 +9,9 @@ import dev.nerve.platform.security.Permission;
 import dev.nerve.platform.settings.LiveSettings;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The one decision both surfaces make before an operation runs: is there an {@link Operation}, is the caller
@@ -23,6 +25,8 @@ public final class Guard {
   private final GatewayProperties.RateLimit limits;
   private final LiveSettings settings;
   private final MeterRegistry meters;
+  // Per operation and decision; operations are the declared ones plus "login", so it stays small.
+  private final Map<String, Counter> decisions = new ConcurrentHashMap<>();
 
   /**
    * @param settings live configuration of the rate limits ({@code null}: the static limits only)
@@ -86,13 +90,20 @@ public final class Guard {
       decision = "unavailable";
       throw e;
     } finally {
-      Counter.builder("nerve.gateway.ratelimit.decisions")
-          .description("Rate-limit decisions by operation: allowed, rejected (over the limit) or unavailable (Redis down, fail-closed)")
-          .tag("operation", operation)
-          .tag("decision", decision)
-          .register(meters)
-          .increment();
+      count(operation, decision);
     }
+  }
+
+  private void count(String operation, String decision) {
+    decisions.computeIfAbsent(operation + " " + decision, ignored -> decisionCounter(operation, decision)).increment();
+  }
+
+  private Counter decisionCounter(String operation, String decision) {
+    return Counter.builder("nerve.gateway.ratelimit.decisions")
+        .description("Rate-limit decisions by operation: allowed, rejected (over the limit) or unavailable (Redis down, fail-closed)")
+        .tag("operation", operation)
+        .tag("decision", decision)
+        .register(meters);
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.nerve.installation.environment;
 
 import dev.nerve.installation.environment.smoke.SmokeProbes;
+import dev.nerve.installation.setup.FirstRunSetup;
 import dev.nerve.platform.NerveProperties;
 import dev.nerve.platform.grpc.ChannelFactory;
 import dev.nerve.platform.grpc.TargetService;
@@ -50,7 +51,8 @@ public class EnvironmentConfiguration {
       ObjectProvider<Probe> contributed,
       ObjectProvider<MeterRegistry> meterRegistry,
       OutboundGuard outboundGuard,
-      Environment environment) {
+      Environment environment,
+      FirstRunSetup setup) {
     MeterRegistry meters = meterRegistry.getIfAvailable(SimpleMeterRegistry::new);
     boolean keyConfigured = secretsProperties.masterKey() != null && !secretsProperties.masterKey().isBlank();
     EnvironmentChecker checker =
@@ -91,7 +93,7 @@ public class EnvironmentConfiguration {
     return new TargetService(
         Target.INSTALLATION,
         new EnvironmentGrpcService(
-            checker, roundTrips, new CheckRunLog(jdbc, tx), selection, version));
+            checker, roundTrips, new CheckRunLog(jdbc, tx), selection, version, setup));
   }
 
   /**

@@ -10,7 +10,7 @@ import dev.nerve.api.installation.v1.SetupConfig;
 import dev.nerve.api.installation.v1.SetupResult;
 import dev.nerve.api.installation.v1.VerificationResult;
 import dev.nerve.api.installation.v1.VerifyEnvironmentRequest;
-import dev.nerve.platform.error.ErrorCode;
+import dev.nerve.installation.setup.FirstRunSetup;
 import dev.nerve.platform.error.NerveException;
 import dev.nerve.platform.target.TargetSelection;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -20,7 +20,7 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** gRPC adapter for {@code installation.environment}: check, watch, verify. */
+/** gRPC adapter for {@code installation.environment}: check, watch, verify, and setup ({@link FirstRunSetup}). */
 final class EnvironmentGrpcService extends EnvironmentServiceGrpc.EnvironmentServiceImplBase {
 
   private static final Logger log = LoggerFactory.getLogger(EnvironmentGrpcService.class);
@@ -31,13 +31,16 @@ final class EnvironmentGrpcService extends EnvironmentServiceGrpc.EnvironmentSer
   private final CheckRunLog runLog;
   private final TargetSelection selection;
   private final String version;
+  private final FirstRunSetup setup;
 
   EnvironmentGrpcService(
       EnvironmentChecker checker,
       EnvironmentChecker roundTrips,
       CheckRunLog runLog,
       TargetSelection selection,
-      String version) {
+      String version,
+      FirstRunSetup setup) {
+    this.setup = setup;
     this.checker = checker;
     this.roundTrips = roundTrips;
     this.runLog = runLog;
@@ -82,9 +85,8 @@ final class EnvironmentGrpcService extends EnvironmentServiceGrpc.EnvironmentSer
 
   @Override
   public void setup(SetupConfig request, StreamObserver<SetupResult> response) {
-    throw new NerveException(
-        ErrorCode.UNIMPLEMENTED,
-        "installation.environment.setup is not available yet: it arrives with tenant and user management");
+    response.onNext(setup.run(request));
+    response.onCompleted();
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.nerve.learning.activity;
 
 import dev.nerve.api.learning.v1.ActivityEvent;
+import dev.nerve.learning.support.BoundStatement;
 import dev.nerve.learning.support.Json;
 import dev.nerve.learning.support.Times;
 import java.sql.ResultSet;
@@ -73,20 +74,7 @@ public final class ActivityRepository {
     }
     sql.append(" order by occurred_at, id limit ?");
     params.add(limit);
-    return jdbc.query(
-        con -> {
-          var statement = con.prepareStatement(sql.toString());
-          for (int i = 0; i < params.size(); i++) {
-            Object p = params.get(i);
-            if (p instanceof String[] array) {
-              statement.setArray(i + 1, con.createArrayOf("text", array));
-            } else {
-              statement.setObject(i + 1, p);
-            }
-          }
-          return statement;
-        },
-        ActivityRepository::row);
+    return jdbc.query(new BoundStatement(sql.toString(), params), ActivityRepository::row);
   }
 
   /** A page of a user's events, newest first, after the cursor (occurred_at micros, id). */
@@ -113,20 +101,7 @@ public final class ActivityRepository {
     }
     sql.append(" order by occurred_at desc, id desc limit ?");
     params.add(limit);
-    return jdbc.query(
-        con -> {
-          var statement = con.prepareStatement(sql.toString());
-          for (int i = 0; i < params.size(); i++) {
-            Object p = params.get(i);
-            if (p instanceof String[] array) {
-              statement.setArray(i + 1, con.createArrayOf("text", array));
-            } else {
-              statement.setObject(i + 1, p);
-            }
-          }
-          return statement;
-        },
-        ActivityRepository::row);
+    return jdbc.query(new BoundStatement(sql.toString(), params), ActivityRepository::row);
   }
 
   /** Deletes events older than {@code cutoff}, in bounded batches; returns how many. */

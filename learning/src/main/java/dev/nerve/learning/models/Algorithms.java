@@ -30,7 +30,8 @@ import org.tribuo.transform.transformations.MeanStdDevTransformation;
  * The algorithms a model may use per task type, their hyperparameters with defaults and ranges,
  * and the Tribuo trainer each becomes. Gradient, distance and kernel methods see features
  * standardized to mean 0 and standard deviation 1 (a Tribuo TransformTrainer, so the model
- * applies the same transformation when predicting); trees see them as they are.
+ * applies the same transformation when predicting; SGD methods can opt out with
+ * {@code standardize: 0}); trees see them as they are.
  */
 final class Algorithms {
 
@@ -44,7 +45,9 @@ final class Algorithms {
       Map.of(
           "epochs", new Param(20, 1, 1000, true),
           "learning_rate", new Param(1.0, 1e-6, 100, false),
-          "minibatch_size", new Param(1, 1, 10000, true));
+          "minibatch_size", new Param(1, 1, 10000, true),
+          // 1 standardizes the features (the default); 0 trains on them as they are.
+          "standardize", new Param(1, 0, 1, true));
   private static final Map<String, Param> CART = Map.of("max_depth", new Param(10, 1, 64, true));
   private static final Map<String, Param> FOREST =
       Map.of(
@@ -113,10 +116,10 @@ final class Algorithms {
     Trainer<?> trainer =
         switch (type) {
           case MODEL_TASK_TYPE_CLASSIFICATION -> switch (algorithm) {
-            case "logistic_regression" -> standardized(
+            case "logistic_regression" -> standardizedIf(p,
                 new org.tribuo.classification.sgd.linear.LinearSGDTrainer(
                     new LogMulticlass(), new AdaGrad(p.get("learning_rate"), 0.1), i(p, "epochs"), Integer.MAX_VALUE, i(p, "minibatch_size"), seed));
-            case "linear_sgd" -> standardized(
+            case "linear_sgd" -> standardizedIf(p,
                 new org.tribuo.classification.sgd.linear.LinearSGDTrainer(
                     new Hinge(), new AdaGrad(p.get("learning_rate"), 0.1), i(p, "epochs"), Integer.MAX_VALUE, i(p, "minibatch_size"), seed));
             case "cart" -> new CARTClassificationTrainer(i(p, "max_depth"), 1.0f, seed);
@@ -128,7 +131,7 @@ final class Algorithms {
             default -> throw new IllegalStateException(algorithm);
           };
           case MODEL_TASK_TYPE_REGRESSION -> switch (algorithm) {
-            case "linear_sgd" -> standardized(
+            case "linear_sgd" -> standardizedIf(p,
                 new org.tribuo.regression.sgd.linear.LinearSGDTrainer(
                     new SquaredLoss(), new AdaGrad(p.get("learning_rate"), 0.1), i(p, "epochs"), Integer.MAX_VALUE, i(p, "minibatch_size"), seed));
             case "cart" -> new CARTRegressionTrainer(i(p, "max_depth"));
@@ -153,6 +156,10 @@ final class Algorithms {
           default -> throw new IllegalStateException(type.name());
         };
     return new Spec(algorithm, p, trainer);
+  }
+
+  private static <T extends org.tribuo.Output<T>> Trainer<T> standardizedIf(Map<String, Double> p, Trainer<T> trainer) {
+    return p.get("standardize") == 0 ? trainer : standardized(trainer);
   }
 
   private static <T extends org.tribuo.Output<T>> Trainer<T> standardized(Trainer<T> trainer) {

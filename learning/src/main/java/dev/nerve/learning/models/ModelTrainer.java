@@ -19,10 +19,10 @@ import org.tribuo.Output;
 import org.tribuo.Trainer;
 
 /**
- * Trains one model version: shuffles the examples with the seed, holds out a validation split
- * (or runs k-fold cross-validation and then trains on every example), trains with Tribuo,
- * measures the held-out data with {@link Metrics} and serializes the model in Tribuo's protobuf
- * format. The same data, parameters and seed give the same model and metrics.
+ * Trains one model version: shuffles the examples with the seed, holds out their tail as the
+ * validation split (or runs k-fold cross-validation and then trains on every example), trains
+ * with Tribuo, measures the held-out data with {@link Metrics} and serializes the model in
+ * Tribuo's protobuf format. The same data, parameters and seeds give the same model and metrics.
  */
 final class ModelTrainer {
 
@@ -34,7 +34,8 @@ final class ModelTrainer {
       TabularData data,
       double validationSplit,
       int folds,
-      long seed) {}
+      long seed,
+      long algorithmSeed) {}
 
   /**
    * A trained version.
@@ -94,8 +95,11 @@ final class ModelTrainer {
       validation = "holdout";
       double split = request.validationSplit() == 0 ? 0.2 : request.validationSplit();
       int testSize = shuffled.size() >= 5 ? Math.max(1, (int) Math.round(shuffled.size() * split)) : 0;
-      holdout = List.copyOf(shuffled.subList(0, testSize));
-      training = shuffled.subList(testSize, shuffled.size());
+      // The tail is held out, as Tribuo's TrainTestSplitter does: the same data and seed give the
+      // same split as there.
+      int trainSize = shuffled.size() - testSize;
+      training = shuffled.subList(0, trainSize);
+      holdout = List.copyOf(shuffled.subList(trainSize, shuffled.size()));
     }
     progress.report("training", 0.85 * (request.folds() >= 2 ? (double) request.folds() / (request.folds() + 1) : 0.1));
     Model<?> model = fit(task, request, encoder, training);
@@ -137,7 +141,7 @@ final class ModelTrainer {
     // Regression learns the standardized target, so gradient methods need not chase its offset.
     Dataset dataset = task.dataset(Target.of(request.task(), examples).standardize(examples), encoder, "examples", true);
     Algorithms.Spec spec =
-        Algorithms.spec(request.task(), request.algorithm(), request.hyperparameters(), request.seed(), encoder.dimensions().size());
+        Algorithms.spec(request.task(), request.algorithm(), request.hyperparameters(), request.algorithmSeed(), encoder.dimensions().size());
     Trainer trainer = spec.trainer();
     return trainer.train(dataset);
   }
@@ -154,6 +158,7 @@ final class ModelTrainer {
             .setExampleCount(examples)
             .setValidation(request.folds() >= 2 ? "kfold" : "holdout")
             .setSeed(request.seed())
+            .setAlgorithmSeed(request.algorithmSeed())
             .setTargetMean(target.mean())
             .setTargetScale(target.scale());
     request.hyperparameters().forEach((name, value) -> info.putHyperparameters(name, Value.newBuilder().setNumberValue(value).build()));

@@ -29,7 +29,7 @@ public final class ModelTraining {
     TabularData data = TabularData.of("examples", examples, List.of(), new TabularData.Limits(Integer.MAX_VALUE, 10_000, 10_000));
     Map<String, Double> resolved = Algorithms.resolve(task, algorithm, hyperparameters);
     ModelTrainer.Outcome outcome =
-        ModelTrainer.train(new ModelTrainer.Request(task, algorithm, resolved, data, validationSplit, 0, seed), (phase, fraction) -> {});
+        ModelTrainer.train(new ModelTrainer.Request(task, algorithm, resolved, data, validationSplit, 0, seed, seed), (phase, fraction) -> {});
     return new Result(outcome.metrics(), outcome.bytes().length);
   }
 }

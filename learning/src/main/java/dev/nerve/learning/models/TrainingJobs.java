@@ -188,10 +188,11 @@ final class TrainingJobs {
       TabularData table = data.inline("data.examples.examples", trainingData.getExamples().getExamplesList(), trainingData.getFeaturesList());
       Map<String, Double> hyperparameters = Algorithms.resolve(request.getTaskType(), request.getAlgorithm(), trainingData.getHyperparametersMap());
       long seed = trainingData.getSeed() == 0 ? 1 : trainingData.getSeed();
+      long algorithmSeed = trainingData.getAlgorithmSeed() == 0 ? seed : trainingData.getAlgorithmSeed();
       ModelTrainer.Outcome outcome =
           ModelTrainer.train(
               new ModelTrainer.Request(
-                  request.getTaskType(), request.getAlgorithm(), hyperparameters, table, trainingData.getValidationSplit(), trainingData.getFolds(), seed),
+                  request.getTaskType(), request.getAlgorithm(), hyperparameters, table, trainingData.getValidationSplit(), trainingData.getFolds(), seed, algorithmSeed),
               (phase, fraction) -> {
                 if (repository.progress(id, job.attempt(), phase, fraction)) {
                   events.publish(jobChanged(jobId));

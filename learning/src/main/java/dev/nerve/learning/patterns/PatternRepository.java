@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.nerve.api.learning.v1.Pattern;
 import dev.nerve.api.learning.v1.PatternElement;
 import dev.nerve.api.learning.v1.PatternKind;
+import dev.nerve.learning.support.BoundStatement;
 import dev.nerve.learning.support.Times;
 import dev.nerve.platform.error.ErrorCode;
 import dev.nerve.platform.error.NerveException;
@@ -190,20 +191,7 @@ final class PatternRepository {
     }
     sql.append(" order by score desc, id limit ?");
     params.add(limit);
-    return jdbc.query(
-        con -> {
-          PreparedStatement statement = con.prepareStatement(sql.toString());
-          for (int i = 0; i < params.size(); i++) {
-            Object p = params.get(i);
-            if (p instanceof String[] array) {
-              statement.setArray(i + 1, con.createArrayOf("text", array));
-            } else {
-              statement.setObject(i + 1, p);
-            }
-          }
-          return statement;
-        },
-        PatternRepository::row);
+    return jdbc.query(new BoundStatement(sql.toString(), params), PatternRepository::row);
   }
 
   private static Pattern row(ResultSet rs, int n) throws SQLException {

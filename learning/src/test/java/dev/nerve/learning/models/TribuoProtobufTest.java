@@ -40,7 +40,7 @@ class TribuoProtobufTest {
     TabularData data = TabularData.of("examples", examples, List.of(), new TabularData.Limits(1000, 50, 100));
     Map<String, Double> params = Algorithms.resolve(task, algorithm, Map.of());
     ModelTrainer.Outcome outcome =
-        ModelTrainer.train(new ModelTrainer.Request(task, algorithm, params, data, 0.2, 0, 7), (phase, fraction) -> {});
+        ModelTrainer.train(new ModelTrainer.Request(task, algorithm, params, data, 0.2, 0, 7, 7), (phase, fraction) -> {});
     org.tribuo.Model<?> restored = ModelCache.deserialize(outcome.bytes());
     assertThat(restored.getClass()).isEqualTo(outcome.model().getClass());
     LoadedModel before = new LoadedModel(outcome.info(), outcome.model(), new FeatureEncoder(data.schema()), task);

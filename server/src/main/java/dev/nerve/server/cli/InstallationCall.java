@@ -46,6 +46,19 @@ final class InstallationCall {
    */
   static <T> T call(
       CommandLine line, Identity identity, long deadlineSeconds, Function<EnvironmentServiceBlockingStub, T> rpc) {
+    return call(line, identity, deadlineSeconds, "installation", rpc);
+  }
+
+  /**
+   * Makes {@code rpc} as {@code identity}; without {@code --server}, the process runs {@code
+   * targets} (a {@code --targets} value that includes installation) rather than installation alone.
+   */
+  static <T> T call(
+      CommandLine line,
+      Identity identity,
+      long deadlineSeconds,
+      String targets,
+      Function<EnvironmentServiceBlockingStub, T> rpc) {
     return line.value("--server")
         .map(
             server ->
@@ -55,7 +68,7 @@ final class InstallationCall {
                     identity,
                     deadlineSeconds,
                     rpc))
-        .orElseGet(() -> local(line, identity, rpc));
+        .orElseGet(() -> local(line, identity, targets, rpc));
   }
 
   /**
@@ -118,20 +131,32 @@ final class InstallationCall {
     }
   }
 
-  private static <T> T local(CommandLine line, Identity identity, Function<EnvironmentServiceBlockingStub, T> rpc) {
-    // The installation target alone, without listening on any port. Given as arguments so they win
-    // over application.yml; the user's own values for them are dropped.
+  private static <T> T local(
+      CommandLine line, Identity identity, String targets, Function<EnvironmentServiceBlockingStub, T> rpc) {
+    // The installation target (and what the command needs besides), without listening on any port.
+    // Given as arguments so they win over application.yml; the user's own values for them are dropped.
     List<String> args = new ArrayList<>();
-    args.add("--nerve.targets=installation");
+    args.add("--nerve.targets=" + targets);
     args.add("--nerve.grpc.port=-1");
     args.add("--logging.level.root=" + (line.flag("--json") ? "OFF" : "WARN"));
+    // The gateway target needs its servlet context: it gets an ephemeral port on loopback for the
+    // command's few seconds.
+    boolean web = targets.contains("gateway");
+    if (web) {
+      args.add("--server.port=0");
+      args.add("--server.address=127.0.0.1");
+    }
     for (String arg : line.springArgs()) {
-      if (!arg.startsWith("--nerve.targets=") && !arg.startsWith("--nerve.grpc.port=")) {
+      if (!arg.startsWith("--nerve.targets=")
+          && !arg.startsWith("--nerve.grpc.port=")
+          && !(web && (arg.startsWith("--server.port=") || arg.startsWith("--server.address=")))) {
         args.add(arg);
       }
     }
     try (ConfigurableApplicationContext context =
-        new SpringApplicationBuilder(NerveApplication.class).web(WebApplicationType.NONE).run(args.toArray(String[]::new))) {
+        new SpringApplicationBuilder(NerveApplication.class)
+            .web(web ? WebApplicationType.SERVLET : WebApplicationType.NONE)
+            .run(args.toArray(String[]::new))) {
       return IdentityContext.callAs(
           identity,
           () -> rpc.apply(EnvironmentServiceGrpc.newBlockingStub(context.getBean(ChannelFactory.class).channel(Target.INSTALLATION))));
