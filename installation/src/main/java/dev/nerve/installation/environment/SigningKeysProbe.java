@@ -21,6 +21,8 @@ final class SigningKeysProbe implements Probe {
 
   static final String PATH = "/.well-known/jwks.json";
   private static final Duration TIMEOUT = Duration.ofSeconds(3);
+  /** One client for every run: each client keeps a selector thread of its own. */
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
 
   private final boolean gatewayHere;
   private final Supplier<OptionalInt> httpPort;
@@ -60,10 +62,7 @@ final class SigningKeysProbe implements Probe {
     }
     URI url = URI.create("http://127.0.0.1:" + port.getAsInt() + PATH);
     HttpResponse<String> response =
-        HttpClient.newBuilder()
-            .connectTimeout(TIMEOUT)
-            .build()
-            .send(HttpRequest.newBuilder(url).timeout(TIMEOUT).GET().build(), HttpResponse.BodyHandlers.ofString());
+        HTTP.send(HttpRequest.newBuilder(url).timeout(TIMEOUT).GET().build(), HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() != 200) {
       return Finding.fail(
           "the gateway answered HTTP " + response.statusCode() + " for " + url, "look at the gateway's log");

@@ -240,8 +240,10 @@ class EnvironmentServiceIT {
             "smoke.sdk", "smoke.learning");
     EnvironmentCheck memory =
         result.getChecksList().stream().filter(c -> c.getId().equals("smoke.memory")).findFirst().orElseThrow();
-    assertThat(memory.getDetail()).startsWith("could not store a memory (memory at 127.0.0.1:1): UNAVAILABLE");
-    assertThat(memory.getRemedy()).contains("memory service's log");
+    assertThat(memory.getDetail())
+        .startsWith("the smoke did not run: memory at 127.0.0.1:1 is not answering (UNAVAILABLE)")
+        .contains("grpc.health.memory");
+    assertThat(memory.getRemedy()).contains("nerve.services.memory.address");
     assertThat(result.getOk()).isFalse(); // memory is configured but down
     assertThat(
             jdbc.sql("SELECT count(*) FROM installation.check_run WHERE overall = 'PROBE'")

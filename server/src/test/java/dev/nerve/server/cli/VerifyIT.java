@@ -101,7 +101,7 @@ class VerifyIT {
     assertThat(run.exitCode()).as(run.output()).isEqualTo(1);
     assertThat(run.output())
         .contains("[XX] gRPC health of memory")
-        .contains("[XX] Memory stores and finds a memory: could not store a memory (memory at 127.0.0.1:1): UNAVAILABLE")
+        .contains("[XX] Memory stores and finds a memory: the smoke did not run: memory at 127.0.0.1:1 is not answering")
         .contains("[--] Automation runs a one-step workflow: the automation system does not run here")
         .contains("! Verification failed: ");
   }

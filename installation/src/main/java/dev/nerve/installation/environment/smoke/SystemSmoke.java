@@ -8,6 +8,8 @@ import dev.nerve.platform.identity.IdentityContext;
 import dev.nerve.platform.target.Target;
 import io.grpc.Channel;
 import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthGrpc;
 import java.time.Duration;
 import java.util.Set;
 import java.util.UUID;
@@ -27,6 +29,8 @@ abstract class SystemSmoke implements Probe {
   static final Identity VERIFIER = new Identity(TENANT, "installation-verify", Set.of("admin"));
   /** Deadline of every single call; a call that takes longer fails the smoke instead of hanging it. */
   static final Duration CALL_DEADLINE = Duration.ofSeconds(10);
+  /** Deadline of the health check made before a smoke, as in the {@code grpc.health.*} checks. */
+  static final Duration HEALTH_DEADLINE = Duration.ofSeconds(3);
 
   private final Target target;
   private final ChannelFactory channels;
@@ -60,6 +64,14 @@ abstract class SystemSmoke implements Probe {
               + target.id() + ".address is not set");
     }
     String where = ChannelFactory.IN_PROCESS.equals(route) ? "in this process" : "at " + route;
+    // A system that does not answer its health check would only make every step wait for its
+    // deadline: say so at once instead.
+    String health = health(channels.channel(target));
+    if (!health.equals("SERVING")) {
+      return Finding.fail(
+          "the smoke did not run: " + target.id() + " " + where + " is " + health + " (see grpc.health." + target.id() + ")",
+          "start the " + target.id() + " target or fix nerve.services." + target.id() + ".address");
+    }
     try {
       return IdentityContext.callAs(VERIFIER, () -> smoke(channels.channel(target), where));
     } catch (StepFailed e) {
@@ -74,6 +86,19 @@ abstract class SystemSmoke implements Probe {
    * system was reached, for the detail.
    */
   abstract Finding smoke(Channel channel, String where) throws Exception;
+
+  /** The system's gRPC health status, or what kept it from answering within 3 s. */
+  private String health(Channel channel) {
+    try {
+      return HealthGrpc.newBlockingStub(channel)
+          .withDeadlineAfter(HEALTH_DEADLINE.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+          .check(HealthCheckRequest.newBuilder().setService(target.id()).build())
+          .getStatus()
+          .name();
+    } catch (StatusRuntimeException e) {
+      return "not answering (" + e.getStatus().getCode() + ")";
+    }
+  }
 
   /** Runs one step, turning a refused or failed call into a failure naming the step. */
   static <T> T step(String step, Callable<T> call) {
