@@ -5,6 +5,7 @@ import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 import com.google.protobuf.util.JsonFormat;
 import dev.nerve.api.installation.v1.SetupConfig;
+import dev.nerve.installation.environment.smoke.SmokeTenant;
 import dev.nerve.platform.error.FieldViolation;
 import dev.nerve.platform.error.NerveException;
 import dev.nerve.platform.input.StoredText;
@@ -58,6 +59,8 @@ record SetupRequest(
       violations.add(new FieldViolation("tenantName", "max", "must be at most " + MAX_TENANT_NAME + " characters of text"));
     } else if (tenantId.isEmpty()) {
       violations.add(new FieldViolation("tenantName", "format", "must contain a letter or digit (the tenant id is derived from it)"));
+    } else if (tenantId.equals(SmokeTenant.ID)) {
+      violations.add(new FieldViolation("tenantName", "reserved", "'" + SmokeTenant.ID + "' is reserved for nerve verify's smokes"));
     }
     if (config.getAdminUsername().isEmpty()) {
       violations.add(new FieldViolation("adminUsername", "required", "is required"));

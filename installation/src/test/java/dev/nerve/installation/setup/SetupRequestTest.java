@@ -62,4 +62,11 @@ class SetupRequestTest {
         .isInstanceOfSatisfying(NerveException.class, e -> assertThat(e.violations())
             .extracting(FieldViolation::rule).containsExactly("required", "required"));
   }
+
+  @Test
+  void theTenantVerifySmokesInIsReserved() {
+    assertThatThrownBy(() -> SetupRequest.of(valid().setTenantName("Nerve Verify").build()))
+        .isInstanceOfSatisfying(NerveException.class, e -> assertThat(e.violations())
+            .extracting(FieldViolation::field, FieldViolation::rule).containsExactly(org.assertj.core.groups.Tuple.tuple("tenantName", "reserved")));
+  }
 }

@@ -24,7 +24,7 @@ import java.util.concurrent.Callable;
 abstract class SystemSmoke implements Probe {
 
   /** The tenant every smoke acts in; no person or key of a real tenant can see it. */
-  static final String TENANT = "nerve-verify";
+  static final String TENANT = SmokeTenant.ID;
   /** Who the smokes act as: an administrator of {@link #TENANT} only. */
   static final Identity VERIFIER = new Identity(TENANT, "installation-verify", Set.of("admin"));
   /** Deadline of every single call; a call that takes longer fails the smoke instead of hanging it. */
