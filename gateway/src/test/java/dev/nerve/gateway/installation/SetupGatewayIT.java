@@ -85,10 +85,11 @@ class SetupGatewayIT {
     assertThat(first.get("dryRun").asBoolean()).isFalse();
     assertThat(first.get("generatedPassword").isNull()).isTrue();
     Map<String, String> created = details(first);
-    assertThat(created.keySet()).containsExactly("migrations", "master-key", "signing-key", "tenant", "admin", "configuration");
+    assertThat(created.keySet()).containsExactly("migrations", "master-key", "signing-key", "tenant", "admin", "configuration", "extensions");
     assertThat(created.get("tenant")).isEqualTo("created: tenant '" + tenant + "' (\"Acme " + suffix + "\")");
     assertThat(created.get("admin")).startsWith("created: administrator '" + username + "'");
     assertThat(created.get("configuration")).startsWith("created: configuration version 1 of tenant '" + tenant + "'");
+    assertThat(created.get("extensions")).isEqualTo("unchanged: no default extensions configured");
     first.get("steps").forEach(step -> assertThat(step.get("status").asString()).isEqualTo("OK"));
 
     JsonNode second = setupGraphQl(admin, input);
@@ -194,7 +195,7 @@ class SetupGatewayIT {
     assertThat(done.json().get("tenantId").asString()).isEqualTo("rest-" + suffix);
     assertThat(done.json().get("generatedPassword")).isNull();
     assertThat(done.json().get("steps").findValuesAsString("id"))
-        .containsExactly("migrations", "master-key", "signing-key", "tenant", "admin", "configuration");
+        .containsExactly("migrations", "master-key", "signing-key", "tenant", "admin", "configuration", "extensions");
     GatewayClient.Response again =
         client.post("/api/v1/environment/setup", admin,
             Map.of("tenantName", "Rest " + suffix, "adminUsername", username, "adminPassword", PASSWORD));

@@ -17,7 +17,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
 
-/** Wires extension packages: sources, lock, installer and DependencyService. */
+/** Wires extension packages: sources, lock, installer, DependencyService and setup's {@link TenantPackages}. */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(PackagesProperties.class)
 public class DependenciesConfiguration {
@@ -30,7 +30,7 @@ public class DependenciesConfiguration {
   }
 
   @Bean
-  TargetService dependencyService(
+  TenantPackages tenantPackages(
       JdbcClient jdbc,
       TransactionTemplate tx,
       ChannelFactory channels,
@@ -49,6 +49,11 @@ public class DependenciesConfiguration {
     PlanApplier applier = new PlanApplier(lock, new ExtensionLoader(channels), preparer, workDir);
     PackageInstaller installer = new PackageInstaller(lock, catalogs, preparer, applier, workDir,
         nerveVersion(build.getIfAvailable()), properties.maxResolutionSteps(), tx, jdbc);
-    return new TargetService(Target.INSTALLATION, new DependencyGrpcService(installer, lock, sources, catalogs));
+    return new TenantPackages(installer, sources, catalogs, lock, tx);
+  }
+
+  @Bean
+  TargetService dependencyService(TenantPackages packages) {
+    return new TargetService(Target.INSTALLATION, packages.grpcService());
   }
 }

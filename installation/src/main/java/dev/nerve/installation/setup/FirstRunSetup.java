@@ -16,13 +16,14 @@ import dev.nerve.platform.storage.SchemaMigrator.SchemaStatus;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * {@code installation.environment.setup}: the first-run steps (migrations, master key, signing
- * key, tenant, administrator, configuration), each done only when not done yet, so a second run
+ * key, tenant, administrator, configuration, extensions), each done only when not done yet, so a second run
  * changes nothing and says so per step. Every run first plans all steps without writing, so bad
  * input or a refusal stops it before anything is written; a dry run returns that plan.
  */
@@ -34,6 +35,7 @@ public final class FirstRunSetup {
   private final MasterKeyBinding masterKey;
   private final GatewayIdentity gateway;
   private final TenantConfiguration configuration;
+  private final DefaultExtensions extensions;
   private final String adminTenant;
 
   FirstRunSetup(
@@ -41,11 +43,13 @@ public final class FirstRunSetup {
       MasterKeyBinding masterKey,
       GatewayIdentity gateway,
       TenantConfiguration configuration,
+      DefaultExtensions extensions,
       String adminTenant) {
     this.migrator = migrator;
     this.masterKey = masterKey;
     this.gateway = gateway;
     this.configuration = configuration;
+    this.extensions = extensions;
     this.adminTenant = adminTenant;
   }
 
@@ -100,7 +104,7 @@ public final class FirstRunSetup {
     }
 
     void all() {
-      List<Runnable> order = List.of(this::migrations, this::masterKey, this::signingKey, this::identity, this::configuration);
+      List<Runnable> order = List.of(this::migrations, this::masterKey, this::signingKey, this::identity, this::configuration, this::extensions);
       for (Runnable step : order) {
         if (failed) {
           return;
@@ -202,6 +206,19 @@ public final class FirstRunSetup {
       });
     }
 
+    private void extensions() {
+      step("extensions", () -> {
+        DefaultExtensions.Outcome outcome =
+            IdentityContext.callAs(new Identity(request.tenantId(), caller.userId(), Set.of("admin")),
+                () -> extensions.ensure(request.tenantId(), dry));
+        if (outcome.changed()) {
+          changed("extensions", "installed: ", outcome.detail());
+        } else {
+          unchanged("extensions", outcome.detail());
+        }
+      });
+    }
+
     /** Runs a step; a {@link StepFailure} becomes a FAIL step, refusals of the input propagate. */
     private void step(String id, Runnable work) {
       try {
@@ -224,7 +241,11 @@ public final class FirstRunSetup {
     }
 
     private void changed(String id, String verb, String detail) {
-      String prefix = dry ? "would " + (verb.equals("applied: ") ? "apply: " : "create: ") : verb;
+      String prefix = dry ? "would " + switch (verb) {
+        case "applied: " -> "apply: ";
+        case "installed: " -> "install: ";
+        default -> "create: ";
+      } : verb;
       steps.add(
           SetupStep.newBuilder().setId(id).setStatus(CheckStatus.CHECK_STATUS_OK).setChanged(true).setDetail(prefix + detail).build());
     }

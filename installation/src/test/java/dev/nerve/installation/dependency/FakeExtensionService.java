@@ -20,18 +20,18 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * refused unless every dependency is loaded (as the real one does), and a chosen id can be made
  * to fail, so tests see the order of calls and what a failure leaves behind.
  */
-final class FakeExtensionService extends ExtensionServiceGrpc.ExtensionServiceImplBase {
+public final class FakeExtensionService extends ExtensionServiceGrpc.ExtensionServiceImplBase {
 
   /** Loaded extensions: id to version. */
-  final Map<String, String> loaded = new ConcurrentHashMap<>();
+  public final Map<String, String> loaded = new ConcurrentHashMap<>();
   /** Every call, as "load id version" or "unload id". */
-  final List<String> calls = new CopyOnWriteArrayList<>();
+  public final List<String> calls = new CopyOnWriteArrayList<>();
   /** Ids whose load answers FAILED. */
   final Set<String> failing = ConcurrentHashMap.newKeySet();
   /** Ids whose unload is refused. */
   final Set<String> stuck = ConcurrentHashMap.newKeySet();
 
-  void reset() {
+  public void reset() {
     loaded.clear();
     calls.clear();
     failing.clear();

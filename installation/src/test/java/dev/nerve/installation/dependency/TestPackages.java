@@ -16,12 +16,12 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
 /** Writes package archives and an index.json into a source directory, as a repository would. */
-final class TestPackages {
+public final class TestPackages {
 
   private final Path dir;
   private final List<String> entries = new ArrayList<>();
 
-  TestPackages(Path dir) {
+  public TestPackages(Path dir) {
     this.dir = dir;
     try {
       Files.createDirectories(dir);
@@ -31,7 +31,7 @@ final class TestPackages {
   }
 
   /** Adds a workflow-pack package; deps are "name range" pairs, the same in manifest and index. */
-  TestPackages add(String name, String version, String... deps) {
+  public TestPackages add(String name, String version, String... deps) {
     return addRaw(name, version, null, "", deps);
   }
 
