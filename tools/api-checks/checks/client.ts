@@ -18,7 +18,7 @@ export type StoredMemoryHasAnId = Assert<NonNullable<Stored["memory"]>["id"] ext
 export type RefusalsAreProblems = Assert<RefusedBody extends Problem ? true : false>;
 export type ProblemsHaveACode = Assert<Required<Problem, "code">>;
 export type StoreCanBeRefused = Assert<StoreRefused extends object ? true : false>;
-export type CheckStatusIsAnEnum = Assert<Checks["overall"] extends "OK" | "WARN" | "FAIL" ? true : false>;
+export type CheckStatusIsAnEnum = Assert<Checks["overall"] extends "OK" | "WARN" | "FAIL" | "SKIPPED" ? true : false>;
 
 export function violationField(problem: Problem): string | undefined {
   return problem.violations?.[0]?.field;
