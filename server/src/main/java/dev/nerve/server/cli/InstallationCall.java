@@ -187,20 +187,30 @@ final class InstallationCall {
       return 1;
     } catch (RuntimeException e) {
       // Startup itself failed (e.g. PostgreSQL unreachable): that is the finding.
-      out.println("[XX] Nerve cannot start here: " + rootMessage(e));
-      out.println("    -> check NERVE_DATABASE_URL / NERVE_REDIS_URL and the data directory");
-      return 1;
+      return cannotStart(e, out);
     }
     if (line.flag("--json")) {
-      try {
-        out.println(JsonFormat.printer().print(result));
-      } catch (InvalidProtocolBufferException e) {
-        throw new IllegalStateException(e);
-      }
+      printJson(result, out);
     } else {
       print.accept(result, out);
     }
     return failed.test(result) ? 1 : 0;
+  }
+
+  /** Says that Nerve could not start in this process, and why; returns the exit code 1. */
+  static int cannotStart(RuntimeException e, PrintStream out) {
+    out.println("[XX] Nerve cannot start here: " + rootMessage(e));
+    out.println("    -> check NERVE_DATABASE_URL / NERVE_REDIS_URL and the data directory");
+    return 1;
+  }
+
+  /** Prints a contract message as JSON (the proto3 JSON mapping), for {@code --json}. */
+  static void printJson(Message message, PrintStream out) {
+    try {
+      out.println(JsonFormat.printer().print(message));
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** The innermost cause's class and message, for a one-line report. */

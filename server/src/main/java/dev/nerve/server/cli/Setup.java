@@ -1,7 +1,5 @@
 package dev.nerve.server.cli;
 
-import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.util.JsonFormat;
 import dev.nerve.api.installation.v1.CheckStatus;
 import dev.nerve.api.installation.v1.SetupConfig;
 import dev.nerve.api.installation.v1.SetupResult;
@@ -73,16 +71,10 @@ public final class Setup {
       out.println("Nothing was changed.");
       return 1;
     } catch (RuntimeException e) {
-      out.println("[XX] Nerve cannot start here: " + InstallationCall.rootMessage(e));
-      out.println("    -> check NERVE_DATABASE_URL / NERVE_REDIS_URL and the data directory");
-      return 1;
+      return InstallationCall.cannotStart(e, out);
     }
     if (line.flag("--json")) {
-      try {
-        out.println(JsonFormat.printer().print(result));
-      } catch (InvalidProtocolBufferException e) {
-        throw new IllegalStateException(e);
-      }
+      InstallationCall.printJson(result, out);
     } else {
       print(result, config.getAdminUsername(), out);
     }
