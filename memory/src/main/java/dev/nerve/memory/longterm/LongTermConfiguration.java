@@ -28,6 +28,7 @@ import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.DependsOn;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -50,7 +51,9 @@ public class LongTermConfiguration {
     return new SearchIndex(nerve.dataDir().resolve("memory-index"), 64, properties.longTerm().keywordAnalysis());
   }
 
+  // Its first tick reads the change feed at once: after the migrations that create it.
   @Bean(destroyMethod = "close")
+  @DependsOn("schemaMigrator")
   IndexSync memoryIndexSync(
       SearchIndex index, MemoryRepository repository, MemoryProperties properties, ObjectProvider<MeterRegistry> meters) {
     IndexSync sync = new IndexSync(index, repository);
