@@ -56,6 +56,27 @@ class VerifyGatewayIT {
   @Autowired UserStore users;
   @Autowired ChannelFactory channels;
 
+  @Test
+  void checkNamesAnExtensionOfTheCallersTenantThatFailedToLoad() {
+    GatewayClient client = new GatewayClient(port);
+    String admin = client.adminToken();
+    // An MCP server nobody listens at: it is recorded as FAILED with the reason.
+    String id = "broken-mcp-" + UUID.randomUUID().toString().substring(0, 8);
+    GatewayClient.Response loaded = client.post("/api/v1/sdk/extensions", admin, Map.of("extension", Map.of(
+        "id", id, "version", "1.0.0", "kind", "MCP_SERVER", "mcp", Map.of("url", "http://127.0.0.1:1/mcp"))));
+    assertThat(loaded.status()).as(loaded.text()).isBetween(200, 201);
+    assertThat(loaded.json().get("status").asString()).isEqualTo("FAILED");
+    try {
+      Map<String, JsonNode> checks = byId(client.get("/api/v1/environment/checks", admin).json().get("checks"));
+      JsonNode extensions = checks.get("sdk.extensions");
+      assertThat(extensions.get("status").asString()).as(extensions.toString()).isEqualTo("WARN");
+      assertThat(extensions.get("detail").asString()).contains(id).contains("failed to load");
+      assertThat(extensions.get("remedy").asString()).contains("unload");
+    } finally {
+      assertThat(client.send("DELETE", "/api/v1/sdk/extensions/" + id, admin, null, Map.of()).status()).isBetween(200, 204);
+    }
+  }
+
   private static Map<String, JsonNode> byId(JsonNode checks) {
     Map<String, JsonNode> found = new LinkedHashMap<>();
     checks.forEach(check -> found.put(check.get("id").asString(), check));
@@ -127,6 +148,9 @@ class VerifyGatewayIT {
     assertThat(checks.get("security.signing-keys").get("detail").asString()).startsWith("the gateway publishes ");
     assertThat(checks.get("memory.embedding").get("status").asString()).as(checks.get("memory.embedding").toString()).isEqualTo("OK");
     assertThat(checks.get("memory.embedding").get("detail").asString()).contains("embedded a query");
+    // The caller's tenant's extensions, through the SDK's contract as the caller.
+    assertThat(checks.get("sdk.extensions").get("status").asString()).as(checks.get("sdk.extensions").toString()).isEqualTo("OK");
+    assertThat(checks.get("sdk.extensions").get("detail").asString()).containsAnyOf("no extensions in this tenant", "none failed");
     assertThat(checks.get("postgres.migrations").get("detail").asString())
         .contains("gateway v", "memory v", "installation v", "sdk v", "automation v", "learning v")
         .doesNotContain("pending");

@@ -108,6 +108,7 @@ class EnvironmentServiceIT {
             "security.master-key",
             "security.signing-keys",
             "memory.embedding",
+            "sdk.extensions",
             "configuration.valid",
             "grpc.health.memory",
             "grpc.health.installation");
@@ -116,9 +117,11 @@ class EnvironmentServiceIT {
     assertThat(byId.get("memory.embedding")).isEqualTo(CheckStatus.CHECK_STATUS_FAIL);
     // No gateway in this process: its signing keys are checked where it runs.
     assertThat(byId.get("security.signing-keys")).isEqualTo(CheckStatus.CHECK_STATUS_SKIPPED);
+    // No sdk system configured: no extensions to look at.
+    assertThat(byId.get("sdk.extensions")).isEqualTo(CheckStatus.CHECK_STATUS_SKIPPED);
     byId.forEach(
         (id, s) -> {
-          if (!List.of("grpc.health.memory", "memory.embedding", "security.signing-keys", "disk.free").contains(id)) {
+          if (!List.of("grpc.health.memory", "memory.embedding", "security.signing-keys", "sdk.extensions", "disk.free").contains(id)) {
             assertThat(s).as(id).isEqualTo(CheckStatus.CHECK_STATUS_OK);
           }
         });

@@ -27,8 +27,8 @@ public final class SmokeProbes {
         new LearningSmoke(channels));
   }
 
-  /** Checks made through another system's contract, without writing: memory's embedding model. */
+  /** Checks made through another system's contract, without writing: memory's embedding model, the caller's extensions. */
   public static List<Probe> checks(ChannelFactory channels) {
-    return List.of(new EmbeddingProbe(channels));
+    return List.of(new EmbeddingProbe(channels), new ExtensionsProbe(channels));
   }
 }
