@@ -143,7 +143,9 @@ class StoreOutageIT {
         failFast, slowestDuringOutage, recovery, millis(ready - up));
 
     assertThat(failFast).as("first UNAVAILABLE after the stop, ms").isLessThan(FAST.toMillis());
-    assertThat(slowestDuringOutage).as("no call hangs to its deadline, ms").isLessThan(FAST.toMillis() + 500);
+    // A call that started just before the stop has embedded its text first (up to a second or two
+    // on 2 busy cores) and then fails fast; none may wait out its 10 s deadline.
+    assertThat(slowestDuringOutage).as("no call hangs to its deadline, ms").isLessThan(FAST.toMillis() + 2_000);
     assertThat(load.codes()).as("outcomes").isSubsetOf(Set.of(Status.Code.OK, Status.Code.UNAVAILABLE, Status.Code.DEADLINE_EXCEEDED));
     assertThat(readiness.getStatusCode().value()).isEqualTo(503);
     assertThat(readiness.getBody()).contains("\"db\"").contains("DOWN");
