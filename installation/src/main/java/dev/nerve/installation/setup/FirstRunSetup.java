@@ -7,6 +7,7 @@ import dev.nerve.api.installation.v1.CheckStatus;
 import dev.nerve.api.installation.v1.SetupConfig;
 import dev.nerve.api.installation.v1.SetupResult;
 import dev.nerve.api.installation.v1.SetupStep;
+import dev.nerve.installation.environment.KeyCanary;
 import dev.nerve.platform.error.ErrorCode;
 import dev.nerve.platform.error.NerveException;
 import dev.nerve.platform.identity.Identity;
@@ -32,7 +33,7 @@ public final class FirstRunSetup {
   private static final Logger log = LoggerFactory.getLogger(FirstRunSetup.class);
 
   private final SchemaMigrator migrator;
-  private final MasterKeyBinding masterKey;
+  private final KeyCanary canary;
   private final GatewayIdentity gateway;
   private final TenantConfiguration configuration;
   private final DefaultExtensions extensions;
@@ -40,13 +41,13 @@ public final class FirstRunSetup {
 
   FirstRunSetup(
       SchemaMigrator migrator,
-      MasterKeyBinding masterKey,
+      KeyCanary canary,
       GatewayIdentity gateway,
       TenantConfiguration configuration,
       DefaultExtensions extensions,
       String adminTenant) {
     this.migrator = migrator;
-    this.masterKey = masterKey;
+    this.canary = canary;
     this.gateway = gateway;
     this.configuration = configuration;
     this.extensions = extensions;
@@ -131,14 +132,21 @@ public final class FirstRunSetup {
 
     private void masterKey() {
       step("master-key", () -> {
-        if (masterKey.bound()) {
-          unchanged("master-key", "the master key from " + masterKey.source() + " opens this database's key canary");
+        KeyCanary.State state = canary.state();
+        if (state == KeyCanary.State.WRONG_KEY) {
+          throw new StepFailure(
+              "the master key from " + canary.source() + " is not the key that sealed this database's secrets; start"
+                  + " every process with the same NERVE_MASTER_KEY",
+              null);
+        }
+        if (state == KeyCanary.State.OPENS) {
+          unchanged("master-key", "the master key from " + canary.source() + " opens this database's key canary");
           return;
         }
         if (!dry) {
-          masterKey.bind();
+          canary.seal();
         }
-        changed("master-key", "created: ", "sealed the key canary with the master key from " + masterKey.source()
+        changed("master-key", "created: ", "sealed the key canary with the master key from " + canary.source()
             + ", binding the key to this database");
       });
     }

@@ -1,6 +1,7 @@
 package dev.nerve.installation.setup;
 
 import dev.nerve.installation.dependency.TenantPackages;
+import dev.nerve.installation.environment.KeyCanary;
 import dev.nerve.platform.grpc.ChannelFactory;
 import dev.nerve.platform.secrets.SecretBox;
 import dev.nerve.platform.secrets.SecretsProperties;
@@ -29,7 +30,7 @@ public class SetupConfiguration {
     boolean keyConfigured = secretsProperties.masterKey() != null && !secretsProperties.masterKey().isBlank();
     return new FirstRunSetup(
         migrator,
-        new MasterKeyBinding(secrets, jdbc, keyConfigured),
+        new KeyCanary(secrets, jdbc, keyConfigured),
         new GatewayIdentity(channels),
         new TenantConfiguration(channels),
         new DefaultExtensions(packages, properties),
