@@ -6,10 +6,12 @@ import dev.nerve.api.memory.v1.RankingWeights;
 import dev.nerve.api.memory.v1.SearchMemoriesRequest;
 import dev.nerve.installation.environment.Finding;
 import dev.nerve.installation.environment.Probe;
+import dev.nerve.installation.environment.SystemRoute;
 import dev.nerve.platform.grpc.ChannelFactory;
 import dev.nerve.platform.identity.IdentityContext;
 import dev.nerve.platform.target.Target;
 import io.grpc.StatusRuntimeException;
+import java.util.Optional;
 
 /**
  * Memory's embedding model loads and embeds: a vector-only search through memory's contract, in
@@ -41,12 +43,11 @@ final class EmbeddingProbe implements Probe {
 
   @Override
   public Finding run() {
-    String route = channels.routes().get(Target.MEMORY);
-    if (route == null) {
-      return Finding.skipped(
-          "the memory system does not run here: it is not in nerve.targets and nerve.services.memory.address is not set");
+    Optional<SystemRoute> route = SystemRoute.of(channels, Target.MEMORY);
+    if (route.isEmpty()) {
+      return Finding.skipped(SystemRoute.notRunning(Target.MEMORY));
     }
-    String where = ChannelFactory.IN_PROCESS.equals(route) ? "in this process" : "at " + route;
+    String where = route.get().where();
     long start = System.nanoTime();
     try {
       IdentityContext.callAs(

@@ -8,10 +8,12 @@ import dev.nerve.api.sdk.v1.ListExtensionsRequest;
 import dev.nerve.api.sdk.v1.ListExtensionsResponse;
 import dev.nerve.installation.environment.Finding;
 import dev.nerve.installation.environment.Probe;
+import dev.nerve.installation.environment.SystemRoute;
 import dev.nerve.platform.grpc.ChannelFactory;
 import dev.nerve.platform.identity.IdentityContext;
 import dev.nerve.platform.target.Target;
 import io.grpc.StatusRuntimeException;
+import java.util.Optional;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -47,10 +49,9 @@ final class ExtensionsProbe implements Probe {
 
   @Override
   public Finding run() {
-    String route = channels.routes().get(Target.SDK);
-    if (route == null) {
-      return Finding.skipped(
-          "the sdk system does not run here: it is not in nerve.targets and nerve.services.sdk.address is not set");
+    Optional<SystemRoute> route = SystemRoute.of(channels, Target.SDK);
+    if (route.isEmpty()) {
+      return Finding.skipped(SystemRoute.notRunning(Target.SDK));
     }
     if (IdentityContext.current().isEmpty()) {
       return Finding.skipped("no caller, so no tenant whose extensions to look at");

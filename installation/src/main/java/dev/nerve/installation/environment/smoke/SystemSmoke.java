@@ -2,15 +2,15 @@ package dev.nerve.installation.environment.smoke;
 
 import dev.nerve.installation.environment.Finding;
 import dev.nerve.installation.environment.Probe;
+import dev.nerve.installation.environment.SystemRoute;
 import dev.nerve.platform.grpc.ChannelFactory;
 import dev.nerve.platform.identity.Identity;
 import dev.nerve.platform.identity.IdentityContext;
 import dev.nerve.platform.target.Target;
 import io.grpc.Channel;
 import io.grpc.StatusRuntimeException;
-import io.grpc.health.v1.HealthCheckRequest;
-import io.grpc.health.v1.HealthGrpc;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -29,8 +29,6 @@ abstract class SystemSmoke implements Probe {
   static final Identity VERIFIER = new Identity(TENANT, "installation-verify", Set.of("admin"));
   /** Deadline of every single call; a call that takes longer fails the smoke instead of hanging it. */
   static final Duration CALL_DEADLINE = Duration.ofSeconds(10);
-  /** Deadline of the health check made before a smoke, as in the {@code grpc.health.*} checks. */
-  static final Duration HEALTH_DEADLINE = Duration.ofSeconds(3);
 
   private final Target target;
   private final ChannelFactory channels;
@@ -57,16 +55,14 @@ abstract class SystemSmoke implements Probe {
 
   @Override
   public final Finding run() throws Exception {
-    String route = channels.routes().get(target);
-    if (route == null) {
-      return Finding.skipped(
-          "the " + target.id() + " system does not run here: it is not in nerve.targets and nerve.services."
-              + target.id() + ".address is not set");
+    Optional<SystemRoute> route = SystemRoute.of(channels, target);
+    if (route.isEmpty()) {
+      return Finding.skipped(SystemRoute.notRunning(target));
     }
-    String where = ChannelFactory.IN_PROCESS.equals(route) ? "in this process" : "at " + route;
+    String where = route.get().where();
     // A system that does not answer its health check would only make every step wait for its
     // deadline: say so at once instead.
-    String health = health(channels.channel(target));
+    String health = health(route.get());
     if (!health.equals("SERVING")) {
       return Finding.fail(
           "the smoke did not run: " + target.id() + " " + where + " is " + health + " (see grpc.health." + target.id() + ")",
@@ -87,14 +83,10 @@ abstract class SystemSmoke implements Probe {
    */
   abstract Finding smoke(Channel channel, String where) throws Exception;
 
-  /** The system's gRPC health status, or what kept it from answering within 3 s. */
-  private String health(Channel channel) {
+  /** The system's gRPC health status, or what kept it from answering in time. */
+  private String health(SystemRoute route) {
     try {
-      return HealthGrpc.newBlockingStub(channel)
-          .withDeadlineAfter(HEALTH_DEADLINE.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
-          .check(HealthCheckRequest.newBuilder().setService(target.id()).build())
-          .getStatus()
-          .name();
+      return route.health(channels).name();
     } catch (StatusRuntimeException e) {
       return "not answering (" + e.getStatus().getCode() + ")";
     }
