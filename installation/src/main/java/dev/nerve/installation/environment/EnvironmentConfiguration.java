@@ -117,15 +117,16 @@ public class EnvironmentConfiguration {
 
   /** This process's HTTP port, once the web server is up. */
   private static OptionalInt serverPort(Environment environment) {
-    Integer port = environment.getProperty("local.server.port", Integer.class);
-    return port == null || port <= 0 ? OptionalInt.empty() : OptionalInt.of(port);
+    return port(environment.getProperty("local.server.port", Integer.class));
   }
 
   /** The port serving the actuator (management port when separate), once the web server is up. */
   private static OptionalInt httpPort(Environment environment) {
-    Integer port =
-        environment.getProperty(
-            "local.management.port", Integer.class, environment.getProperty("local.server.port", Integer.class));
+    OptionalInt management = port(environment.getProperty("local.management.port", Integer.class));
+    return management.isPresent() ? management : serverPort(environment);
+  }
+
+  private static OptionalInt port(Integer port) {
     return port == null || port <= 0 ? OptionalInt.empty() : OptionalInt.of(port);
   }
 }
