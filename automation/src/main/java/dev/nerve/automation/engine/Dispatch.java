@@ -66,13 +66,35 @@ public final class Dispatch {
     jdbc.sql(
             "INSERT INTO automation.scheduled_tasks (task_name, task_instance, task_data, execution_time, picked, picked_by,"
                 + " last_heartbeat, version, priority) VALUES (?, ?, ?, ?, true, ?, ?, ?, 0)")
-        .params(TaskNames.STEP, instance, TextSerializer.bytes(planKey + HELD_STEP + stepKey),
+        .params(TaskNames.STEP, instance, TextSerializer.bytes(new HeldStep(planKey, stepKey).data()),
             dev.nerve.automation.support.Times.sql(now), worker, dev.nerve.automation.support.Times.sql(now), version)
         .update();
   }
 
-  /** Separates the plan key from the step key in the data of a held execution. */
-  static final String HELD_STEP = "\u001e";
+  /**
+   * The data of an execution a worker kept for a later step of its run: the plan key and the step
+   * key, apart from the key its instance id names.
+   */
+  record HeldStep(String planKey, String stepKey) {
+
+    /** Separates the plan key from the step key. */
+    private static final String SEPARATOR = "\u001e";
+
+    /** The held step in an execution's data, or empty for an ordinary step execution. */
+    static java.util.Optional<HeldStep> in(Object data) {
+      if (!(data instanceof String text)) {
+        return java.util.Optional.empty();
+      }
+      int at = text.indexOf(SEPARATOR);
+      return at < 0
+          ? java.util.Optional.empty()
+          : java.util.Optional.of(new HeldStep(text.substring(0, at), text.substring(at + SEPARATOR.length())));
+    }
+
+    String data() {
+      return planKey + SEPARATOR + stepKey;
+    }
+  }
 
   void runTimeout(UUID runId, Instant at) {
     jdbc.sql("DELETE FROM automation.scheduled_tasks WHERE task_name = ? AND task_instance = ? AND NOT picked")

@@ -156,13 +156,10 @@ final class StepWorker {
         return (complete, ops) -> ops.remove();
       }
       default -> {
-        String data = instance.getData();
-        int held = data == null ? -1 : data.indexOf(Dispatch.HELD_STEP);
-        if (held >= 0) {
-          // An execution a worker kept for a later step of the run (and lost, or it would not run again).
-          return attempt(runId, data.substring(held + 1), data.substring(0, held), context);
-        }
-        return attempt(runId, key, data, context);
+        // An execution a worker kept for a later step of the run (and lost, or it would not run again).
+        return Dispatch.HeldStep.in(instance.getData())
+            .map(held -> attempt(runId, held.stepKey(), held.planKey(), context))
+            .orElseGet(() -> attempt(runId, key, instance.getData(), context));
       }
     }
   }
@@ -457,10 +454,9 @@ final class StepWorker {
     int last = id.lastIndexOf('/');
     try {
       UUID runId = UUID.fromString(id.substring(0, first));
-      Object data = execution.taskInstance.getData();
-      String key = data instanceof String text && text.contains(Dispatch.HELD_STEP)
-          ? text.substring(text.indexOf(Dispatch.HELD_STEP) + 1)
-          : id.substring(first + 1, last);
+      String key = Dispatch.HeldStep.in(execution.taskInstance.getData())
+          .map(Dispatch.HeldStep::stepKey)
+          .orElse(id.substring(first + 1, last));
       int n = runs.abandonAttempts(runId, key, execution.lastHeartbeat);
       log.warn("step execution {} was held by {} which stopped heartbeating; {} attempt(s) abandoned, running it again",
           id, execution.pickedBy, n);
