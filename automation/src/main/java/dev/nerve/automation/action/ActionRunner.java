@@ -94,36 +94,21 @@ public final class ActionRunner implements AutoCloseable {
   }
 
   /**
-   * Runs the action with already prepared parameters; failures are in the outcome, never thrown.
+   * Runs the action with already prepared parameters, then tells the {@link #onExecuted}
+   * listeners how it ended; failures are in the outcome, never thrown.
    */
   public Outcome run(
       ActionDefinition action, Principal principal, Struct params, String idempotencyKey, Duration timeout) {
-    return run(action, principal, params, idempotencyKey, timeout, f -> {}, f -> {});
-  }
-
-  /**
-   * Runs the action like {@link #run(ActionDefinition, Principal, Struct, String, Duration)},
-   * telling {@code started} the future of the run (cancelling it interrupts the action) and
-   * {@code ended} when it is over; then tells the {@link #onExecuted} listeners how it ended.
-   */
-  public Outcome run(
-      ActionDefinition action,
-      Principal principal,
-      Struct params,
-      String idempotencyKey,
-      Duration timeout,
-      java.util.function.Consumer<Future<?>> started,
-      java.util.function.Consumer<Future<?>> ended) {
-    Outcome outcome = attempt(action, principal, params, idempotencyKey, timeout, started, ended);
+    Outcome outcome = attempt(action, principal, params, idempotencyKey, timeout, f -> {}, f -> {});
     report(action, principal, idempotencyKey, outcome);
     return outcome;
   }
 
   /**
-   * Runs the action like {@link #run(ActionDefinition, Principal, Struct, String, Duration,
-   * java.util.function.Consumer, java.util.function.Consumer)} but tells the {@link #onExecuted}
-   * listeners nothing: the caller does, with {@link #report}, in the transaction that records the
-   * outcome (one commit for both).
+   * Runs the action like {@link #run(ActionDefinition, Principal, Struct, String, Duration)},
+   * telling {@code started} the future of the run (cancelling it interrupts the action) and
+   * {@code ended} when it is over, but tells the {@link #onExecuted} listeners nothing: the caller
+   * does, with {@link #report}, in the transaction that records the outcome (one commit for both).
    */
   public Outcome runUnreported(
       ActionDefinition action,
