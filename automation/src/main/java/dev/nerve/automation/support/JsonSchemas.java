@@ -15,6 +15,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -35,16 +38,22 @@ public final class JsonSchemas {
           SpecificationVersion.DRAFT_2020_12,
           builder -> builder.schemaLoader(loader -> loader.fetchRemoteResources(false)));
   private final Schema metaSchema;
-  private final Map<String, Schema> cache =
-      java.util.Collections.synchronizedMap(
-          new LinkedHashMap<>(64, 0.75f, true) {
-            private static final long serialVersionUID = 1L;
+  private final Map<String, Schema> cache = lru();
 
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Schema> eldest) {
-              return size() > CACHE_SIZE;
-            }
-          });
+  /** A synchronized map that keeps the {@code CACHE_SIZE} entries used last. */
+  private static <K> Map<K, Schema> lru() {
+    return java.util.Collections.synchronizedMap(
+        new LinkedHashMap<>(64, 0.75f, true) {
+          private static final long serialVersionUID = 1L;
+
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<K, Schema> eldest) {
+            return size() > CACHE_SIZE;
+          }
+        });
+  }
+
+  private final Map<Struct, Schema> byStruct = lru();
 
   public JsonSchemas() {
     Schema meta;
@@ -79,10 +88,18 @@ public final class JsonSchemas {
     return violations;
   }
 
-  /** The compiled form of a schema, cached by its text. */
+  /**
+   * The compiled form of a schema, cached by the schema itself (protobuf equality ignores key
+   * order, and a message keeps its hash) and, across equal texts, by its canonical text.
+   */
   public Schema compile(Struct schema) {
-    String text = Json.canonical(Json.of(schema));
-    return compile(text);
+    Schema cached = byStruct.get(schema);
+    if (cached != null) {
+      return cached;
+    }
+    Schema compiled = compile(Json.canonical(Json.of(schema)));
+    byStruct.put(schema, compiled);
+    return compiled;
   }
 
   /** The compiled form of a schema given as JSON text, cached. */
@@ -99,7 +116,28 @@ public final class JsonSchemas {
 
   /** The rules {@code value} breaks, at most 20, with paths under {@code field}. */
   public List<FieldViolation> violations(Schema schema, String field, Value value) {
-    return violations(schema, field, tree(Json.print(value)));
+    return violations(schema, field, tree(value));
+  }
+
+  /** A value as a JSON tree, built directly (no text in between). */
+  static JsonNode tree(Value value) {
+    JsonNodeFactory nodes = JSON.getNodeFactory();
+    return switch (value.getKindCase()) {
+      case STRUCT_VALUE -> {
+        ObjectNode object = nodes.objectNode();
+        value.getStructValue().getFieldsMap().forEach((name, child) -> object.set(name, tree(child)));
+        yield object;
+      }
+      case LIST_VALUE -> {
+        ArrayNode array = nodes.arrayNode();
+        value.getListValue().getValuesList().forEach(child -> array.add(tree(child)));
+        yield array;
+      }
+      case STRING_VALUE -> nodes.stringNode(value.getStringValue());
+      case NUMBER_VALUE -> nodes.numberNode(value.getNumberValue());
+      case BOOL_VALUE -> nodes.booleanNode(value.getBoolValue());
+      case NULL_VALUE, KIND_NOT_SET -> nodes.nullNode();
+    };
   }
 
   /** The rules a JSON tree breaks, at most 20, with paths under {@code field}. */
