@@ -182,7 +182,7 @@ final class StepWorker {
       return (complete, ops) -> ops.remove();
     }
     Plan.StepPlan sp = plan.step(stepIdOf(key));
-    Runnable release = limits.tryAcquire(plan.tenantId() + "/" + plan.workflowId(), kindOf(sp));
+    Runnable release = reserve(plan, sp);
     if (release == null) {
       return (complete, ops) -> ops.reschedule(complete, Instant.now().plusMillis(100));
     }
@@ -198,11 +198,25 @@ final class StepWorker {
       return (complete, ops) -> ops.remove();
     }
     publishRunning(runId, key, started);
-    Held next = new Held(key, planKey, plan, sp, started, release);
+    runStarted(runId, key, planKey, plan, started, release, context);
+    return (complete, ops) -> {};
+  }
+
+  /** Takes the concurrency slots of a step of {@code plan} on this replica; null when one is full. */
+  Runnable reserve(Plan plan, Plan.StepPlan sp) {
+    return limits.tryAcquire(plan.tenantId() + "/" + plan.workflowId(), kindOf(sp));
+  }
+
+  /**
+   * Runs an attempt this worker started and holds the execution of ({@code context}), then the
+   * steps of the chain it keeps, on the calling thread; {@code release} frees the attempt's slots.
+   */
+  void runStarted(UUID runId, String key, String planKey, Plan plan, RunRepository.Started started, Runnable release,
+      ExecutionContext context) {
+    Held next = new Held(key, planKey, plan, plan.step(stepIdOf(key)), started, release);
     while (next != null) {
       next = run(runId, next, context);
     }
-    return (complete, ops) -> {};
   }
 
   /**
@@ -222,7 +236,7 @@ final class StepWorker {
     return key.contains("[") ? key.substring(0, key.indexOf('[')) : key;
   }
 
-  private void publishRunning(UUID runId, String key, RunRepository.Started started) {
+  void publishRunning(UUID runId, String key, RunRepository.Started started) {
     events.publishAfterCommit(List.of(ExecutionEvent.newBuilder().setExecutionId(runId.toString())
         .setSeq(started.run().seq()).setType(ExecutionEventType.EXECUTION_EVENT_TYPE_STEP).setStepId(key)
         .setStatus(started.run().status()).setStepStatus(StepStatus.STEP_STATUS_RUNNING).setAttempt(started.attempt())
@@ -422,7 +436,7 @@ final class StepWorker {
       if (!keeping) {
         return false;
       }
-      nextRelease[0] = limits.tryAcquire(held.plan().tenantId() + "/" + held.plan().workflowId(), kindOf(sp));
+      nextRelease[0] = reserve(held.plan(), sp);
       return nextRelease[0] != null;
     };
     try {
