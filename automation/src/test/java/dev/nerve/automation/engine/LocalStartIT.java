@@ -41,10 +41,15 @@ class LocalStartIT extends AutomationIT {
         .orElse(Map.of());
   }
 
+  private Object heartbeat(String executionId) {
+    return jdbc.sql("SELECT last_heartbeat::text FROM automation.scheduled_tasks WHERE task_name = ? AND task_instance = ?")
+        .params(TaskNames.STEP, executionId + "/a/1").query(String.class).single();
+  }
+
   @Test
   void theFirstStepStartsInExecutesTransactionAndRunsHereWithoutAClaim() {
     t.create(alice, """
-        {"id": "one-slow", "steps": [{"id": "a", "actionId": "delay", "input": {"ms": 1500}}]}""");
+        {"id": "one-slow", "steps": [{"id": "a", "actionId": "delay", "input": {"ms": 3000}}]}""");
     ExecutionResult started = t.start(alice, "one-slow", "{}");
     String id = started.getExecutionId();
     // When Execute returns, the attempt was inserted by the transaction that inserted the execution
@@ -57,6 +62,10 @@ class LocalStartIT extends AutomationIT {
     assertThat(attempt).containsEntry("worker", worker()).containsEntry("status", "RUNNING").containsEntry("same", true);
     assertThat(row(id, "a")).containsEntry("picked", true).containsEntry("picked_by", worker()).containsEntry("version", 1L);
     assertThat(local.inFlight()).isPositive();
+    // This replica heartbeats it (db-scheduler only heartbeats what it claimed itself).
+    Object inserted = heartbeat(id);
+    Awaitility.await().atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(50))
+        .until(() -> !heartbeat(id).equals(inserted));
 
     ExecutionResult run = t.awaitEnd(alice, id, Duration.ofSeconds(30));
     assertThat(run.getStatus()).as(run.toString()).isEqualTo(ExecutionStatus.EXECUTION_STATUS_SUCCEEDED);
