@@ -105,7 +105,7 @@ final class LocalStarts {
     private java.util.function.Consumer<ExecutionContext> task;
     /** The execution's row: its instance and when it was written (its first heartbeat). */
     private String instance;
-    private Instant held;
+    private Instant writtenAt;
 
     private Offer(Interpreter.Ctx ctx) {
       this.ctx = ctx;
@@ -138,15 +138,18 @@ final class LocalStarts {
       RunRow run = ctx.run;
       UUID runId = run.id();
       Instant now = Times.now();
-      RunRepository.Started started = runs.beginAttempt(runId, key, name, now)
-          .orElseThrow(() -> new IllegalStateException("the step " + key + " made ready here did not start"));
+      RunRepository.Started started = runs.beginAttempt(runId, key, name, now).orElse(null);
+      if (started == null) {
+        // The same advance already ended the execution (or the step): nothing to run.
+        return;
+      }
       instance = runId + "/" + key + "/" + started.attempt();
       dispatch.attemptHeld(run, instance, name, now);
       worker.publishRunning(runId, key, started);
       Plan plan = ctx.plan;
       String planKey = run.planKey();
       Runnable slots = release;
-      held = now;
+      writtenAt = now;
       task = context -> {
         try {
           worker.runStarted(runId, key, planKey, plan, started, slots, context);
@@ -163,14 +166,11 @@ final class LocalStarts {
     @Override
     public void afterCompletion(int status) {
       if (status != STATUS_COMMITTED || task == null) {
-        if (status == STATUS_COMMITTED) {
-          log.error("a step of execution {} was reserved to start here but did not begin", ctx.run.id());
-        }
         free();
         return;
       }
       // Heartbeats start before the step is handed over, so a queued hand-over keeps its lease.
-      ExecutionContext context = leases.hold(scheduler.getSchedulerState(), scheduler, instance, ctx.run.planKey(), held);
+      ExecutionContext context = leases.hold(scheduler.getSchedulerState(), scheduler, instance, ctx.run.planKey(), writtenAt);
       try {
         pool.execute(() -> task.accept(context));
       } catch (RejectedExecutionException e) {
