@@ -15,6 +15,7 @@ import java.util.Map;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The first action step of an execution started on this replica: started in Execute's own
@@ -25,6 +26,8 @@ class LocalStartIT extends AutomationIT {
 
   @Autowired AutomationProperties properties;
   @Autowired LocalStarts local;
+  @Autowired Engine engine;
+  @Autowired TransactionTemplate tx;
 
   private String worker() {
     return EngineConfiguration.workerName(properties.engine());
@@ -111,5 +114,23 @@ class LocalStartIT extends AutomationIT {
     for (String id : fill) {
       assertThat(t.awaitEnd(alice, id, Duration.ofSeconds(30)).getStatus()).isEqualTo(ExecutionStatus.EXECUTION_STATUS_SUCCEEDED);
     }
+  }
+
+  @Test
+  void aStartThatRollsBackRunsNothingAndFreesItsPlace() {
+    t.create(alice, """
+        {"id": "undone", "steps": [{"id": "a", "actionId": "log", "input": {"message": "never"}}]}""");
+    Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> local.inFlight() == 0);
+    tx.executeWithoutResult(status -> {
+      engine.startRun(new Engine.Start(dev.nerve.automation.support.Principal.of(alice), "undone", null,
+          com.google.protobuf.Struct.getDefaultInstance(), "manual", ""));
+      assertThat(local.inFlight()).as("a place reserved for its first step").isEqualTo(1);
+      status.setRollbackOnly();
+    });
+    assertThat(local.inFlight()).isZero();
+    assertThat(jdbc.sql("SELECT count(*) FROM automation.run WHERE tenant_id = ?").param(alice.tenantId())
+        .query(Long.class).single()).isZero();
+    assertThat(jdbc.sql("SELECT count(*) FROM automation.step_attempt a JOIN automation.run r ON r.id = a.run_id"
+        + " WHERE r.tenant_id = ?").param(alice.tenantId()).query(Long.class).single()).isZero();
   }
 }
