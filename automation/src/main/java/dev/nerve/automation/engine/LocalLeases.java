@@ -76,10 +76,6 @@ final class LocalLeases {
     leases.remove(instance);
   }
 
-  int size() {
-    return leases.size();
-  }
-
   /** One UPDATE for all held executions; each one's state learns whether its row was still held. */
   void beat() {
     if (leases.isEmpty()) {

@@ -44,7 +44,8 @@ import org.slf4j.LoggerFactory;
  * holds the execution: it deletes db-scheduler's row by the version it picked, so a worker whose
  * lease another replica took over records nothing. When that end makes the next step of the
  * execution due, the worker keeps holding the execution for it and starts it in the same
- * transaction, then runs it (docs/architecture.md, Engine). While the action runs, a watchdog interrupts it
+ * transaction, then runs it (docs/architecture.md, Engine); it runs the first step of an execution
+ * started on this replica the same way ({@link LocalStarts}). While the action runs, a watchdog interrupts it
  * if this replica's heartbeats go stale (before another replica may take the step over), and an
  * execution that is cancelled interrupts its running attempts.
  */
