@@ -41,7 +41,9 @@ import org.junit.jupiter.api.Test;
  * Crash recovery of the automation engine with two engine instances as two OS processes on one
  * PostgreSQL: the process running a step is killed with SIGKILL in the middle of it; the other
  * process takes the step over once the dead one's lease (missed heartbeats) expires, and the
- * execution completes. The recorded attempt timings prove the two attempts never overlapped.
+ * execution completes. The recorded attempt timings prove the two attempts never overlapped. The
+ * killed steps are the kept next step of a chain and the first step of an execution started on
+ * the killed process (held by it since Execute, heartbeated by it, never claimed).
  */
 class AutomationCrashRecoveryIT {
 
@@ -86,61 +88,83 @@ class AutomationCrashRecoveryIT {
             .intercept(new IdentityClientInterceptor(InternalSecret.of(secret))).build());
       }
       try {
-        Workflow.Builder workflow = Workflow.newBuilder();
-        com.google.protobuf.util.JsonFormat.parser().merge("""
+        // "crashy": the killed step is the kept next step of a chain; "first": the killed step is the
+        // first step of an execution started on engine-a, held by it since Execute without a claim.
+        for (String definition : List.of("""
             {"id": "crashy", "steps": [
               {"id": "prep", "actionId": "log", "input": {"message": "prep"}},
               {"id": "slow", "actionId": "delay", "dependsOn": ["prep"], "input": {"ms": 6000}},
               {"id": "after", "actionId": "log", "dependsOn": ["slow"], "input": {"message": "after"}}
-            ]}""", workflow);
-        IdentityContext.callAs(alice, () -> stub(channels.get("engine-a"))
-            .create(CreateWorkflowRequest.newBuilder().setWorkflow(workflow).build()));
-        ExecutionResult started = IdentityContext.callAs(alice, () -> stub(channels.get("engine-a"))
-            .execute(ExecuteWorkflowRequest.newBuilder().setWorkflowId("crashy").setInput(Struct.getDefaultInstance())
-                .setReturnImmediately(true).build()));
-        String runId = started.getExecutionId();
-
-        String holder = awaitRunningAttempt(runId, "slow");
-        Thread.sleep(1000);
+            ]}""", """
+            {"id": "first", "steps": [
+              {"id": "slow", "actionId": "delay", "input": {"ms": 6000}},
+              {"id": "after", "actionId": "log", "dependsOn": ["slow"], "input": {"message": "after"}}
+            ]}""")) {
+          Workflow.Builder workflow = Workflow.newBuilder();
+          com.google.protobuf.util.JsonFormat.parser().merge(definition, workflow);
+          IdentityContext.callAs(alice, () -> stub(channels.get("engine-a"))
+              .create(CreateWorkflowRequest.newBuilder().setWorkflow(workflow).build()));
+        }
+        Map<String, String> runs = new LinkedHashMap<>();
+        for (String workflowId : List.of("crashy", "first")) {
+          ExecutionResult started = IdentityContext.callAs(alice, () -> stub(channels.get("engine-a"))
+              .execute(ExecuteWorkflowRequest.newBuilder().setWorkflowId(workflowId).setInput(Struct.getDefaultInstance())
+                  .setReturnImmediately(true).build()));
+          runs.put(workflowId, started.getExecutionId());
+        }
+        String holder = awaitRunningAttempt(runs.get("crashy"), "slow");
+        assertThat(awaitRunningAttempt(runs.get("first"), "slow")).as("the engine Execute started it on").isEqualTo("engine-a");
+        assertThat(holder).as("the chain runs on where its first step started").isEqualTo("engine-a");
+        assertThat(heldSinceExecute(runs.get("first"), "slow")).as("held by engine-a at version 1: never claimed").isTrue();
+        // Alive for longer than a lease: its own heartbeats keep both steps from being taken over.
+        Thread.sleep(HEARTBEAT.multipliedBy(MISSED_HEARTBEATS).plusMillis(1000).toMillis());
+        for (String runId : runs.values()) {
+          assertThat(attempts(runId, "slow")).as("attempts of %s before the kill", runId).isEqualTo(1);
+        }
         Instant killedAt = Instant.now();
         processes.get(holder).process().destroyForcibly();
         assertThat(processes.get(holder).process().waitFor(30, TimeUnit.SECONDS)).isTrue();
         String survivor = holder.equals("engine-a") ? "engine-b" : "engine-a";
 
-        ExecutionResult[] done = new ExecutionResult[1];
-        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
-          done[0] = IdentityContext.callAs(alice, () -> stub(channels.get(survivor))
-              .getExecution(GetExecutionRequest.newBuilder().setExecutionId(runId).build()));
-          return done[0].getStatus() != ExecutionStatus.EXECUTION_STATUS_RUNNING;
-        });
-        ExecutionResult run = done[0];
-        assertThat(run.getStatus()).as(run.toString()).isEqualTo(ExecutionStatus.EXECUTION_STATUS_SUCCEEDED);
+        for (String runId : runs.values()) {
+          ExecutionResult[] done = new ExecutionResult[1];
+          Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            done[0] = IdentityContext.callAs(alice, () -> stub(channels.get(survivor))
+                .getExecution(GetExecutionRequest.newBuilder().setExecutionId(runId).build()));
+            return done[0].getStatus() != ExecutionStatus.EXECUTION_STATUS_RUNNING;
+          });
+          ExecutionResult run = done[0];
+          assertThat(run.getStatus()).as(run.toString()).isEqualTo(ExecutionStatus.EXECUTION_STATUS_SUCCEEDED);
 
-        List<StepAttempt> slow = step(run, "slow").getAttemptHistoryList();
-        assertThat(slow).hasSize(2);
-        StepAttempt killed = slow.get(0);
-        StepAttempt rerun = slow.get(1);
-        assertThat(killed.getWorker()).isEqualTo(holder);
-        assertThat(killed.getStatus()).isEqualTo(AttemptStatus.ATTEMPT_STATUS_ABANDONED);
-        assertThat(rerun.getWorker()).isEqualTo(survivor);
-        assertThat(rerun.getStatus()).isEqualTo(AttemptStatus.ATTEMPT_STATUS_SUCCEEDED);
-        Instant killedStart = instant(killed.getStartedAt());
-        Instant killedLastHeartbeat = instant(killed.getFinishedAt());
-        Instant rerunStart = instant(rerun.getStartedAt());
-        // The first attempt ran until the kill; its last recorded sign of life is no later.
-        assertThat(killedStart).isBefore(killedAt);
-        assertThat(killedLastHeartbeat).isBeforeOrEqualTo(killedAt.plusMillis(50));
-        // No overlap: the second attempt started after the first one's process was dead, and not
-        // before the lease of the dead worker had expired.
-        assertThat(rerunStart).isAfter(killedAt);
-        assertThat(Duration.between(killedLastHeartbeat, rerunStart))
-            .isGreaterThanOrEqualTo(HEARTBEAT.multipliedBy(MISSED_HEARTBEATS).minusMillis(HEARTBEAT.toMillis()));
-        assertThat(Duration.between(rerunStart, instant(rerun.getFinishedAt()))).isGreaterThanOrEqualTo(Duration.ofMillis(6000));
-        // Every other step ran exactly once.
-        assertThat(step(run, "prep").getAttemptHistoryCount()).isEqualTo(1);
-        assertThat(step(run, "after").getAttemptHistoryCount()).isEqualTo(1);
-        assertThat(instant(step(run, "after").getAttemptHistory(0).getStartedAt())).isAfterOrEqualTo(instant(rerun.getFinishedAt()));
-        assertThat(attemptsOverlap(runId)).as("overlapping attempts of one step").isZero();
+          List<StepAttempt> slow = step(run, "slow").getAttemptHistoryList();
+          assertThat(slow).as(run.toString()).hasSize(2);
+          StepAttempt killed = slow.get(0);
+          StepAttempt rerun = slow.get(1);
+          assertThat(killed.getWorker()).isEqualTo(holder);
+          assertThat(killed.getStatus()).isEqualTo(AttemptStatus.ATTEMPT_STATUS_ABANDONED);
+          assertThat(rerun.getWorker()).isEqualTo(survivor);
+          assertThat(rerun.getStatus()).isEqualTo(AttemptStatus.ATTEMPT_STATUS_SUCCEEDED);
+          Instant killedStart = instant(killed.getStartedAt());
+          Instant killedLastHeartbeat = instant(killed.getFinishedAt());
+          Instant rerunStart = instant(rerun.getStartedAt());
+          // The first attempt ran until the kill; its last recorded sign of life is no later.
+          assertThat(killedStart).isBefore(killedAt);
+          assertThat(killedLastHeartbeat).isBeforeOrEqualTo(killedAt.plusMillis(50));
+          // No overlap: the second attempt started after the first one's process was dead, and not
+          // before the lease of the dead worker had expired.
+          assertThat(rerunStart).isAfter(killedAt);
+          assertThat(Duration.between(killedLastHeartbeat, rerunStart))
+              .isGreaterThanOrEqualTo(HEARTBEAT.multipliedBy(MISSED_HEARTBEATS).minusMillis(HEARTBEAT.toMillis()));
+          assertThat(Duration.between(rerunStart, instant(rerun.getFinishedAt()))).isGreaterThanOrEqualTo(Duration.ofMillis(6000));
+          // Every other step ran exactly once, and the execution completed once.
+          if (runId.equals(runs.get("crashy"))) {
+            assertThat(step(run, "prep").getAttemptHistoryCount()).isEqualTo(1);
+          }
+          assertThat(step(run, "after").getAttemptHistoryCount()).isEqualTo(1);
+          assertThat(instant(step(run, "after").getAttemptHistory(0).getStartedAt())).isAfterOrEqualTo(instant(rerun.getFinishedAt()));
+          assertThat(attemptsOverlap(runId)).as("overlapping attempts of one step").isZero();
+          assertThat(completions(runId)).as("completions of the killed step").isEqualTo(1);
+        }
       } finally {
         channels.values().forEach(ManagedChannel::shutdownNow);
       }
@@ -178,6 +202,45 @@ class AutomationCrashRecoveryIT {
       }
     });
     return worker[0];
+  }
+
+  /** Whether the step's first attempt's db-scheduler execution is held by engine-a at the version it was inserted with. */
+  private static boolean heldSinceExecute(String runId, String step) throws Exception {
+    try (Connection c = database();
+        PreparedStatement q = c.prepareStatement(
+            "SELECT picked AND picked_by = 'engine-a' AND version = 1 FROM automation.scheduled_tasks"
+                + " WHERE task_name = 'automation-step' AND task_instance = ?")) {
+      q.setString(1, runId + "/" + step + "/1");
+      try (ResultSet rs = q.executeQuery()) {
+        return rs.next() && rs.getBoolean(1);
+      }
+    }
+  }
+
+  private static int attempts(String runId, String step) throws Exception {
+    try (Connection c = database();
+        PreparedStatement q = c.prepareStatement(
+            "SELECT count(*) FROM automation.step_attempt WHERE run_id = ?::uuid AND step_key = ?")) {
+      q.setString(1, runId);
+      q.setString(2, step);
+      try (ResultSet rs = q.executeQuery()) {
+        rs.next();
+        return rs.getInt(1);
+      }
+    }
+  }
+
+  /** Attempts of the killed step that completed (recorded as succeeded). */
+  private static int completions(String runId) throws Exception {
+    try (Connection c = database();
+        PreparedStatement q = c.prepareStatement(
+            "SELECT count(*) FROM automation.step_attempt WHERE run_id = ?::uuid AND step_key = 'slow' AND status = 'SUCCEEDED'")) {
+      q.setString(1, runId);
+      try (ResultSet rs = q.executeQuery()) {
+        rs.next();
+        return rs.getInt(1);
+      }
+    }
   }
 
   /** Pairs of attempts of one step whose [start, end] intervals intersect (end: finished_at). */

@@ -16,6 +16,8 @@ public final class Dispatch {
   private final SchedulerClient client;
   private final JdbcClient jdbc;
   private volatile Runnable nudge = () -> {};
+  /** Whether this thread scheduled due work since its last nudge (a poll for nothing is a commit too). */
+  private final ThreadLocal<boolean[]> due = ThreadLocal.withInitial(() -> new boolean[1]);
 
   public Dispatch(SchedulerClient client, JdbcClient jdbc) {
     this.client = client;
@@ -27,8 +29,24 @@ public final class Dispatch {
     this.nudge = nudge;
   }
 
+  /**
+   * After a transaction of the engine: wakes the poller if it scheduled due work (always inside an
+   * enclosing transaction, which may have scheduled some before).
+   */
   void nudge() {
-    nudge.run();
+    boolean[] flag = due.get();
+    if (org.springframework.transaction.support.TransactionSynchronizationManager.isActualTransactionActive()) {
+      nudge.run();
+    } else if (flag[0]) {
+      flag[0] = false;
+      nudge.run();
+    }
+  }
+
+  private void due(Instant at) {
+    if (!at.isAfter(Instant.now())) {
+      due.get()[0] = true;
+    }
   }
 
   /** Schedules a step attempt; the execution carries the plan key so the worker needs no lookup. */
@@ -49,10 +67,39 @@ public final class Dispatch {
    * the plan key as the text data {@link TextSerializer} reads), in the caller's transaction.
    */
   private void step(RunRow run, String id, Instant at) {
+    due(at);
     jdbc.sql(
             "INSERT INTO automation.scheduled_tasks (task_name, task_instance, task_data, execution_time, picked, version,"
                 + " priority) VALUES (?, ?, ?, ?, false, 1, 0) ON CONFLICT DO NOTHING")
         .params(TaskNames.STEP, id, TextSerializer.bytes(run.planKey()), dev.nerve.automation.support.Times.sql(at))
+        .update();
+  }
+
+  /**
+   * Inserts, in the caller's transaction, a step attempt's execution already held by this
+   * replica's {@code worker} (picked, its last heartbeat {@code now}, version 1, the plan key as
+   * data like {@link #attempt}), for the first step of an execution started here and run here
+   * without a claim. If this replica dies, it is revived like any execution a worker picked.
+   */
+  void attemptHeld(RunRow run, String instance, String worker, Instant now) {
+    jdbc.sql(
+            "INSERT INTO automation.scheduled_tasks (task_name, task_instance, task_data, execution_time, picked, picked_by,"
+                + " last_heartbeat, version, priority) VALUES (?, ?, ?, ?, true, ?, ?, 1, 0)")
+        .params(TaskNames.STEP, instance, TextSerializer.bytes(run.planKey()), dev.nerve.automation.support.Times.sql(now),
+            worker, dev.nerve.automation.support.Times.sql(now))
+        .update();
+  }
+
+  /**
+   * Puts a step execution this worker holds back in the queue at {@code at} (a new version, as
+   * db-scheduler's own reschedule after a failure), unless it is no longer held so.
+   */
+  void putBack(String instance, long version, String worker, Instant at) {
+    jdbc.sql(
+            "UPDATE automation.scheduled_tasks SET picked = false, picked_by = NULL, last_heartbeat = NULL,"
+                + " execution_time = ?, consecutive_failures = coalesce(consecutive_failures, 0) + 1, version = version + 1"
+                + " WHERE task_name = ? AND task_instance = ? AND version = ? AND picked_by = ?")
+        .params(dev.nerve.automation.support.Times.sql(at), TaskNames.STEP, instance, version, worker)
         .update();
   }
 
@@ -100,11 +147,14 @@ public final class Dispatch {
     jdbc.sql("DELETE FROM automation.scheduled_tasks WHERE task_name = ? AND task_instance = ? AND NOT picked")
         .params(TaskNames.RUN_TIMEOUT, runId.toString())
         .update();
+    due(at);
     client.scheduleIfNotExists(new TaskInstance<Void>(TaskNames.RUN_TIMEOUT, runId.toString()), at);
   }
 
   void cancelRun(UUID runId) {
-    client.scheduleIfNotExists(new TaskInstance<Void>(TaskNames.RUN_CANCEL, runId.toString()), Instant.now());
+    Instant now = Instant.now();
+    due(now);
+    client.scheduleIfNotExists(new TaskInstance<Void>(TaskNames.RUN_CANCEL, runId.toString()), now);
   }
 
   /** Schedules the next occurrence of a task, replacing any not yet picked. */
@@ -113,6 +163,7 @@ public final class Dispatch {
     jdbc.sql("DELETE FROM automation.scheduled_tasks WHERE task_name = ? AND task_instance = ? AND NOT picked")
         .params(TaskNames.TASK_FIRE, id)
         .update();
+    due(at);
     client.scheduleIfNotExists(new TaskInstance<Void>(TaskNames.TASK_FIRE, id), at);
   }
 

@@ -37,6 +37,7 @@ public final class Engine {
   private final Dispatch dispatch;
   private final TransactionTemplate tx;
   private final AutomationProperties properties;
+  private volatile LocalStarts local;
 
   Engine(
       RunRepository runs,
@@ -132,9 +133,22 @@ public final class Engine {
       dispatch.runTimeout(id, deadline);
     }
     Interpreter.Ctx ctx = interpreter.fresh(run);
+    LocalStarts local = this.local;
+    LocalStarts.Offer offer = local == null ? null : local.offer(ctx);
     interpreter.advance(ctx);
     ctx.flush();
+    if (offer != null) {
+      offer.begin();
+    }
     return ctx.run;
+  }
+
+  /**
+   * From now on the first action step of an execution started here starts in its transaction,
+   * held and run by this replica when it has room ({@link LocalStarts}).
+   */
+  void startLocally(LocalStarts local) {
+    this.local = local;
   }
 
   /** Starts a sub-workflow execution of {@code parent} in the current transaction. */

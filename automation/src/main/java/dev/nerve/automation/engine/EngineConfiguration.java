@@ -51,8 +51,7 @@ public class EngineConfiguration {
       AutomationProperties properties,
       dev.nerve.platform.settings.LiveSettings settings) {
     AutomationProperties.Engine engine = properties.engine();
-    // The saved /automation/engine/threads wins over the property; it applies at start only.
-    int threads = (int) settings.number(null, "/automation/engine/threads", engine.threads());
+    int threads = threads(properties, settings);
     return Scheduler.create(new TransactionAwareDataSourceProxy(dataSource), tasks.tasks())
         .startTasks(List.of(tasks.recurring()))
         .tableName("automation.scheduled_tasks")
@@ -67,8 +66,13 @@ public class EngineConfiguration {
         .alwaysPersistTimestampInUTC()
         .deleteUnresolvedAfter(Duration.ofDays(1))
         .failureLogging(LogLevel.WARN, true)
-        .shutdownMaxWait(Duration.ofSeconds(30))
+        .shutdownMaxWait(EngineLifecycle.SHUTDOWN_WAIT)
         .build();
+  }
+
+  /** Steps this replica runs at once: the saved /automation/engine/threads wins over the property (at start only). */
+  static int threads(AutomationProperties properties, dev.nerve.platform.settings.LiveSettings settings) {
+    return (int) settings.number(null, "/automation/engine/threads", properties.engine().threads());
   }
 
   static String workerName(AutomationProperties.Engine engine) {
@@ -155,7 +159,26 @@ public class EngineConfiguration {
   }
 
   @Bean
-  EngineLifecycle automationEngineLifecycle(Scheduler scheduler, EngineTasks tasks, StepWorker worker) {
-    return new EngineLifecycle(scheduler, tasks, worker);
+  LocalStarts automationLocalStarts(
+      Engine engine,
+      StepWorker worker,
+      RunRepository runs,
+      Dispatch dispatch,
+      Scheduler scheduler,
+      JdbcClient jdbc,
+      AutomationProperties properties,
+      dev.nerve.platform.settings.LiveSettings settings) {
+    AutomationProperties.Engine config = properties.engine();
+    String name = workerName(config);
+    LocalStarts local = new LocalStarts(worker, runs, dispatch, scheduler,
+        new LocalLeases(jdbc, name, config.heartbeatInterval(), config.missedHeartbeats()), name,
+        threads(properties, settings));
+    engine.startLocally(local);
+    return local;
+  }
+
+  @Bean
+  EngineLifecycle automationEngineLifecycle(Scheduler scheduler, EngineTasks tasks, StepWorker worker, LocalStarts local) {
+    return new EngineLifecycle(scheduler, tasks, worker, local);
   }
 }

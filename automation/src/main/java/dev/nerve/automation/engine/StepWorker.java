@@ -44,7 +44,8 @@ import org.slf4j.LoggerFactory;
  * holds the execution: it deletes db-scheduler's row by the version it picked, so a worker whose
  * lease another replica took over records nothing. When that end makes the next step of the
  * execution due, the worker keeps holding the execution for it and starts it in the same
- * transaction, then runs it (docs/architecture.md, Engine). While the action runs, a watchdog interrupts it
+ * transaction, then runs it (docs/architecture.md, Engine); it runs the first step of an execution
+ * started on this replica the same way ({@link LocalStarts}). While the action runs, a watchdog interrupts it
  * if this replica's heartbeats go stale (before another replica may take the step over), and an
  * execution that is cancelled interrupts its running attempts.
  */
@@ -182,7 +183,7 @@ final class StepWorker {
       return (complete, ops) -> ops.remove();
     }
     Plan.StepPlan sp = plan.step(stepIdOf(key));
-    Runnable release = limits.tryAcquire(plan.tenantId() + "/" + plan.workflowId(), kindOf(sp));
+    Runnable release = reserve(plan, sp);
     if (release == null) {
       return (complete, ops) -> ops.reschedule(complete, Instant.now().plusMillis(100));
     }
@@ -198,11 +199,25 @@ final class StepWorker {
       return (complete, ops) -> ops.remove();
     }
     publishRunning(runId, key, started);
-    Held next = new Held(key, planKey, plan, sp, started, release);
+    runStarted(runId, key, planKey, plan, started, release, context);
+    return (complete, ops) -> {};
+  }
+
+  /** Takes the concurrency slots of a step of {@code plan} on this replica; null when one is full. */
+  Runnable reserve(Plan plan, Plan.StepPlan sp) {
+    return limits.tryAcquire(plan.tenantId() + "/" + plan.workflowId(), kindOf(sp));
+  }
+
+  /**
+   * Runs an attempt this worker started and holds the execution of ({@code context}), then the
+   * steps of the chain it keeps, on the calling thread; {@code release} frees the attempt's slots.
+   */
+  void runStarted(UUID runId, String key, String planKey, Plan plan, RunRepository.Started started, Runnable release,
+      ExecutionContext context) {
+    Held next = new Held(key, planKey, plan, plan.step(stepIdOf(key)), started, release);
     while (next != null) {
       next = run(runId, next, context);
     }
-    return (complete, ops) -> {};
   }
 
   /**
@@ -222,7 +237,7 @@ final class StepWorker {
     return key.contains("[") ? key.substring(0, key.indexOf('[')) : key;
   }
 
-  private void publishRunning(UUID runId, String key, RunRepository.Started started) {
+  void publishRunning(UUID runId, String key, RunRepository.Started started) {
     events.publishAfterCommit(List.of(ExecutionEvent.newBuilder().setExecutionId(runId.toString())
         .setSeq(started.run().seq()).setType(ExecutionEventType.EXECUTION_EVENT_TYPE_STEP).setStepId(key)
         .setStatus(started.run().status()).setStepStatus(StepStatus.STEP_STATUS_RUNNING).setAttempt(started.attempt())
@@ -422,7 +437,7 @@ final class StepWorker {
       if (!keeping) {
         return false;
       }
-      nextRelease[0] = limits.tryAcquire(held.plan().tenantId() + "/" + held.plan().workflowId(), kindOf(sp));
+      nextRelease[0] = reserve(held.plan(), sp);
       return nextRelease[0] != null;
     };
     try {
