@@ -5,20 +5,43 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 
 /**
- * This replica's bounds on steps running at once per workflow and per action kind (the replica's
- * own bound is its worker thread count). A step that finds its bound full is put back for a
- * moment instead of holding a worker.
+ * This replica's bounds on steps running at once: in all (its {@code threads}, shared by the
+ * steps db-scheduler hands it and those it starts itself), per workflow and per action kind. A
+ * step that finds a bound full is put back for a moment (or queued) instead of holding a worker.
+ * The replica's slot belongs to the execution a worker holds, so a chain keeps it from step to
+ * step; the workflow's and kind's slots belong to each step.
  */
 final class ConcurrencyLimits {
 
+  private final Semaphore replica;
   private final int perWorkflow;
   private final int perKind;
   private final Map<String, Semaphore> workflows = new ConcurrentHashMap<>();
   private final Map<String, Semaphore> kinds = new ConcurrentHashMap<>();
 
-  ConcurrencyLimits(int perWorkflow, int perKind) {
+  ConcurrencyLimits(int perReplica, int perWorkflow, int perKind) {
+    // Fair: an execution db-scheduler handed over and waiting for a slot goes before new starts.
+    this.replica = new Semaphore(perReplica, true);
     this.perWorkflow = perWorkflow;
     this.perKind = perKind;
+  }
+
+  /**
+   * Takes one of the replica's slots for an execution a worker is to hold, waiting up to {@code
+   * wait} (behind those already waiting); false when none frees up in time.
+   */
+  boolean enterReplica(java.time.Duration wait) {
+    try {
+      return replica.tryAcquire(wait.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** Gives back a slot taken with {@link #enterReplica}. */
+  void leaveReplica() {
+    replica.release();
   }
 
   /** Takes a slot for the workflow and the kind; null when either is full. */

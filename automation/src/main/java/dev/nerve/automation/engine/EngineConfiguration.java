@@ -130,9 +130,13 @@ public class EngineConfiguration {
   }
 
   @Bean
-  Runs automationRunsApi(Engine engine, Executions executions, RunEvents events, Dispatch dispatch, AutomationProperties properties) {
-    return new Runs(engine, executions, events,
-        new IntakeGate(dispatch::queued, properties.engine().maxQueued(), properties.engine().intakeWait()));
+  IntakeGate automationIntakeGate(Dispatch dispatch, AutomationProperties properties) {
+    return new IntakeGate(dispatch::queued, properties.engine().maxQueued(), properties.engine().intakeWait());
+  }
+
+  @Bean
+  Runs automationRunsApi(Engine engine, Executions executions, RunEvents events, IntakeGate intake) {
+    return new Runs(engine, executions, events, intake);
   }
 
   @Bean
@@ -151,7 +155,8 @@ public class EngineConfiguration {
     AutomationProperties.Engine config = properties.engine();
     StepWorker worker =
         new StepWorker(engine, engine.interpreter(), runs, plans, templates, runner, dispatch,
-            new ConcurrencyLimits(config.maxStepsPerWorkflow(), config.maxStepsPerKind()), events, workerName(config),
+            new ConcurrencyLimits(threads(properties, settings), config.maxStepsPerWorkflow(), config.maxStepsPerKind()),
+            events, workerName(config),
             config.heartbeatInterval());
     tasks.bind(worker, engine, new Maintenance(
         jdbc, () -> settings.duration(null, "/retention/automationRuns", properties.retention().runs())));
@@ -167,10 +172,11 @@ public class EngineConfiguration {
       Scheduler scheduler,
       JdbcClient jdbc,
       AutomationProperties properties,
+      IntakeGate intake,
       dev.nerve.platform.settings.LiveSettings settings) {
     AutomationProperties.Engine config = properties.engine();
     String name = workerName(config);
-    LocalStarts local = new LocalStarts(worker, runs, dispatch, scheduler,
+    LocalStarts local = new LocalStarts(worker, runs, dispatch, scheduler, intake::queued,
         new LocalLeases(jdbc, name, config.heartbeatInterval(), config.missedHeartbeats()), name,
         threads(properties, settings));
     engine.startLocally(local);

@@ -48,7 +48,8 @@ final class IntakeGate {
     }
   }
 
-  private long queued() {
+  /** Due steps waiting for a worker, cluster-wide, as last read (at most 200 ms ago). */
+  long queued() {
     long now = System.nanoTime();
     long last = readAt.get();
     if (now - last > REFRESH_NANOS && readAt.compareAndSet(last, now)) {

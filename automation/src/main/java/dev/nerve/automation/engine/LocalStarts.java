@@ -34,13 +34,18 @@ final class LocalStarts {
   private final LocalLeases leases;
   private final String name;
   private final int threads;
+  private final java.util.function.LongSupplier backlog;
   /** Steps reserved or running here outside db-scheduler's pool. */
   private final AtomicInteger inFlight = new AtomicInteger();
   private final ThreadPoolExecutor pool;
   private volatile boolean accepting = true;
 
-  LocalStarts(StepWorker worker, RunRepository runs, Dispatch dispatch, Scheduler scheduler, LocalLeases leases,
-      String name, int threads) {
+  /**
+   * @param backlog due steps waiting in the queue, cluster-wide (read at most every 200 ms)
+   */
+  LocalStarts(StepWorker worker, RunRepository runs, Dispatch dispatch, Scheduler scheduler,
+      java.util.function.LongSupplier backlog, LocalLeases leases, String name, int threads) {
+    this.backlog = backlog;
     this.worker = worker;
     this.runs = runs;
     this.dispatch = dispatch;
@@ -76,18 +81,23 @@ final class LocalStarts {
     return offer;
   }
 
-  /** Takes a place among this replica's threads when local and db-scheduler's steps leave one. */
+  /**
+   * Takes one of this replica's slots (shared with the steps db-scheduler hands it) when no due
+   * step waits in the queue: queued work goes first, so a stream of new executions does not
+   * overtake it.
+   */
   private boolean takePlace() {
-    while (accepting) {
-      int n = inFlight.get();
-      if (n + scheduler.getCurrentlyExecuting().size() >= threads) {
-        return false;
-      }
-      if (inFlight.compareAndSet(n, n + 1)) {
-        return true;
-      }
+    if (!accepting || backlog.getAsLong() > 0 || !worker.enterReplica()) {
+      return false;
     }
-    return false;
+    inFlight.incrementAndGet();
+    return true;
+  }
+
+  /** Gives back a slot taken with {@link #takePlace}. */
+  private void leavePlace() {
+    inFlight.decrementAndGet();
+    worker.leaveReplica();
   }
 
   /** Steps started here that are reserved or running (for tests and shutdown). */
@@ -118,7 +128,7 @@ final class LocalStarts {
       }
       Runnable slots = worker.reserve(ctx.plan, sp);
       if (slots == null) {
-        inFlight.decrementAndGet();
+        leavePlace();
         return false;
       }
       release = slots;
@@ -158,7 +168,7 @@ final class LocalStarts {
           putBack(instance);
         } finally {
           leases.drop(instance);
-          inFlight.decrementAndGet();
+          leavePlace();
         }
       };
     }
@@ -184,7 +194,7 @@ final class LocalStarts {
 
     private void free() {
       release.run();
-      inFlight.decrementAndGet();
+      leavePlace();
     }
   }
 

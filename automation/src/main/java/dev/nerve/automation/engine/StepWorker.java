@@ -66,6 +66,8 @@ final class StepWorker {
   private final ConcurrencyLimits limits;
   private final RunEvents events;
   private final String worker;
+  /** The heartbeat interval: how long a handed-over execution waits for one of the replica's slots. */
+  private final Duration heartbeat;
   private final Map<Future<?>, Running> running = new ConcurrentHashMap<>();
   private final ScheduledExecutorService watchdog =
       Executors.newSingleThreadScheduledExecutor(
@@ -102,6 +104,7 @@ final class StepWorker {
     this.events = events;
     this.worker = worker;
     events.listenAll(this::onEvent);
+    this.heartbeat = heartbeat;
     long period = Math.max(100, heartbeat.toMillis() / 4);
     watchdog.scheduleAtFixedRate(this::checkLeases, period, period, TimeUnit.MILLISECONDS);
   }
@@ -183,24 +186,43 @@ final class StepWorker {
       return (complete, ops) -> ops.remove();
     }
     Plan.StepPlan sp = plan.step(stepIdOf(key));
-    Runnable release = reserve(plan, sp);
-    if (release == null) {
+    // Steps this replica started itself may hold its slots: this one waits its turn (held and
+    // heartbeated meanwhile), and is put back only if none frees up within a heartbeat interval.
+    if (!limits.enterReplica(heartbeat)) {
       return (complete, ops) -> ops.reschedule(complete, Instant.now().plusMillis(100));
     }
-    RunRepository.Started started;
     try {
-      started = engine.inTransaction(() -> runs.beginAttempt(runId, key, worker, Times.now()).orElse(null));
-    } catch (RuntimeException e) {
-      release.run();
-      throw e;
+      Runnable release = reserve(plan, sp);
+      if (release == null) {
+        return (complete, ops) -> ops.reschedule(complete, Instant.now().plusMillis(100));
+      }
+      RunRepository.Started started;
+      try {
+        started = engine.inTransaction(() -> runs.beginAttempt(runId, key, worker, Times.now()).orElse(null));
+      } catch (RuntimeException e) {
+        release.run();
+        throw e;
+      }
+      if (started == null) {
+        release.run();
+        return (complete, ops) -> ops.remove();
+      }
+      publishRunning(runId, key, started);
+      runStarted(runId, key, planKey, plan, started, release, context);
+      return (complete, ops) -> {};
+    } finally {
+      limits.leaveReplica();
     }
-    if (started == null) {
-      release.run();
-      return (complete, ops) -> ops.remove();
-    }
-    publishRunning(runId, key, started);
-    runStarted(runId, key, planKey, plan, started, release, context);
-    return (complete, ops) -> {};
+  }
+
+  /** Takes one of this replica's slots for an execution started here; false when none is free now. */
+  boolean enterReplica() {
+    return limits.enterReplica(Duration.ZERO);
+  }
+
+  /** Gives back a slot taken with {@link #enterReplica}. */
+  void leaveReplica() {
+    limits.leaveReplica();
   }
 
   /** Takes the concurrency slots of a step of {@code plan} on this replica; null when one is full. */

@@ -39,7 +39,7 @@ class BoundsTest {
 
   @Test
   void concurrencyBoundsPerWorkflowAndPerKindHoldAndRelease() {
-    ConcurrencyLimits limits = new ConcurrencyLimits(2, 3);
+    ConcurrencyLimits limits = new ConcurrencyLimits(16, 2, 3);
     Runnable a = limits.tryAcquire("t/wf1", "http.request");
     Runnable b = limits.tryAcquire("t/wf1", "http.request");
     assertThat(limits.tryAcquire("t/wf1", "log")).as("third step of wf1").isNull();
@@ -50,9 +50,19 @@ class BoundsTest {
     assertThat(limits.tryAcquire("t/wf3", "http.request")).isNotNull();
     b.run();
     c.run();
-    ConcurrencyLimits unbounded = new ConcurrencyLimits(0, 0);
+    ConcurrencyLimits unbounded = new ConcurrencyLimits(16, 0, 0);
     for (int i = 0; i < 100; i++) {
       assertThat(unbounded.tryAcquire("t/wf", "log")).isNotNull();
     }
+  }
+
+  @Test
+  void theReplicasSlotsAreSharedAndGivenBack() {
+    ConcurrencyLimits limits = new ConcurrencyLimits(2, 0, 0);
+    assertThat(limits.enterReplica(Duration.ZERO)).isTrue();
+    assertThat(limits.enterReplica(Duration.ZERO)).isTrue();
+    assertThat(limits.enterReplica(Duration.ofMillis(50))).as("a third execution held at once").isFalse();
+    limits.leaveReplica();
+    assertThat(limits.enterReplica(Duration.ZERO)).isTrue();
   }
 }
