@@ -28,7 +28,8 @@ final class ConcurrencyLimits {
 
   /**
    * Takes one of the replica's slots for an execution a worker is to hold, waiting up to {@code
-   * wait} (behind those already waiting); false when none frees up in time.
+   * wait} behind those already waiting (with no wait: only if one is free and nobody waits);
+   * false when none frees up in time.
    */
   boolean enterReplica(java.time.Duration wait) {
     try {

@@ -172,11 +172,10 @@ public class EngineConfiguration {
       Scheduler scheduler,
       JdbcClient jdbc,
       AutomationProperties properties,
-      IntakeGate intake,
       dev.nerve.platform.settings.LiveSettings settings) {
     AutomationProperties.Engine config = properties.engine();
     String name = workerName(config);
-    LocalStarts local = new LocalStarts(worker, runs, dispatch, scheduler, intake::queued,
+    LocalStarts local = new LocalStarts(worker, runs, dispatch, scheduler,
         new LocalLeases(jdbc, name, config.heartbeatInterval(), config.missedHeartbeats()), name,
         threads(properties, settings));
     engine.startLocally(local);

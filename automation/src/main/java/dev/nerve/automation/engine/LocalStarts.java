@@ -34,18 +34,13 @@ final class LocalStarts {
   private final LocalLeases leases;
   private final String name;
   private final int threads;
-  private final java.util.function.LongSupplier backlog;
   /** Steps reserved or running here outside db-scheduler's pool. */
   private final AtomicInteger inFlight = new AtomicInteger();
   private final ThreadPoolExecutor pool;
   private volatile boolean accepting = true;
 
-  /**
-   * @param backlog due steps waiting in the queue, cluster-wide (read at most every 200 ms)
-   */
-  LocalStarts(StepWorker worker, RunRepository runs, Dispatch dispatch, Scheduler scheduler,
-      java.util.function.LongSupplier backlog, LocalLeases leases, String name, int threads) {
-    this.backlog = backlog;
+  LocalStarts(StepWorker worker, RunRepository runs, Dispatch dispatch, Scheduler scheduler, LocalLeases leases,
+      String name, int threads) {
     this.worker = worker;
     this.runs = runs;
     this.dispatch = dispatch;
@@ -82,12 +77,12 @@ final class LocalStarts {
   }
 
   /**
-   * Takes one of this replica's slots (shared with the steps db-scheduler hands it) when no due
-   * step waits in the queue: queued work goes first, so a stream of new executions does not
-   * overtake it.
+   * Takes one of this replica's slots (shared with the steps db-scheduler hands it) if one is free
+   * and no handed-over execution waits for it: the slots are fair, so work claimed from the queue
+   * goes first and a stream of new executions does not overtake it.
    */
   private boolean takePlace() {
-    if (!accepting || backlog.getAsLong() > 0 || !worker.enterReplica()) {
+    if (!accepting || !worker.enterReplica()) {
       return false;
     }
     inFlight.incrementAndGet();
