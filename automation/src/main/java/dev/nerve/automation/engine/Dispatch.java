@@ -82,12 +82,7 @@ public final class Dispatch {
    * without a claim. If this replica dies, it is revived like any execution a worker picked.
    */
   void attemptHeld(RunRow run, String instance, String worker, Instant now) {
-    jdbc.sql(
-            "INSERT INTO automation.scheduled_tasks (task_name, task_instance, task_data, execution_time, picked, picked_by,"
-                + " last_heartbeat, version, priority) VALUES (?, ?, ?, ?, true, ?, ?, 1, 0)")
-        .params(TaskNames.STEP, instance, TextSerializer.bytes(run.planKey()), dev.nerve.automation.support.Times.sql(now),
-            worker, dev.nerve.automation.support.Times.sql(now))
-        .update();
+    insertHeld(instance, run.planKey(), 1L, worker, now);
   }
 
   /**
@@ -110,11 +105,16 @@ public final class Dispatch {
    * step after the plan key and a record separator (U+001E).
    */
   void keepHeld(String instance, long version, String worker, String planKey, String stepKey, Instant now) {
+    insertHeld(instance, new HeldStep(planKey, stepKey).data(), version, worker, now);
+  }
+
+  /** One INSERT of a step execution picked by {@code worker}, its last heartbeat {@code now}. */
+  private void insertHeld(String instance, String data, long version, String worker, Instant now) {
     jdbc.sql(
             "INSERT INTO automation.scheduled_tasks (task_name, task_instance, task_data, execution_time, picked, picked_by,"
                 + " last_heartbeat, version, priority) VALUES (?, ?, ?, ?, true, ?, ?, ?, 0)")
-        .params(TaskNames.STEP, instance, TextSerializer.bytes(new HeldStep(planKey, stepKey).data()),
-            dev.nerve.automation.support.Times.sql(now), worker, dev.nerve.automation.support.Times.sql(now), version)
+        .params(TaskNames.STEP, instance, TextSerializer.bytes(data), dev.nerve.automation.support.Times.sql(now), worker,
+            dev.nerve.automation.support.Times.sql(now), version)
         .update();
   }
 

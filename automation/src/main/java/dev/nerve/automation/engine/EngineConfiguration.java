@@ -130,13 +130,9 @@ public class EngineConfiguration {
   }
 
   @Bean
-  IntakeGate automationIntakeGate(Dispatch dispatch, AutomationProperties properties) {
-    return new IntakeGate(dispatch::queued, properties.engine().maxQueued(), properties.engine().intakeWait());
-  }
-
-  @Bean
-  Runs automationRunsApi(Engine engine, Executions executions, RunEvents events, IntakeGate intake) {
-    return new Runs(engine, executions, events, intake);
+  Runs automationRunsApi(Engine engine, Executions executions, RunEvents events, Dispatch dispatch, AutomationProperties properties) {
+    return new Runs(engine, executions, events,
+        new IntakeGate(dispatch::queued, properties.engine().maxQueued(), properties.engine().intakeWait()));
   }
 
   @Bean

@@ -48,8 +48,7 @@ final class IntakeGate {
     }
   }
 
-  /** Due steps waiting for a worker, cluster-wide, as last read (at most 200 ms ago). */
-  long queued() {
+  private long queued() {
     long now = System.nanoTime();
     long last = readAt.get();
     if (now - last > REFRESH_NANOS && readAt.compareAndSet(last, now)) {
