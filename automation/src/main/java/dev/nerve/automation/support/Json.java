@@ -32,7 +32,8 @@ public final class Json {
   private static final JsonFormat.Printer PRINTER =
       JsonFormat.printer().omittingInsignificantWhitespace();
   private static final JsonFormat.Parser PARSER = JsonFormat.parser();
-  private static final JsonMapper STREAMS = JsonMapper.builder().build();
+  /** The one Jackson mapper of this module's JSON (streams here, trees in {@link JsonSchemas}). */
+  static final JsonMapper STREAMS = JsonMapper.builder().build();
 
   private Json() {}
 

@@ -31,7 +31,7 @@ public final class JsonSchemas {
   private static final int MAX_VIOLATIONS = 20;
   private static final int CACHE_SIZE = 1000;
   private static final Pattern PLAIN_KEY = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$-]*");
-  static final JsonMapper JSON = JsonMapper.builder().build();
+  static final JsonMapper JSON = Json.STREAMS;
 
   private final SchemaRegistry registry =
       SchemaRegistry.withDefaultDialect(
@@ -74,7 +74,7 @@ public final class JsonSchemas {
   /** The rules a schema document itself breaks (checked against the 2020-12 meta-schema). */
   public List<FieldViolation> schemaViolations(String field, Struct schema) {
     List<FieldViolation> violations = new ArrayList<>();
-    JsonNode node = tree(Json.print(schema));
+    JsonNode node = tree(Json.of(schema));
     if (metaSchema != null) {
       violations.addAll(violations(metaSchema, field, node));
     }
@@ -90,14 +90,15 @@ public final class JsonSchemas {
 
   /**
    * The compiled form of a schema, cached by the schema itself (protobuf equality ignores key
-   * order, and a message keeps its hash) and, across equal texts, by its canonical text.
+   * order, and a message keeps its hash).
    */
   public Schema compile(Struct schema) {
     Schema cached = byStruct.get(schema);
     if (cached != null) {
       return cached;
     }
-    Schema compiled = compile(Json.canonical(Json.of(schema)));
+    Schema compiled = registry.getSchema(tree(Json.of(schema)));
+    compiled.initializeValidators();
     byStruct.put(schema, compiled);
     return compiled;
   }
