@@ -6,6 +6,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -61,18 +62,21 @@ final class PaddedBatches {
     long[] shape = {rows, width};
     try (OnnxTensor idTensor = OnnxTensor.createTensor(environment, LongBuffer.wrap(ids), shape);
         OnnxTensor maskTensor = OnnxTensor.createTensor(environment, LongBuffer.wrap(mask), shape);
-        OnnxTensor typeTensor = OnnxTensor.createTensor(environment, LongBuffer.wrap(new long[rows * width]), shape)) {
+        OnnxTensor typeTensor =
+            tokenTypes ? OnnxTensor.createTensor(environment, LongBuffer.wrap(new long[rows * width]), shape) : null) {
       Map<String, OnnxTensor> inputs = new HashMap<>();
       inputs.put("input_ids", idTensor);
       inputs.put("attention_mask", maskTensor);
-      if (tokenTypes) {
+      if (typeTensor != null) {
         inputs.put("token_type_ids", typeTensor);
       }
       try (OrtSession.Result result = session.run(inputs)) {
-        float[][][] hidden = (float[][][]) result.get(0).getValue();
+        // [rows, width, dimension], read in place: only the rows' own tokens are needed.
+        FloatBuffer hidden = ((OnnxTensor) result.get(0)).getFloatBuffer();
+        int dimension = hidden.capacity() / (rows * width);
         List<float[]> vectors = new ArrayList<>(rows);
         for (int r = 0; r < rows; r++) {
-          vectors.add(Embedder.normalize(pool(hidden[r], texts.get(r).length)));
+          vectors.add(Embedder.normalize(pool(hidden, r * width * dimension, texts.get(r).length, dimension)));
         }
         return vectors;
       }
@@ -81,20 +85,24 @@ final class PaddedBatches {
     }
   }
 
-  /** The sentence vector: the first token's (CLS pooling) or the mean of the text's own tokens. */
-  private float[] pool(float[][] tokens, int length) {
-    if (clsPooling) {
-      return tokens[0].clone();
-    }
-    float[] mean = new float[tokens[0].length];
-    for (int t = 0; t < length; t++) {
-      for (int d = 0; d < mean.length; d++) {
-        mean[d] += tokens[t][d];
+  /**
+   * The sentence vector of the text whose first token starts at {@code offset}: its first token's
+   * (CLS pooling) or the mean of its own {@code length} tokens.
+   */
+  private float[] pool(FloatBuffer hidden, int offset, int length, int dimension) {
+    float[] vector = new float[dimension];
+    int tokens = clsPooling ? 1 : length;
+    for (int t = 0; t < tokens; t++) {
+      int at = offset + t * dimension;
+      for (int d = 0; d < dimension; d++) {
+        vector[d] += hidden.get(at + d);
       }
     }
-    for (int d = 0; d < mean.length; d++) {
-      mean[d] /= length;
+    if (tokens > 1) {
+      for (int d = 0; d < dimension; d++) {
+        vector[d] /= tokens;
+      }
     }
-    return mean;
+    return vector;
   }
 }
