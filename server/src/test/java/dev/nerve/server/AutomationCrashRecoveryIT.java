@@ -218,39 +218,31 @@ class AutomationCrashRecoveryIT {
   }
 
   private static int attempts(String runId, String step) throws Exception {
-    try (Connection c = database();
-        PreparedStatement q = c.prepareStatement(
-            "SELECT count(*) FROM automation.step_attempt WHERE run_id = ?::uuid AND step_key = ?")) {
-      q.setString(1, runId);
-      q.setString(2, step);
-      try (ResultSet rs = q.executeQuery()) {
-        rs.next();
-        return rs.getInt(1);
-      }
-    }
+    return count("SELECT count(*) FROM automation.step_attempt WHERE run_id = ?::uuid AND step_key = ?", runId, step);
   }
 
   /** Attempts of the killed step that completed (recorded as succeeded). */
   private static int completions(String runId) throws Exception {
-    try (Connection c = database();
-        PreparedStatement q = c.prepareStatement(
-            "SELECT count(*) FROM automation.step_attempt WHERE run_id = ?::uuid AND step_key = 'slow' AND status = 'SUCCEEDED'")) {
-      q.setString(1, runId);
-      try (ResultSet rs = q.executeQuery()) {
-        rs.next();
-        return rs.getInt(1);
-      }
-    }
+    return count(
+        "SELECT count(*) FROM automation.step_attempt WHERE run_id = ?::uuid AND step_key = 'slow' AND status = 'SUCCEEDED'",
+        runId);
   }
 
   /** Pairs of attempts of one step whose [start, end] intervals intersect (end: finished_at). */
   private static int attemptsOverlap(String runId) throws Exception {
-    try (Connection c = database();
-        PreparedStatement q = c.prepareStatement(
-            "SELECT count(*) FROM automation.step_attempt x JOIN automation.step_attempt y"
-                + " ON x.run_id = y.run_id AND x.step_key = y.step_key AND x.attempt < y.attempt"
-                + " WHERE x.run_id = ?::uuid AND y.started_at < coalesce(x.finished_at, 'infinity')")) {
-      q.setString(1, runId);
+    return count(
+        "SELECT count(*) FROM automation.step_attempt x JOIN automation.step_attempt y"
+            + " ON x.run_id = y.run_id AND x.step_key = y.step_key AND x.attempt < y.attempt"
+            + " WHERE x.run_id = ?::uuid AND y.started_at < coalesce(x.finished_at, 'infinity')",
+        runId);
+  }
+
+  /** The count a query with text parameters answers. */
+  private static int count(String sql, String... params) throws Exception {
+    try (Connection c = database(); PreparedStatement q = c.prepareStatement(sql)) {
+      for (int i = 0; i < params.length; i++) {
+        q.setString(i + 1, params[i]);
+      }
       try (ResultSet rs = q.executeQuery()) {
         rs.next();
         return rs.getInt(1);
