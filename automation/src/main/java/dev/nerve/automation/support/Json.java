@@ -24,8 +24,9 @@ import tools.jackson.databind.json.JsonMapper;
  * Java form (maps, lists, strings, numbers, booleans, null) that JSON Schema validation and CEL
  * see. Free-form values ({@link Struct}, {@link Value}, {@link ListValue}), which every step
  * attempt writes and reads several times, go through Jackson's streaming reader and writer with
- * the same JSON as protobuf's {@link JsonFormat} (which reflects over descriptors and cost the
- * engine a fifth of its step CPU); other messages through {@link JsonFormat}.
+ * JSON that protobuf's {@link JsonFormat} reads back as the same value (its text can differ only in
+ * which characters are escaped). {@link JsonFormat}, which reflects over descriptors and cost the
+ * engine a fifth of its step CPU, handles the other messages.
  */
 public final class Json {
 
