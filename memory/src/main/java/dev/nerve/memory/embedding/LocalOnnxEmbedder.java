@@ -36,7 +36,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * executable leaves out the float32 MiniLM) is read from {@code <data-dir>/models} instead.
  *
  * <p>Many texts are embedded in padded batches ({@link PaddedBatches}): sorted by length, cut into
- * batches of at most {@code batchSize} and spread over one thread per core, each call on an ONNX
+ * batches of at most {@code batchSize} holding about the same number of padded tokens, about four
+ * per core, and run longest first on one thread per core, each call on an ONNX
  * session limited to one intra-op thread (ONNX Runtime's default, an intra-op pool as wide as the
  * machine in every concurrent call, oversubscribes the cores and measured slower). The int8
  * models quantize activations per call, so a text's vector depends slightly on the texts it was
@@ -48,6 +49,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class LocalOnnxEmbedder implements Embedder {
 
   private static final int DIMENSION = 384;
+
+  /**
+   * Batches per core in one call of {@link #embed(List)}, so uneven batches even out: 64 corpus
+   * texts embedded at 112 texts/s in two batches of 32 and at about 155 in eight balanced ones on
+   * a 2-core AVX2 machine.
+   */
+  private static final int BATCHES_PER_THREAD = 4;
   private static final Map<LocalModel, Encoder> LOADED = new EnumMap<>(LocalModel.class);
 
   /** Where model files not on the classpath are looked for; set once by the configuration. */
@@ -123,12 +131,12 @@ final class LocalOnnxEmbedder implements Embedder {
       ids[i] = encoder.batches.ids(texts.get(i));
       (ids[i] == null ? longer : fitting).add(i);
     }
-    // Similar lengths together pad little; every core gets a batch even when there are few texts.
     fitting.sort(Comparator.comparingInt(i -> ids[i].length));
-    int size = Math.max(1, Math.min(batchSize, (fitting.size() + encoder.threads - 1) / encoder.threads));
+    List<int[]> ranges =
+        balanced(fitting.stream().mapToInt(i -> ids[i].length).toArray(), batchSize, encoder.threads * BATCHES_PER_THREAD);
     List<Future<?>> batches = new ArrayList<>();
-    for (int start = 0; start < fitting.size(); start += size) {
-      List<Integer> batch = fitting.subList(start, Math.min(fitting.size(), start + size));
+    for (int r = ranges.size() - 1; r >= 0; r--) { // longest first
+      List<Integer> batch = fitting.subList(ranges.get(r)[0], ranges.get(r)[1]);
       batches.add(encoder.executor.submit(() -> {
         List<float[]> embedded = encoder.batches.embed(batch.stream().map(i -> ids[i]).toList());
         for (int k = 0; k < batch.size(); k++) {
@@ -147,6 +155,33 @@ final class LocalOnnxEmbedder implements Embedder {
       await(batch);
     }
     return java.util.Arrays.asList(vectors);
+  }
+
+  /**
+   * Cuts texts sorted by length ({@code lengths}, ascending, in tokens) into ranges {@code [from,
+   * to)} of similar length (little padding) that cost about the same, counted in padded tokens: at
+   * most {@code batchSize} texts each and about {@code batches} ranges in all, so the cores finish
+   * together instead of one waiting on the batch of the longest texts.
+   */
+  static List<int[]> balanced(int[] lengths, int batchSize, int batches) {
+    long tokens = 0;
+    for (int length : lengths) {
+      tokens += length;
+    }
+    long budget = Math.max(1, tokens / Math.max(1, batches));
+    List<int[]> ranges = new ArrayList<>();
+    int start = 0;
+    for (int end = 1; end <= lengths.length; end++) {
+      boolean full =
+          end == lengths.length
+              || end - start == batchSize
+              || (long) (end - start + 1) * lengths[end] > budget;
+      if (full) {
+        ranges.add(new int[] {start, end});
+        start = end;
+      }
+    }
+    return ranges;
   }
 
   private static void await(Future<?> batch) {

@@ -64,6 +64,31 @@ class LocalOnnxEmbedderTest {
   }
 
   @Test
+  void batchesOfSortedTextsCostAboutTheSameAndCoverEveryTextOnce() {
+    int[] lengths = new int[64];
+    for (int i = 0; i < lengths.length; i++) {
+      lengths[i] = 8 + i * i / 32; // 8 to 131 tokens, ascending
+    }
+    List<int[]> ranges = LocalOnnxEmbedder.balanced(lengths, 64, 8);
+    long total = java.util.Arrays.stream(lengths).sum();
+    int next = 0;
+    for (int[] range : ranges) {
+      assertThat(range[0]).isEqualTo(next);
+      assertThat(range[1]).isGreaterThan(range[0]);
+      int count = range[1] - range[0];
+      long padded = (long) count * lengths[range[1] - 1];
+      // Within budget, unless a single text is longer than the budget on its own.
+      assertThat(count == 1 || padded <= total / 8).as("padded tokens of %s", java.util.Arrays.toString(range)).isTrue();
+      next = range[1];
+    }
+    assertThat(next).isEqualTo(64);
+    // Not the two halves the old cut made: the long texts are spread over several batches.
+    assertThat(ranges.size()).isBetween(8, 16);
+    assertThat(LocalOnnxEmbedder.balanced(lengths, 4, 1)).hasSize(16);
+    assertThat(LocalOnnxEmbedder.balanced(new int[0], 64, 8)).isEmpty();
+  }
+
+  @Test
   void aBatchMovesAVectorLessThanQuantizationDoes() {
     List<String> texts = new java.util.ArrayList<>(FACTS);
     for (int i = 0; i < 13; i++) {
