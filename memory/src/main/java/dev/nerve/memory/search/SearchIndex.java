@@ -109,6 +109,11 @@ public final class SearchIndex implements AutoCloseable {
       IndexWriterConfig config = new IndexWriterConfig(analyzer);
       config.setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
       config.setRAMBufferSizeMB(ramBufferMb);
+      // Lucene waits up to 500 ms on each refresh for merges of the small segments it flushes;
+      // here a refresh follows every write, and those merges (HNSW graphs rebuilt) stalled stores
+      // for 100 to 600 ms. They run in the background instead; searches visit the small
+      // segments until then.
+      config.setMaxFullFlushMergeWaitMillis(0);
       writer = new IndexWriter(directory, config);
       long seq = 0;
       String format = null;
