@@ -26,6 +26,8 @@ public final class InternalToken {
 
   private final SecretKeySpec key;
   private final Clock clock;
+  /** A keyed Mac per thread: looking one up and keying it cost more than the signature itself. */
+  private final ThreadLocal<Mac> macs = ThreadLocal.withInitial(this::keyedMac);
 
   public InternalToken(InternalSecret secret) {
     this(secret, Clock.systemUTC());
@@ -68,12 +70,16 @@ public final class InternalToken {
             + String.join(",", new TreeSet<>(identity.roles()))
             + "\n"
             + expires;
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString(macs.get().doFinal(canonical.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  private Mac keyedMac() {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(key);
-      return Base64.getUrlEncoder()
-          .withoutPadding()
-          .encodeToString(mac.doFinal(canonical.getBytes(StandardCharsets.UTF_8)));
+      return mac;
     } catch (NoSuchAlgorithmException | InvalidKeyException e) {
       throw new IllegalStateException("HmacSHA256 unavailable", e);
     }
