@@ -1,6 +1,7 @@
 package dev.nerve.automation.engine;
 
 import dev.nerve.api.automation.v1.ExecutionEvent;
+import dev.nerve.api.automation.v1.ExecutionEventType;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
@@ -26,9 +27,10 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * Live execution events inside the automation service: the changes of a transaction are published
  * as one message on one Redis pub/sub channel after it commits, and every replica fans the channel
  * out to its local listeners (WatchExecution streams, Execute callers waiting, workers to
- * interrupt). A message is the events in binary protobuf, length-delimited, in Base64: the channel
- * is internal to this service, and every replica decodes every message. Best effort: PostgreSQL
- * has the state, and listeners re-read it when they miss an event.
+ * interrupt). A message is a header naming the executions it concerns, then the events in binary
+ * protobuf, length-delimited, in Base64: the channel is internal to this service, and a replica
+ * decodes a message only when one of its listeners follows one of those executions. Best effort:
+ * PostgreSQL has the state, and listeners re-read it when they miss an event.
  */
 public final class RunEvents implements AutoCloseable {
 
@@ -36,11 +38,12 @@ public final class RunEvents implements AutoCloseable {
   public static final String CHANNEL = "nerve:automation:executions";
 
   private static final Logger log = LoggerFactory.getLogger(RunEvents.class);
+  private static final char SEPARATOR = '|';
 
   private final StatefulRedisConnection<String, String> redis;
   private final StatefulRedisPubSubConnection<String, String> subscription;
   private final Map<UUID, List<Consumer<ExecutionEvent>>> listeners = new ConcurrentHashMap<>();
-  private final List<Consumer<ExecutionEvent>> all = new CopyOnWriteArrayList<>();
+  private final List<Consumer<UUID>> changed = new CopyOnWriteArrayList<>();
 
   public RunEvents(RedisClient client, StatefulRedisConnection<String, String> redis) {
     this.redis = redis;
@@ -82,24 +85,37 @@ public final class RunEvents implements AutoCloseable {
     }
   }
 
-  /** One message: the events length-delimited, in Base64. */
+  /**
+   * One message: {@code <execution id>[!],...|<events>}, the ids of the executions the events
+   * belong to ({@code !} after one whose own state changed), then the events length-delimited, in
+   * Base64.
+   */
   static String encode(List<ExecutionEvent> events) {
+    Map<String, Boolean> executions = new java.util.LinkedHashMap<>();
     ByteArrayOutputStream out = new ByteArrayOutputStream(128 * events.size());
     try {
       for (ExecutionEvent event : events) {
+        executions.merge(event.getExecutionId(), event.getType() == ExecutionEventType.EXECUTION_EVENT_TYPE_EXECUTION, Boolean::logicalOr);
         event.writeDelimitedTo(out);
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return Base64.getEncoder().encodeToString(out.toByteArray());
+    StringBuilder message = new StringBuilder(48 * executions.size() + out.size() * 4 / 3 + 4);
+    executions.forEach((id, changed) -> message.append(message.isEmpty() ? "" : ",").append(id).append(changed ? "!" : ""));
+    return message.append(SEPARATOR).append(Base64.getEncoder().encodeToString(out.toByteArray())).toString();
   }
 
   /** The events of a message; empty when it is not one. */
   static List<ExecutionEvent> decode(String message) {
+    int separator = message.indexOf(SEPARATOR);
+    if (separator < 0) {
+      log.debug("ignoring a message on {} that is not execution events", CHANNEL);
+      return List.of();
+    }
     List<ExecutionEvent> events = new ArrayList<>(4);
     try {
-      ByteArrayInputStream in = new ByteArrayInputStream(Base64.getDecoder().decode(message));
+      ByteArrayInputStream in = new ByteArrayInputStream(Base64.getDecoder().decode(message.substring(separator + 1)));
       ExecutionEvent event;
       while ((event = ExecutionEvent.parseDelimitedFrom(in)) != null) {
         events.add(event);
@@ -123,26 +139,49 @@ public final class RunEvents implements AutoCloseable {
             });
   }
 
-  /** Listens to every event (workers use it to interrupt attempts of stopped executions). */
-  void listenAll(Consumer<ExecutionEvent> listener) {
-    all.add(listener);
+  /**
+   * Tells {@code listener} the id of every execution whose own state changed (started, ended,
+   * stopped), without decoding events: workers use it to interrupt attempts of stopped executions.
+   */
+  void onExecutionChanged(Consumer<UUID> listener) {
+    changed.add(listener);
   }
 
   private void deliver(String message) {
-    decode(message).forEach(this::deliver);
-  }
-
-  private void deliver(ExecutionEvent built) {
-    all.forEach(l -> l.accept(built));
-    UUID id;
-    try {
-      id = UUID.fromString(built.getExecutionId());
-    } catch (IllegalArgumentException e) {
+    int separator = message.indexOf(SEPARATOR);
+    if (separator < 0) {
       return;
     }
-    List<Consumer<ExecutionEvent>> local = listeners.get(id);
+    boolean followed = false;
+    for (String execution : message.substring(0, separator).split(",")) {
+      boolean stateChanged = execution.endsWith("!");
+      UUID id = uuid(stateChanged ? execution.substring(0, execution.length() - 1) : execution);
+      if (id == null) {
+        continue;
+      }
+      if (stateChanged) {
+        changed.forEach(l -> l.accept(id));
+      }
+      followed |= listeners.containsKey(id);
+    }
+    if (followed) {
+      decode(message).forEach(this::deliver);
+    }
+  }
+
+  private void deliver(ExecutionEvent event) {
+    UUID id = uuid(event.getExecutionId());
+    List<Consumer<ExecutionEvent>> local = id == null ? null : listeners.get(id);
     if (local != null) {
-      local.forEach(l -> l.accept(built));
+      local.forEach(l -> l.accept(event));
+    }
+  }
+
+  private static UUID uuid(String id) {
+    try {
+      return UUID.fromString(id);
+    } catch (IllegalArgumentException e) {
+      return null;
     }
   }
 

@@ -103,7 +103,7 @@ final class StepWorker {
     this.limits = limits;
     this.events = events;
     this.worker = worker;
-    events.listenAll(this::onEvent);
+    events.onExecutionChanged(this::interruptAttemptsOf);
     this.heartbeat = heartbeat;
     long period = Math.max(100, heartbeat.toMillis() / 4);
     watchdog.scheduleAtFixedRate(this::checkLeases, period, period, TimeUnit.MILLISECONDS);
@@ -119,13 +119,10 @@ final class StepWorker {
   }
 
   /** Interrupts the local attempts of an execution that stopped. */
-  private void onEvent(ExecutionEvent event) {
-    if (event.getType() != ExecutionEventType.EXECUTION_EVENT_TYPE_EXECUTION) {
-      return;
-    }
+  private void interruptAttemptsOf(UUID runId) {
     running.forEach(
         (future, r) -> {
-          if (r.runId().toString().equals(event.getExecutionId())) {
+          if (r.runId().equals(runId)) {
             future.cancel(true);
           }
         });

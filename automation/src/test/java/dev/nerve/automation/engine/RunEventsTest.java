@@ -24,8 +24,22 @@ class RunEventsTest {
   }
 
   @Test
+  void theHeaderNamesEachExecutionOnceAndMarksTheOnesWhoseStateChanged() {
+    List<ExecutionEvent> events = List.of(
+        ExecutionEvent.newBuilder().setExecutionId("r1").setType(ExecutionEventType.EXECUTION_EVENT_TYPE_STEP).build(),
+        ExecutionEvent.newBuilder().setExecutionId("r2").setType(ExecutionEventType.EXECUTION_EVENT_TYPE_EXECUTION).build(),
+        ExecutionEvent.newBuilder().setExecutionId("r1").setType(ExecutionEventType.EXECUTION_EVENT_TYPE_STEP).build());
+
+    String message = RunEvents.encode(events);
+
+    assertThat(message.substring(0, message.indexOf('|'))).isEqualTo("r1,r2!");
+    assertThat(RunEvents.decode(message)).containsExactlyElementsOf(events);
+  }
+
+  @Test
   void aMessageThatIsNotEventsGivesNone() {
     assertThat(RunEvents.decode("{\"executionId\": \"r1\"}")).isEmpty();
     assertThat(RunEvents.decode("")).isEmpty();
+    assertThat(RunEvents.decode("r1|not base64 at all")).isEmpty();
   }
 }
