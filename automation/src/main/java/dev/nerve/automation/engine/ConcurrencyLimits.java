@@ -1,5 +1,9 @@
 package dev.nerve.automation.engine;
 
+import dev.nerve.api.automation.v1.WorkflowStep;
+import dev.nerve.automation.action.Actions;
+import dev.nerve.automation.workflow.Plan;
+import dev.nerve.automation.workflow.StepKind;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
@@ -45,6 +49,11 @@ final class ConcurrencyLimits {
     replica.release();
   }
 
+  /** Takes the slots of a step of {@code plan} (its workflow's and its kind's); null when one is full. */
+  Runnable tryAcquire(Plan plan, Plan.StepPlan sp) {
+    return tryAcquire(plan.tenantId() + "/" + plan.workflowId(), kindOf(sp));
+  }
+
   /** Takes a slot for the workflow and the kind; null when either is full. */
   Runnable tryAcquire(String workflowKey, String kindId) {
     Semaphore w = perWorkflow <= 0 ? null : workflows.computeIfAbsent(workflowKey, k -> new Semaphore(perWorkflow));
@@ -66,5 +75,16 @@ final class ConcurrencyLimits {
         k.release();
       }
     };
+  }
+
+  private static String kindOf(Plan.StepPlan sp) {
+    if (sp == null) {
+      return "unknown";
+    }
+    WorkflowStep step = sp.step();
+    if (sp.kind() == StepKind.FOR_EACH) {
+      return step.getForEach().hasCall() ? String.valueOf(Actions.kindId(step.getForEach().getCall().getKind())) : step.getForEach().getActionId();
+    }
+    return step.hasCall() ? String.valueOf(Actions.kindId(step.getCall().getKind())) : step.getActionId();
   }
 }

@@ -147,11 +147,12 @@ public class EngineConfiguration {
       AutomationProperties properties,
       EngineTasks tasks,
       JdbcClient jdbc,
+      ConcurrencyLimits limits,
       dev.nerve.platform.settings.LiveSettings settings) {
     AutomationProperties.Engine config = properties.engine();
     StepWorker worker =
         new StepWorker(engine, engine.interpreter(), runs, plans, templates, runner, dispatch,
-            new ConcurrencyLimits(threads(properties, settings), config.maxStepsPerWorkflow(), config.maxStepsPerKind()),
+            limits,
             events, workerName(config),
             config.heartbeatInterval());
     tasks.bind(worker, engine, new Maintenance(
@@ -159,10 +160,18 @@ public class EngineConfiguration {
     return worker;
   }
 
+  /** This replica's bounds on steps running at once, shared by its worker and its local starts. */
+  @Bean
+  ConcurrencyLimits automationConcurrencyLimits(AutomationProperties properties, dev.nerve.platform.settings.LiveSettings settings) {
+    AutomationProperties.Engine config = properties.engine();
+    return new ConcurrencyLimits(threads(properties, settings), config.maxStepsPerWorkflow(), config.maxStepsPerKind());
+  }
+
   @Bean
   LocalStarts automationLocalStarts(
       Engine engine,
       StepWorker worker,
+      ConcurrencyLimits limits,
       RunRepository runs,
       Dispatch dispatch,
       Scheduler scheduler,
@@ -171,7 +180,7 @@ public class EngineConfiguration {
       dev.nerve.platform.settings.LiveSettings settings) {
     AutomationProperties.Engine config = properties.engine();
     String name = workerName(config);
-    LocalStarts local = new LocalStarts(worker, runs, dispatch, scheduler,
+    LocalStarts local = new LocalStarts(worker, limits, runs, dispatch, scheduler,
         new LocalLeases(jdbc, name, config.heartbeatInterval(), config.missedHeartbeats()), name,
         threads(properties, settings));
     engine.startLocally(local);

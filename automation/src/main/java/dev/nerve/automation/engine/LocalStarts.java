@@ -34,14 +34,16 @@ final class LocalStarts {
   private final LocalLeases leases;
   private final String name;
   private final int threads;
+  private final ConcurrencyLimits limits;
   /** Steps reserved or running here outside db-scheduler's pool. */
   private final AtomicInteger inFlight = new AtomicInteger();
   private final ThreadPoolExecutor pool;
   private volatile boolean accepting = true;
 
-  LocalStarts(StepWorker worker, RunRepository runs, Dispatch dispatch, Scheduler scheduler, LocalLeases leases,
-      String name, int threads) {
+  LocalStarts(StepWorker worker, ConcurrencyLimits limits, RunRepository runs, Dispatch dispatch, Scheduler scheduler,
+      LocalLeases leases, String name, int threads) {
     this.worker = worker;
+    this.limits = limits;
     this.runs = runs;
     this.dispatch = dispatch;
     this.scheduler = scheduler;
@@ -82,7 +84,7 @@ final class LocalStarts {
    * goes first and a stream of new executions does not overtake it.
    */
   private boolean takePlace() {
-    if (!accepting || !worker.enterReplica()) {
+    if (!accepting || !limits.enterReplica(java.time.Duration.ZERO)) {
       return false;
     }
     inFlight.incrementAndGet();
@@ -92,7 +94,7 @@ final class LocalStarts {
   /** Gives back a slot taken with {@link #takePlace}. */
   private void leavePlace() {
     inFlight.decrementAndGet();
-    worker.leaveReplica();
+    limits.leaveReplica();
   }
 
   /** Steps started here that are reserved or running (for tests and shutdown). */
@@ -121,7 +123,7 @@ final class LocalStarts {
       if (release != null || !takePlace()) {
         return false;
       }
-      Runnable slots = worker.reserve(ctx.plan, sp);
+      Runnable slots = limits.tryAcquire(ctx.plan, sp);
       if (slots == null) {
         leavePlace();
         return false;

@@ -189,7 +189,7 @@ final class StepWorker {
       return (complete, ops) -> ops.reschedule(complete, Instant.now().plusMillis(100));
     }
     try {
-      Runnable release = reserve(plan, sp);
+      Runnable release = limits.tryAcquire(plan, sp);
       if (release == null) {
         return (complete, ops) -> ops.reschedule(complete, Instant.now().plusMillis(100));
       }
@@ -210,21 +210,6 @@ final class StepWorker {
     } finally {
       limits.leaveReplica();
     }
-  }
-
-  /** Takes one of this replica's slots for an execution started here; false when none is free now. */
-  boolean enterReplica() {
-    return limits.enterReplica(Duration.ZERO);
-  }
-
-  /** Gives back a slot taken with {@link #enterReplica}. */
-  void leaveReplica() {
-    limits.leaveReplica();
-  }
-
-  /** Takes the concurrency slots of a step of {@code plan} on this replica; null when one is full. */
-  Runnable reserve(Plan plan, Plan.StepPlan sp) {
-    return limits.tryAcquire(plan.tenantId() + "/" + plan.workflowId(), kindOf(sp));
   }
 
   /**
@@ -317,17 +302,6 @@ final class StepWorker {
   /** The idempotency key of an attempt, passed to its action: {@code <run>/<step key>/<attempt>}. */
   private static String idempotencyKey(UUID runId, String key, RunRepository.Started started) {
     return runId + "/" + key + "/" + started.attempt();
-  }
-
-  private static String kindOf(Plan.StepPlan sp) {
-    if (sp == null) {
-      return "unknown";
-    }
-    WorkflowStep step = sp.step();
-    if (sp.kind() == StepKind.FOR_EACH) {
-      return step.getForEach().hasCall() ? String.valueOf(Actions.kindId(step.getForEach().getCall().getKind())) : step.getForEach().getActionId();
-    }
-    return step.hasCall() ? String.valueOf(Actions.kindId(step.getCall().getKind())) : step.getActionId();
   }
 
   /**
@@ -456,7 +430,7 @@ final class StepWorker {
       if (!keeping) {
         return false;
       }
-      nextRelease[0] = reserve(held.plan(), sp);
+      nextRelease[0] = limits.tryAcquire(held.plan(), sp);
       return nextRelease[0] != null;
     };
     try {
