@@ -10,6 +10,7 @@ import dev.nerve.automation.support.Json;
 import dev.nerve.automation.support.JsonSchemas;
 import dev.nerve.automation.support.Principal;
 import dev.nerve.automation.support.Times;
+import dev.nerve.platform.concurrent.DaemonThreads;
 import dev.nerve.platform.error.FieldViolation;
 import dev.nerve.platform.error.NerveException;
 import java.time.Duration;
@@ -23,7 +24,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,14 +46,9 @@ public final class ActionRunner implements AutoCloseable {
     this.registry = registry;
     this.schemas = schemas;
     this.properties = properties;
-    AtomicInteger count = new AtomicInteger();
     this.executor =
         Executors.newCachedThreadPool(
-            r -> {
-              Thread thread = new Thread(r, "automation-action-" + count.incrementAndGet());
-              thread.setDaemon(true);
-              return thread;
-            });
+            DaemonThreads.numbered("automation-action-"));
   }
 
   public ActionRegistry registry() {

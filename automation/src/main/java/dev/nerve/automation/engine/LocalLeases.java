@@ -10,6 +10,7 @@ import com.github.kagkarlsson.scheduler.task.Execution;
 import com.github.kagkarlsson.scheduler.task.ExecutionContext;
 import com.github.kagkarlsson.scheduler.task.TaskInstance;
 import dev.nerve.automation.support.Times;
+import dev.nerve.platform.concurrent.DaemonThreads;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
@@ -41,11 +42,7 @@ final class LocalLeases {
   private final Map<String, Lease> leases = new ConcurrentHashMap<>();
   private final ScheduledExecutorService beats =
       Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread t = new Thread(r, "automation-local-heartbeat");
-            t.setDaemon(true);
-            return t;
-          });
+          DaemonThreads.named("automation-local-heartbeat"));
 
   /** One held execution: its row's instance and version, and its heartbeat state. */
   private record Lease(String instance, long version, CurrentlyExecuting state) {}

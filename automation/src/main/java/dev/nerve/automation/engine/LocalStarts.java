@@ -4,6 +4,7 @@ import com.github.kagkarlsson.scheduler.Scheduler;
 import com.github.kagkarlsson.scheduler.task.ExecutionContext;
 import dev.nerve.automation.support.Times;
 import dev.nerve.automation.workflow.Plan;
+import dev.nerve.platform.concurrent.DaemonThreads;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
@@ -50,13 +51,8 @@ final class LocalStarts {
     this.leases = leases;
     this.name = name;
     this.threads = threads;
-    AtomicInteger n = new AtomicInteger();
     this.pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(threads),
-        r -> {
-          Thread t = new Thread(r, "automation-local-" + n.incrementAndGet());
-          t.setDaemon(true);
-          return t;
-        });
+        DaemonThreads.numbered("automation-local-"));
     pool.allowCoreThreadTimeOut(true);
   }
 

@@ -22,6 +22,7 @@ import dev.nerve.automation.workflow.Plan;
 import dev.nerve.automation.workflow.Plans;
 import dev.nerve.automation.workflow.StepKind;
 import dev.nerve.automation.workflow.Templates;
+import dev.nerve.platform.concurrent.DaemonThreads;
 import dev.nerve.platform.error.NerveException;
 import java.time.Duration;
 import java.time.Instant;
@@ -71,11 +72,7 @@ final class StepWorker {
   private final Map<Future<?>, Running> running = new ConcurrentHashMap<>();
   private final ScheduledExecutorService watchdog =
       Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread t = new Thread(r, "automation-watchdog");
-            t.setDaemon(true);
-            return t;
-          });
+          DaemonThreads.named("automation-watchdog"));
 
   private record Running(UUID runId, ExecutionContext context) {}
 

@@ -1,5 +1,6 @@
 package dev.nerve.gateway.audit;
 
+import dev.nerve.platform.concurrent.DaemonThreads;
 import dev.nerve.platform.error.NerveException;
 import dev.nerve.platform.input.StoredText;
 import io.micrometer.core.instrument.Counter;
@@ -59,11 +60,7 @@ public final class AuditLog implements AutoCloseable {
         .register(meters);
     this.retries =
         Executors.newSingleThreadScheduledExecutor(
-            runnable -> {
-              Thread thread = new Thread(runnable, "audit-retry");
-              thread.setDaemon(true);
-              return thread;
-            });
+            DaemonThreads.named("audit-retry"));
     retries.scheduleWithFixedDelay(this::flush, 1, 1, TimeUnit.SECONDS);
   }
 

@@ -1,5 +1,6 @@
 package dev.nerve.installation.configuration;
 
+import dev.nerve.platform.concurrent.DaemonThreads;
 import dev.nerve.platform.grpc.TargetService;
 import dev.nerve.platform.settings.LiveSettings;
 import dev.nerve.platform.target.Target;
@@ -58,11 +59,7 @@ public class ConfigurationWiring {
   ScheduledExecutorService configurationPublisher(ConfigurationDocuments documents) {
     ScheduledExecutorService timer =
         Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread thread = new Thread(r, "configuration-publisher");
-              thread.setDaemon(true);
-              return thread;
-            });
+            DaemonThreads.named("configuration-publisher"));
     timer.scheduleWithFixedDelay(
         () -> {
           try {

@@ -3,6 +3,7 @@ package dev.nerve.learning.models;
 import dev.nerve.api.learning.v1.TrainingJob;
 import dev.nerve.api.learning.v1.TrainingJobStatus;
 import dev.nerve.learning.support.LearningEvents;
+import dev.nerve.platform.concurrent.DaemonThreads;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.concurrent.Executors;
@@ -25,11 +26,7 @@ final class TrainingWatch implements AutoCloseable {
   private final LearningEvents events;
   private final ScheduledExecutorService timer =
       Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread thread = new Thread(r, "learning-training-watch");
-            thread.setDaemon(true);
-            return thread;
-          });
+          DaemonThreads.named("learning-training-watch"));
 
   TrainingWatch(LearningEvents events) {
     this.events = events;

@@ -2,6 +2,7 @@ package dev.nerve.memory.context;
 
 import dev.nerve.api.memory.v1.Context;
 import dev.nerve.memory.support.Json;
+import dev.nerve.platform.concurrent.DaemonThreads;
 import dev.nerve.platform.redis.RedisCircuit;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.RedisChannelHandler;
@@ -140,11 +141,7 @@ final class ContextCache implements AutoCloseable {
     subscription.sync().subscribe(CHANNEL);
     this.repairs =
         Executors.newSingleThreadScheduledExecutor(
-            runnable -> {
-              Thread thread = new Thread(runnable, "context-cache-repair");
-              thread.setDaemon(true);
-              return thread;
-            });
+            DaemonThreads.named("context-cache-repair"));
     repairs.scheduleWithFixedDelay(this::repair, 200, 200, TimeUnit.MILLISECONDS);
   }
 

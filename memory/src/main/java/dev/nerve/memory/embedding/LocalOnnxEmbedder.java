@@ -10,6 +10,7 @@ import dev.langchain4j.model.embedding.onnx.AbstractInProcessEmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.OnnxBertBiEncoder;
 import dev.langchain4j.model.embedding.onnx.PoolingMode;
 import dev.nerve.memory.MemoryProperties.LocalModel;
+import dev.nerve.platform.concurrent.DaemonThreads;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -24,7 +25,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A local embedding model ({@link LocalModel}: BGE-small-en-v1.5 int8 or all-MiniLM-L6-v2 in int8
@@ -231,15 +231,7 @@ final class LocalOnnxEmbedder implements Embedder {
         OrtEnvironment environment = OrtEnvironment.getEnvironment();
         OrtSession session = environment.createSession(onnx.readAllBytes(), options);
         int threads = Runtime.getRuntime().availableProcessors();
-        AtomicInteger count = new AtomicInteger();
-        ExecutorService executor =
-            Executors.newFixedThreadPool(
-                threads,
-                runnable -> {
-                  Thread thread = new Thread(runnable, "embedding-" + name + "-" + count.incrementAndGet());
-                  thread.setDaemon(true);
-                  return thread;
-                });
+        ExecutorService executor = Executors.newFixedThreadPool(threads, DaemonThreads.numbered("embedding-" + name + "-"));
         PoolingMode pooling = model.clsPooling() ? PoolingMode.CLS : PoolingMode.MEAN;
         byte[] tokenizerJson = tokenizer.readAllBytes();
         // As langchain4j's encoder reads it: no padding, special tokens added.

@@ -2,6 +2,7 @@ package dev.nerve.memory.longterm;
 
 import dev.nerve.memory.search.SearchFilter;
 import dev.nerve.memory.search.SearchIndex;
+import dev.nerve.platform.concurrent.DaemonThreads;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -12,7 +13,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Hybrid ranking over the local index (public so the benchmarks measure exactly this code). The
@@ -89,15 +89,10 @@ public final class HybridSearcher implements AutoCloseable {
     this.rrfK = rrfK;
     this.depth = depth;
     this.halfLifeMillis = Math.max(1, halfLife.toMillis());
-    AtomicInteger count = new AtomicInteger();
     this.executor =
         Executors.newFixedThreadPool(
             Runtime.getRuntime().availableProcessors(),
-            runnable -> {
-              Thread thread = new Thread(runnable, "memory-search-" + count.incrementAndGet());
-              thread.setDaemon(true);
-              return thread;
-            });
+            DaemonThreads.numbered("memory-search-"));
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.nerve.memory.longterm;
 
 import dev.nerve.memory.context.Contexts;
 import dev.nerve.memory.search.IndexSync;
+import dev.nerve.platform.concurrent.DaemonThreads;
 import dev.nerve.platform.idempotency.IdempotencyKeys;
 import java.time.Instant;
 import java.util.concurrent.Executors;
@@ -51,11 +52,7 @@ final class MemoryMaintenance implements AutoCloseable {
   void start(long intervalMillis) {
     timer =
         Executors.newSingleThreadScheduledExecutor(
-            runnable -> {
-              Thread thread = new Thread(runnable, "memory-maintenance");
-              thread.setDaemon(true);
-              return thread;
-            });
+            DaemonThreads.named("memory-maintenance"));
     timer.scheduleWithFixedDelay(this::runSafely, 0, intervalMillis, TimeUnit.MILLISECONDS);
   }
 

@@ -1,5 +1,6 @@
 package dev.nerve.memory.search;
 
+import dev.nerve.platform.concurrent.DaemonThreads;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -110,11 +111,7 @@ public final class IndexSync implements AutoCloseable {
   public void start(long intervalMillis) {
     timer =
         Executors.newSingleThreadScheduledExecutor(
-            runnable -> {
-              Thread thread = new Thread(runnable, "memory-index-sync");
-              thread.setDaemon(true);
-              return thread;
-            });
+            DaemonThreads.named("memory-index-sync"));
     timer.scheduleWithFixedDelay(this::tick, 0, intervalMillis, TimeUnit.MILLISECONDS);
   }
 

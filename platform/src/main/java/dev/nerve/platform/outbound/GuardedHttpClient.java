@@ -1,5 +1,6 @@
 package dev.nerve.platform.outbound;
 
+import dev.nerve.platform.concurrent.DaemonThreads;
 import dev.nerve.platform.error.ErrorCode;
 import dev.nerve.platform.error.NerveException;
 import dev.nerve.platform.outbound.OutboundMetrics.Outcome;
@@ -68,11 +69,7 @@ public final class GuardedHttpClient implements AutoCloseable {
     this.timer =
         new ScheduledThreadPoolExecutor(
             1,
-            r -> {
-              Thread thread = new Thread(r, "nerve-outbound-deadlines");
-              thread.setDaemon(true);
-              return thread;
-            });
+            DaemonThreads.named("nerve-outbound-deadlines"));
     this.timer.setRemoveOnCancelPolicy(true);
   }
 

@@ -1,6 +1,7 @@
 package dev.nerve.platform.storage;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.nerve.platform.concurrent.DaemonThreads;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -52,11 +53,7 @@ public final class RecoveringDataSource implements DataSource, AutoCloseable {
     pool.getDataSourceProperties().forEach((k, v) -> login.setProperty(String.valueOf(k), String.valueOf(v)));
     this.watcher =
         Executors.newSingleThreadScheduledExecutor(
-            runnable -> {
-              Thread thread = new Thread(runnable, "database-recovery");
-              thread.setDaemon(true);
-              return thread;
-            });
+            DaemonThreads.named("database-recovery"));
     watcher.scheduleWithFixedDelay(this::watch, probeInterval.toMillis(), probeInterval.toMillis(), TimeUnit.MILLISECONDS);
   }
 

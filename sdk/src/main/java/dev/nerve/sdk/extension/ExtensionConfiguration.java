@@ -1,6 +1,7 @@
 package dev.nerve.sdk.extension;
 
 import dev.nerve.platform.NerveProperties;
+import dev.nerve.platform.concurrent.DaemonThreads;
 import dev.nerve.platform.grpc.ChannelFactory;
 import dev.nerve.platform.grpc.TargetService;
 import dev.nerve.platform.target.Target;
@@ -37,11 +38,7 @@ public class ExtensionConfiguration {
 
   @Bean(destroyMethod = "shutdownNow")
   ExecutorService sdkActionRunner() {
-    return Executors.newCachedThreadPool(r -> {
-      Thread thread = new Thread(r, "sdk-action");
-      thread.setDaemon(true);
-      return thread;
-    });
+    return Executors.newCachedThreadPool(DaemonThreads.named("sdk-action"));
   }
 
   @Bean

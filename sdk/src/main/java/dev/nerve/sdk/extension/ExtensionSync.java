@@ -1,5 +1,6 @@
 package dev.nerve.sdk.extension;
 
+import dev.nerve.platform.concurrent.DaemonThreads;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
@@ -40,11 +41,7 @@ final class ExtensionSync implements SmartLifecycle {
 
   @Override
   public void start() {
-    timer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread thread = new Thread(r, "sdk-extension-sync");
-      thread.setDaemon(true);
-      return thread;
-    });
+    timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("sdk-extension-sync"));
     extensions.notifyWith(key -> {
       try {
         redis.async().publish(CHANNEL, key);
