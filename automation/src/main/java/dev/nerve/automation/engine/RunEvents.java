@@ -43,7 +43,7 @@ public final class RunEvents implements AutoCloseable {
   private final StatefulRedisConnection<String, String> redis;
   private final StatefulRedisPubSubConnection<String, String> subscription;
   private final Map<UUID, List<Consumer<ExecutionEvent>>> listeners = new ConcurrentHashMap<>();
-  private final List<Consumer<UUID>> changed = new CopyOnWriteArrayList<>();
+  private final List<Consumer<UUID>> ended = new CopyOnWriteArrayList<>();
 
   public RunEvents(RedisClient client, StatefulRedisConnection<String, String> redis) {
     this.redis = redis;
@@ -87,8 +87,7 @@ public final class RunEvents implements AutoCloseable {
 
   /**
    * One message: {@code <execution id>[!],...|<events>}, the ids of the executions the events
-   * belong to ({@code !} after one whose own state changed), then the events length-delimited, in
-   * Base64.
+   * belong to ({@code !} after one that ended), then the events length-delimited, in Base64.
    */
   static String encode(List<ExecutionEvent> events) {
     Map<String, Boolean> executions = new java.util.LinkedHashMap<>();
@@ -102,7 +101,7 @@ public final class RunEvents implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     StringBuilder message = new StringBuilder(48 * executions.size() + out.size() * 4 / 3 + 4);
-    executions.forEach((id, changed) -> message.append(message.isEmpty() ? "" : ",").append(id).append(changed ? "!" : ""));
+    executions.forEach((id, end) -> message.append(message.isEmpty() ? "" : ",").append(id).append(end ? "!" : ""));
     return message.append(SEPARATOR).append(Base64.getEncoder().encodeToString(out.toByteArray())).toString();
   }
 
@@ -140,11 +139,12 @@ public final class RunEvents implements AutoCloseable {
   }
 
   /**
-   * Tells {@code listener} the id of every execution whose own state changed (started, ended,
-   * stopped), without decoding events: workers use it to interrupt attempts of stopped executions.
+   * Tells {@code listener} the id of every execution that ended (succeeded, failed, was cancelled
+   * or timed out), without decoding events: workers use it to interrupt attempts of stopped
+   * executions.
    */
-  void onExecutionChanged(Consumer<UUID> listener) {
-    changed.add(listener);
+  void onExecutionEnded(Consumer<UUID> listener) {
+    ended.add(listener);
   }
 
   private void deliver(String message) {
@@ -154,13 +154,13 @@ public final class RunEvents implements AutoCloseable {
     }
     boolean followed = false;
     for (String execution : message.substring(0, separator).split(",")) {
-      boolean stateChanged = execution.endsWith("!");
-      UUID id = uuid(stateChanged ? execution.substring(0, execution.length() - 1) : execution);
+      boolean hasEnded = execution.endsWith("!");
+      UUID id = uuid(hasEnded ? execution.substring(0, execution.length() - 1) : execution);
       if (id == null) {
         continue;
       }
-      if (stateChanged) {
-        changed.forEach(l -> l.accept(id));
+      if (hasEnded) {
+        ended.forEach(l -> l.accept(id));
       }
       followed |= listeners.containsKey(id);
     }

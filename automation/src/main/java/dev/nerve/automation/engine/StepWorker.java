@@ -100,7 +100,7 @@ final class StepWorker {
     this.limits = limits;
     this.events = events;
     this.worker = worker;
-    events.onExecutionChanged(this::interruptAttemptsOf);
+    events.onExecutionEnded(this::interruptAttemptsOf);
     this.heartbeat = heartbeat;
     long period = Math.max(100, heartbeat.toMillis() / 4);
     watchdog.scheduleAtFixedRate(this::checkLeases, period, period, TimeUnit.MILLISECONDS);

@@ -24,7 +24,7 @@ class RunEventsTest {
   }
 
   @Test
-  void theHeaderNamesEachExecutionOnceAndMarksTheOnesWhoseStateChanged() {
+  void theHeaderNamesEachExecutionOnceAndMarksTheOnesThatEnded() {
     List<ExecutionEvent> events = List.of(
         ExecutionEvent.newBuilder().setExecutionId("r1").setType(ExecutionEventType.EXECUTION_EVENT_TYPE_STEP).build(),
         ExecutionEvent.newBuilder().setExecutionId("r2").setType(ExecutionEventType.EXECUTION_EVENT_TYPE_EXECUTION).build(),
