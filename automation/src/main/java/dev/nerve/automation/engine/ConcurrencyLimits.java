@@ -18,6 +18,7 @@ import java.util.concurrent.Semaphore;
 final class ConcurrencyLimits {
 
   private final Semaphore replica;
+  private final int perReplica;
   private final int perWorkflow;
   private final int perKind;
   private final Map<String, Semaphore> workflows = new ConcurrentHashMap<>();
@@ -26,8 +27,14 @@ final class ConcurrencyLimits {
   ConcurrencyLimits(int perReplica, int perWorkflow, int perKind) {
     // Fair: an execution db-scheduler handed over and waiting for a slot goes before new starts.
     this.replica = new Semaphore(perReplica, true);
+    this.perReplica = perReplica;
     this.perWorkflow = perWorkflow;
     this.perKind = perKind;
+  }
+
+  /** Steps this replica runs at once: the size of db-scheduler's pool and of the local starts' pool. */
+  int replicaSlots() {
+    return perReplica;
   }
 
   /**

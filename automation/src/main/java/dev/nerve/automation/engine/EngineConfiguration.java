@@ -49,13 +49,12 @@ public class EngineConfiguration {
       DataSource dataSource,
       EngineTasks tasks,
       AutomationProperties properties,
-      dev.nerve.platform.settings.LiveSettings settings) {
+      ConcurrencyLimits limits) {
     AutomationProperties.Engine engine = properties.engine();
-    int threads = threads(properties, settings);
     return Scheduler.create(new TransactionAwareDataSourceProxy(dataSource), tasks.tasks())
         .startTasks(List.of(tasks.recurring()))
         .tableName("automation.scheduled_tasks")
-        .threads(threads)
+        .threads(limits.replicaSlots())
         .pollingInterval(engine.pollInterval())
         .heartbeatInterval(engine.heartbeatInterval())
         .missedHeartbeatsLimit(engine.missedHeartbeats())
@@ -176,13 +175,11 @@ public class EngineConfiguration {
       Dispatch dispatch,
       Scheduler scheduler,
       JdbcClient jdbc,
-      AutomationProperties properties,
-      dev.nerve.platform.settings.LiveSettings settings) {
+      AutomationProperties properties) {
     AutomationProperties.Engine config = properties.engine();
     String name = workerName(config);
     LocalStarts local = new LocalStarts(worker, limits, runs, dispatch, scheduler,
-        new LocalLeases(jdbc, name, config.heartbeatInterval(), config.missedHeartbeats()), name,
-        threads(properties, settings));
+        new LocalLeases(jdbc, name, config.heartbeatInterval(), config.missedHeartbeats()), name);
     engine.startLocally(local);
     return local;
   }

@@ -34,7 +34,6 @@ final class LocalStarts {
   private final Scheduler scheduler;
   private final LocalLeases leases;
   private final String name;
-  private final int threads;
   private final ConcurrencyLimits limits;
   /** Steps reserved or running here outside db-scheduler's pool. */
   private final AtomicInteger inFlight = new AtomicInteger();
@@ -42,7 +41,7 @@ final class LocalStarts {
   private volatile boolean accepting = true;
 
   LocalStarts(StepWorker worker, ConcurrencyLimits limits, RunRepository runs, Dispatch dispatch, Scheduler scheduler,
-      LocalLeases leases, String name, int threads) {
+      LocalLeases leases, String name) {
     this.worker = worker;
     this.limits = limits;
     this.runs = runs;
@@ -50,7 +49,7 @@ final class LocalStarts {
     this.scheduler = scheduler;
     this.leases = leases;
     this.name = name;
-    this.threads = threads;
+    int threads = limits.replicaSlots();
     this.pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(threads),
         DaemonThreads.numbered("automation-local-"));
     pool.allowCoreThreadTimeOut(true);
