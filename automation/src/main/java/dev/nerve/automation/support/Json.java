@@ -34,7 +34,7 @@ public final class Json {
       JsonFormat.printer().omittingInsignificantWhitespace();
   private static final JsonFormat.Parser PARSER = JsonFormat.parser();
   /** The one Jackson mapper of this module's JSON (streams here, trees in {@link JsonSchemas}). */
-  static final JsonMapper STREAMS = JsonMapper.builder().build();
+  static final JsonMapper MAPPER = JsonMapper.builder().build();
 
   private Json() {}
 
@@ -42,7 +42,7 @@ public final class Json {
   public static String print(MessageOrBuilder message) {
     if (message instanceof Value || message instanceof Struct || message instanceof ListValue) {
       StringWriter out = new StringWriter();
-      try (JsonGenerator generator = STREAMS.createGenerator(out)) {
+      try (JsonGenerator generator = MAPPER.createGenerator(out)) {
         if (message instanceof Value value) {
           write(generator, value);
         } else if (message instanceof Struct struct) {
@@ -129,7 +129,7 @@ public final class Json {
 
   /** Parses one complete JSON value of the kind {@code what}, or fails naming it. */
   private static Value parse(String json, String what) {
-    try (JsonParser parser = STREAMS.createParser(json)) {
+    try (JsonParser parser = MAPPER.createParser(json)) {
       JsonToken first = parser.nextToken();
       if (first == null) {
         throw new IllegalStateException("stored JSON is not " + what);

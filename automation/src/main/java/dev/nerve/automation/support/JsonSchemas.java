@@ -18,7 +18,6 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * JSON Schema (draft 2020-12, networknt) for action parameters and outputs and for workflow
@@ -31,7 +30,6 @@ public final class JsonSchemas {
   private static final int MAX_VIOLATIONS = 20;
   private static final int CACHE_SIZE = 1000;
   private static final Pattern PLAIN_KEY = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$-]*");
-  static final JsonMapper JSON = Json.STREAMS;
 
   private final SchemaRegistry registry =
       SchemaRegistry.withDefaultDialect(
@@ -68,7 +66,7 @@ public final class JsonSchemas {
 
   /** Parses JSON text into a tree. */
   public static JsonNode tree(String json) {
-    return JSON.readTree(json);
+    return Json.MAPPER.readTree(json);
   }
 
   /** The rules a schema document itself breaks (checked against the 2020-12 meta-schema). */
@@ -122,7 +120,7 @@ public final class JsonSchemas {
 
   /** A value as a JSON tree, built directly (no text in between). */
   static JsonNode tree(Value value) {
-    JsonNodeFactory nodes = JSON.getNodeFactory();
+    JsonNodeFactory nodes = Json.MAPPER.getNodeFactory();
     return switch (value.getKindCase()) {
       case STRUCT_VALUE -> {
         ObjectNode object = nodes.objectNode();
@@ -179,7 +177,7 @@ public final class JsonSchemas {
           }
           path.append(key);
         } else {
-          path.append('[').append(JSON.writeValueAsString(key.length() > 64 ? key.substring(0, 64) : key)).append(']');
+          path.append('[').append(Json.MAPPER.writeValueAsString(key.length() > 64 ? key.substring(0, 64) : key)).append(']');
         }
       }
     }
