@@ -4,9 +4,11 @@ import dev.nerve.api.automation.v1.WorkflowStep;
 import dev.nerve.automation.action.Actions;
 import dev.nerve.automation.workflow.Plan;
 import dev.nerve.automation.workflow.StepKind;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 /**
  * This replica's bounds on steps running at once: in all (its {@code threads}, shared by the
@@ -42,9 +44,9 @@ final class ConcurrencyLimits {
    * wait} behind those already waiting (with no wait: only if one is free and nobody waits);
    * false when none frees up in time.
    */
-  boolean enterReplica(java.time.Duration wait) {
+  boolean enterReplica(Duration wait) {
     try {
-      return replica.tryAcquire(wait.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+      return replica.tryAcquire(wait.toNanos(), TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return false;

@@ -79,7 +79,7 @@ final class LocalStarts {
    * goes first and a stream of new executions does not overtake it.
    */
   private boolean takePlace() {
-    if (!accepting || !limits.enterReplica(java.time.Duration.ZERO)) {
+    if (!accepting || !limits.enterReplica(Duration.ZERO)) {
       return false;
     }
     inFlight.incrementAndGet();

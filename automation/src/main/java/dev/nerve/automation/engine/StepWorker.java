@@ -186,27 +186,33 @@ final class StepWorker {
       return (complete, ops) -> ops.reschedule(complete, Instant.now().plusMillis(100));
     }
     try {
-      Runnable release = limits.tryAcquire(plan, sp);
-      if (release == null) {
-        return (complete, ops) -> ops.reschedule(complete, Instant.now().plusMillis(100));
-      }
-      RunRepository.Started started;
-      try {
-        started = engine.inTransaction(() -> runs.beginAttempt(runId, key, worker, Times.now()).orElse(null));
-      } catch (RuntimeException e) {
-        release.run();
-        throw e;
-      }
-      if (started == null) {
-        release.run();
-        return (complete, ops) -> ops.remove();
-      }
-      publishRunning(runId, key, started);
-      runStarted(runId, key, planKey, plan, started, release, context);
-      return (complete, ops) -> {};
+      return attemptHoldingSlot(runId, key, planKey, plan, sp, context);
     } finally {
       limits.leaveReplica();
     }
+  }
+
+  /** With one of the replica's slots: takes the step's own slots, begins the attempt and runs it here. */
+  private CompletionHandler<String> attemptHoldingSlot(
+      UUID runId, String key, String planKey, Plan plan, Plan.StepPlan sp, ExecutionContext context) {
+    Runnable release = limits.tryAcquire(plan, sp);
+    if (release == null) {
+      return (complete, ops) -> ops.reschedule(complete, Instant.now().plusMillis(100));
+    }
+    RunRepository.Started started;
+    try {
+      started = engine.inTransaction(() -> runs.beginAttempt(runId, key, worker, Times.now()).orElse(null));
+    } catch (RuntimeException e) {
+      release.run();
+      throw e;
+    }
+    if (started == null) {
+      release.run();
+      return (complete, ops) -> ops.remove();
+    }
+    publishRunning(runId, key, started);
+    runStarted(runId, key, planKey, plan, started, release, context);
+    return (complete, ops) -> {};
   }
 
   /**
