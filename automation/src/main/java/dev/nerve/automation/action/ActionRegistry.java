@@ -16,6 +16,8 @@ import java.util.function.Function;
 public final class ActionRegistry {
 
   private final Map<String, ActionKind> builtins;
+  // Built once: a kind's schema is JSON text, parsed (and hashed to find its compiled form) per call otherwise.
+  private final Map<String, ActionDefinition> builtinActions;
   private final Function<String, ActionKind> extensions;
   private final ActionRepository repository;
 
@@ -23,6 +25,9 @@ public final class ActionRegistry {
     Map<String, ActionKind> map = new LinkedHashMap<>();
     builtins.forEach(kind -> map.put(kind.id(), kind));
     this.builtins = Collections.unmodifiableMap(map);
+    Map<String, ActionDefinition> actions = new LinkedHashMap<>();
+    map.forEach((id, kind) -> actions.put(id, builtinAction(kind)));
+    this.builtinActions = Collections.unmodifiableMap(actions);
     this.extensions = extensions;
     this.repository = repository;
   }
@@ -48,21 +53,20 @@ public final class ActionRegistry {
 
   /** The action with this id in the principal's tenant. */
   public Optional<ActionDefinition> find(Principal principal, String actionId) {
-    ActionKind builtin = builtins.get(actionId);
+    ActionDefinition builtin = builtinActions.get(actionId);
     if (builtin != null) {
-      return Optional.of(builtinAction(builtin));
+      return Optional.of(builtin);
     }
     return repository.find(principal.tenantId(), actionId);
   }
 
   /** The built-in action of a built-in kind; empty for other ids. */
   public Optional<ActionDefinition> builtin(String kindId) {
-    ActionKind kind = builtins.get(kindId);
-    return kind == null ? Optional.empty() : Optional.of(builtinAction(kind));
+    return Optional.ofNullable(builtinActions.get(kindId));
   }
 
   /** The built-in action of a kind. */
-  static ActionDefinition builtinAction(ActionKind kind) {
+  private static ActionDefinition builtinAction(ActionKind kind) {
     return new ActionDefinition(
         kind.id(),
         kind.id(),

@@ -179,7 +179,7 @@ public final class Actions {
     String after = afterId == null ? "" : afterId;
     registry.builtins().values().stream()
         .filter(k -> k.id().compareTo(after) > 0)
-        .map(k -> ActionRegistry.builtinAction(k).proto(k))
+        .map(k -> registry.builtin(k.id()).orElseThrow().proto(k))
         .forEach(all::add);
     String cursor = after;
     while (true) {
