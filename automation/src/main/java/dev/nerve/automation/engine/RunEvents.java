@@ -58,23 +58,39 @@ public final class RunEvents implements AutoCloseable {
     subscription.sync().subscribe(CHANNEL);
   }
 
-  /** Publishes events once the current transaction commits (at once outside one). */
+  /**
+   * Publishes events once the current transaction commits (at once outside one): every event of a
+   * transaction goes in one message, in the order they were given.
+   */
   void publishAfterCommit(List<ExecutionEvent> events) {
     if (events.isEmpty()) {
       return;
     }
-    List<ExecutionEvent> copy = List.copyOf(events);
-    if (TransactionSynchronizationManager.isSynchronizationActive()) {
+    if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+      publish(List.copyOf(events));
+      return;
+    }
+    @SuppressWarnings("unchecked")
+    List<ExecutionEvent> pending = (List<ExecutionEvent>) TransactionSynchronizationManager.getResource(this);
+    if (pending == null) {
+      List<ExecutionEvent> collected = new ArrayList<>();
+      TransactionSynchronizationManager.bindResource(this, collected);
       TransactionSynchronizationManager.registerSynchronization(
           new TransactionSynchronization() {
             @Override
             public void afterCommit() {
-              publish(copy);
+              TransactionSynchronizationManager.unbindResourceIfPossible(RunEvents.this);
+              publish(collected);
+            }
+
+            @Override
+            public void afterCompletion(int status) {
+              TransactionSynchronizationManager.unbindResourceIfPossible(RunEvents.this);
             }
           });
-    } else {
-      publish(copy);
+      pending = collected;
     }
+    pending.addAll(events);
   }
 
   private void publish(List<ExecutionEvent> events) {

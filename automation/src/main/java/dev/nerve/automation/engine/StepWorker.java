@@ -288,9 +288,6 @@ final class StepWorker {
       if (!recorded) {
         log.info("attempt {} of {}/{} ended after this worker lost it; its result is dropped", started.attempt(), runId, key);
       }
-      if (next[0] != null) {
-        publishRunning(runId, next[0].key(), next[0].started());
-      }
       return next[0];
     } catch (RuntimeException e) {
       if (next[0] != null) {
@@ -447,6 +444,7 @@ final class StepWorker {
             .orElseThrow(() -> new IllegalStateException("the step " + nextKey + " made ready here did not start"));
         next[0] = new Held(nextKey, held.planKey(), held.plan(), held.plan().step(stepIdOf(nextKey)), started,
             nextRelease[0]);
+        publishRunning(runId, nextKey, started);
       }
     } catch (RuntimeException e) {
       if (nextRelease[0] != null && next[0] == null) {
