@@ -28,6 +28,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The platform's activity outbox delivering to this learning service: a producer schema made by
@@ -89,6 +91,50 @@ class OutboxRelayIT {
     }
     assertThat(jdbc.queryForObject("select count(*) from learning.activity_event where tenant_id = ? and source = 'test-producer'",
         Long.class, tenants.get(0))).isEqualTo(500);
+  }
+
+  @Test
+  void eventsRecordedInATransactionAppearWithItsCommitAndNotAfterARollback() {
+    jdbc.update("delete from " + SCHEMA + ".activity_outbox");
+    String tenant = freshTenant();
+    ActivityOutbox producer = outboxes.open(SCHEMA, "test-producer");
+    TransactionTemplate tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+    // More events than one insert statement carries, and one event recorded twice.
+    var firstId = new java.util.concurrent.atomic.AtomicReference<String>();
+    tx.executeWithoutResult(status -> {
+      ActivityEvent first = producer.recorder().recordOperation(tenant, "alice", "Mutation.first", "OK");
+      firstId.set(first.getId());
+      for (int i = 0; i < 2499; i++) {
+        producer.recorder().recordOperation(tenant, "alice", "Mutation.in", "OK");
+      }
+      producer.recorder().record(tenant, first);
+      assertThat(outboxRowsElsewhere()).isZero();
+    });
+    assertThat(outboxRows()).isEqualTo(2500);
+    // In the order recorded.
+    assertThat(jdbc.queryForObject("select event_id from " + SCHEMA + ".activity_outbox order by seq limit 1", String.class))
+        .isEqualTo(firstId.get());
+
+    assertThatThrownBy(() -> tx.executeWithoutResult(status -> {
+      producer.recorder().recordOperation(tenant, "alice", "Mutation.rolledBack", "OK");
+      throw new IllegalStateException("the producer's change failed");
+    })).isInstanceOf(IllegalStateException.class);
+    assertThat(outboxRows()).isEqualTo(2500);
+    // Outside a transaction an event is inserted at once.
+    producer.recorder().recordOperation(tenant, "alice", "Mutation.alone", "OK");
+    assertThat(outboxRows()).isEqualTo(2501);
+    jdbc.update("delete from " + SCHEMA + ".activity_outbox");
+  }
+
+  /** Outbox rows as another connection sees them (outside the caller's transaction). */
+  private long outboxRowsElsewhere() {
+    try (var connection = dataSource.getConnection(); var statement = connection.createStatement();
+        var rows = statement.executeQuery("select count(*) from " + SCHEMA + ".activity_outbox")) {
+      rows.next();
+      return rows.getLong(1);
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   @Test

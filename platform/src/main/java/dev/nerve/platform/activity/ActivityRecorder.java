@@ -3,15 +3,23 @@ package dev.nerve.platform.activity;
 import com.google.protobuf.Timestamp;
 import dev.nerve.api.learning.v1.ActivityEvent;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * What a producer calls to record one activity event: a row in the {@code activity_outbox} of
  * the producer's own schema, written in the caller's transaction when there is one, so the event
- * exists exactly when the producer's own change does. An {@link OutboxRelay} delivers it.
+ * exists exactly when the producer's own change does. The events of one transaction are inserted
+ * together, in one statement just before it commits. An {@link OutboxRelay} delivers them.
  */
 public final class ActivityRecorder {
+
+  // Well under PostgreSQL's 65,535 parameters of one statement.
+  private static final int ROWS_PER_INSERT = 1000;
 
   private final JdbcTemplate jdbc;
   private final String table;
@@ -43,13 +51,58 @@ public final class ActivityRecorder {
     }
     ActivityEvent queued = complete.build();
     if (enabled) {
-      jdbc.update(
-          "insert into " + table + " (event_id, tenant_id, event) values (?, ?, ?) on conflict (event_id) do nothing",
-          queued.getId(),
-          tenantId,
-          queued.toByteArray());
+      Row row = new Row(queued.getId(), tenantId, queued.toByteArray());
+      if (TransactionSynchronizationManager.isSynchronizationActive()) {
+        pending().add(row);
+      } else {
+        insert(List.of(row));
+      }
     }
     return queued;
+  }
+
+  /** One outbox row. */
+  private record Row(String eventId, String tenantId, byte[] event) {}
+
+  /** The rows of the current transaction, inserted before it commits. */
+  private List<Row> pending() {
+    @SuppressWarnings("unchecked")
+    List<Row> rows = (List<Row>) TransactionSynchronizationManager.getResource(this);
+    if (rows != null) {
+      return rows;
+    }
+    List<Row> collected = new ArrayList<>();
+    TransactionSynchronizationManager.bindResource(this, collected);
+    TransactionSynchronizationManager.registerSynchronization(
+        new TransactionSynchronization() {
+          @Override
+          public void beforeCommit(boolean readOnly) {
+            TransactionSynchronizationManager.unbindResourceIfPossible(ActivityRecorder.this);
+            insert(collected);
+          }
+
+          @Override
+          public void afterCompletion(int status) {
+            TransactionSynchronizationManager.unbindResourceIfPossible(ActivityRecorder.this);
+          }
+        });
+    return collected;
+  }
+
+  private void insert(List<Row> rows) {
+    for (int from = 0; from < rows.size(); from += ROWS_PER_INSERT) {
+      List<Row> chunk = rows.subList(from, Math.min(rows.size(), from + ROWS_PER_INSERT));
+      StringBuilder sql = new StringBuilder("insert into ").append(table).append(" (event_id, tenant_id, event) values ");
+      Object[] args = new Object[chunk.size() * 3];
+      for (int i = 0; i < chunk.size(); i++) {
+        sql.append(i == 0 ? "(?, ?, ?)" : ", (?, ?, ?)");
+        Row row = chunk.get(i);
+        args[3 * i] = row.eventId();
+        args[3 * i + 1] = row.tenantId();
+        args[3 * i + 2] = row.event();
+      }
+      jdbc.update(sql.append(" on conflict (event_id) do nothing").toString(), args);
+    }
   }
 
   /** An operation of a user and how it ended, as the gateway records it. */
