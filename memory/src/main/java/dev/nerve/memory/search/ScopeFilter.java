@@ -180,6 +180,11 @@ final class ScopeFilter extends Query {
       }
     }
 
+    /** How many bit sets are kept (all segments together). */
+    synchronized int size() {
+      return lru.size();
+    }
+
     private synchronized void dropSegment(IndexReader.CacheKey segment) {
       Map<Query, BitSet> sets = bySegment.remove(segment);
       if (sets != null) {

@@ -298,28 +298,36 @@ public final class SearchIndex implements AutoCloseable {
 
   /** Nearest neighbour in exactly one scope (empty agent/session meaning empty), for dedupe. */
   public List<Hit> nearestInScope(SearchFilter scope, String model, float[] vector, int k) {
-    Query exact =
-        new BooleanQuery.Builder()
-            .add(IndexSchema.scope(scope), Occur.FILTER)
-            .add(new TermQuery(new Term("agent", scope.agentId())), Occur.FILTER)
-            .add(new TermQuery(new Term("session", scope.sessionId())), Occur.FILTER)
-            .build();
-    return search(new KnnFloatVectorQuery(IndexSchema.vectorField(model), vector, k, filter(exact, scope)), k, null);
+    return search(new KnnFloatVectorQuery(IndexSchema.vectorField(model), vector, k, filter(exactly(scope), scope)), k, null);
   }
 
   /**
    * Memories of exactly one scope (empty agent/session meaning empty) whose text is equal to
-   * {@code text} after normalization ({@link TextKey}), for exact deduplication.
+   * {@code text} after normalization ({@link TextKey}), for exact deduplication. The text's term
+   * stays outside the cached scope filter: it leads the conjunction, and a bit set per text would
+   * only push the scopes' reusable ones out of the cache.
    */
   public List<Hit> sameTextInScope(SearchFilter scope, String text, int k) {
-    Query exact =
+    Query sameText =
         new BooleanQuery.Builder()
-            .add(IndexSchema.scope(scope), Occur.FILTER)
-            .add(new TermQuery(new Term("agent", scope.agentId())), Occur.FILTER)
-            .add(new TermQuery(new Term("session", scope.sessionId())), Occur.FILTER)
+            .add(filter(exactly(scope), scope), Occur.FILTER)
             .add(new TermQuery(new Term("textkey", TextKey.of(text))), Occur.FILTER)
             .build();
-    return search(new org.apache.lucene.search.ConstantScoreQuery(filter(exact, scope)), k, null);
+    return search(new org.apache.lucene.search.ConstantScoreQuery(sameText), k, null);
+  }
+
+  /** How many scope bit sets the filter cache holds now. */
+  int cachedScopes() {
+    return scopes.size();
+  }
+
+  /** The conditions of exactly one scope: its filter, and its agent and session even when empty. */
+  private static Query exactly(SearchFilter scope) {
+    return new BooleanQuery.Builder()
+        .add(IndexSchema.scope(scope), Occur.FILTER)
+        .add(new TermQuery(new Term("agent", scope.agentId())), Occur.FILTER)
+        .add(new TermQuery(new Term("session", scope.sessionId())), Occur.FILTER)
+        .build();
   }
 
   /**

@@ -52,6 +52,32 @@ class SearchIndexFilterTest {
     }
   }
 
+  @Test
+  void exactTextLookupsFindOnlyTheirScopeAndReuseOneCachedScope() {
+    try (SearchIndex index = new SearchIndex(dir)) {
+      List<IndexedMemory> memories = new java.util.ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        memories.add(inSession("s" + i, "alice", "chat-1", "Turn number " + i + "!", X));
+      }
+      memories.add(inSession("other", "alice", "chat-2", "turn number 0", X));
+      index.apply(memories, List.of(), 1);
+      SearchFilter chat1 = new SearchFilter("t", "alice", "", "chat-1", List.of(), List.of(), Map.of(), null, null, null, null,
+          false, T0);
+      int before = index.cachedScopes();
+      for (int i = 0; i < 20; i++) {
+        // Equal after normalization (case, punctuation); the same text in chat-2 is another scope.
+        assertThat(ids(index.sameTextInScope(chat1, "turn NUMBER " + i, 5))).containsExactly("s" + i);
+      }
+      assertThat(ids(index.sameTextInScope(chat1, "turn number 20", 5))).isEmpty();
+      // One bit set for the scope, not one per text looked up.
+      assertThat(index.cachedScopes() - before).isEqualTo(1);
+    }
+  }
+
+  private static IndexedMemory inSession(String id, String user, String session, String text, float[] vector) {
+    return new IndexedMemory(id, "t", user, "", session, text, List.of(), Map.of(), 0.5, T0, T0, null, "m", vector);
+  }
+
   private static SearchFilter filter(String user, String agent, List<String> tagsAll, Instant now) {
     return new SearchFilter("t", user, agent, "", List.of(), tagsAll, Map.of(), null, null, null, null, false, now);
   }
