@@ -2,6 +2,7 @@ package dev.nerve.automation.engine;
 
 import dev.nerve.api.automation.v1.ExecutionEvent;
 import dev.nerve.api.automation.v1.ExecutionEventType;
+import dev.nerve.platform.storage.TransactionBatch;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
@@ -20,8 +21,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Live execution events inside the automation service: the changes of a transaction are published
@@ -44,6 +43,8 @@ public final class RunEvents implements AutoCloseable {
   private final StatefulRedisPubSubConnection<String, String> subscription;
   private final Map<UUID, List<Consumer<ExecutionEvent>>> listeners = new ConcurrentHashMap<>();
   private final List<Consumer<UUID>> ended = new CopyOnWriteArrayList<>();
+  private final TransactionBatch<ExecutionEvent> afterCommit =
+      new TransactionBatch<>(TransactionBatch.Phase.AFTER_COMMIT, this::publish);
 
   public RunEvents(RedisClient client, StatefulRedisConnection<String, String> redis) {
     this.redis = redis;
@@ -63,34 +64,7 @@ public final class RunEvents implements AutoCloseable {
    * transaction goes in one message, in the order they were given.
    */
   void publishAfterCommit(List<ExecutionEvent> events) {
-    if (events.isEmpty()) {
-      return;
-    }
-    if (!TransactionSynchronizationManager.isSynchronizationActive()) {
-      publish(List.copyOf(events));
-      return;
-    }
-    @SuppressWarnings("unchecked")
-    List<ExecutionEvent> pending = (List<ExecutionEvent>) TransactionSynchronizationManager.getResource(this);
-    if (pending == null) {
-      List<ExecutionEvent> collected = new ArrayList<>();
-      TransactionSynchronizationManager.bindResource(this, collected);
-      TransactionSynchronizationManager.registerSynchronization(
-          new TransactionSynchronization() {
-            @Override
-            public void afterCommit() {
-              TransactionSynchronizationManager.unbindResourceIfPossible(RunEvents.this);
-              publish(collected);
-            }
-
-            @Override
-            public void afterCompletion(int status) {
-              TransactionSynchronizationManager.unbindResourceIfPossible(RunEvents.this);
-            }
-          });
-      pending = collected;
-    }
-    pending.addAll(events);
+    afterCommit.add(events);
   }
 
   private void publish(List<ExecutionEvent> events) {

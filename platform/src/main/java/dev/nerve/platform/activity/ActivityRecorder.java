@@ -2,13 +2,11 @@ package dev.nerve.platform.activity;
 
 import com.google.protobuf.Timestamp;
 import dev.nerve.api.learning.v1.ActivityEvent;
+import dev.nerve.platform.storage.TransactionBatch;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * What a producer calls to record one activity event: a row in the {@code activity_outbox} of
@@ -25,6 +23,7 @@ public final class ActivityRecorder {
   private final String table;
   private final String source;
   private final boolean enabled;
+  private final TransactionBatch<Row> beforeCommit = new TransactionBatch<>(TransactionBatch.Phase.BEFORE_COMMIT, this::insert);
 
   ActivityRecorder(JdbcTemplate jdbc, String schema, String source, boolean enabled) {
     this.jdbc = jdbc;
@@ -51,43 +50,13 @@ public final class ActivityRecorder {
     }
     ActivityEvent queued = complete.build();
     if (enabled) {
-      Row row = new Row(queued.getId(), tenantId, queued.toByteArray());
-      if (TransactionSynchronizationManager.isSynchronizationActive()) {
-        pending().add(row);
-      } else {
-        insert(List.of(row));
-      }
+      beforeCommit.add(List.of(new Row(queued.getId(), tenantId, queued.toByteArray())));
     }
     return queued;
   }
 
   /** One outbox row. */
   private record Row(String eventId, String tenantId, byte[] event) {}
-
-  /** The rows of the current transaction, inserted before it commits. */
-  private List<Row> pending() {
-    @SuppressWarnings("unchecked")
-    List<Row> rows = (List<Row>) TransactionSynchronizationManager.getResource(this);
-    if (rows != null) {
-      return rows;
-    }
-    List<Row> collected = new ArrayList<>();
-    TransactionSynchronizationManager.bindResource(this, collected);
-    TransactionSynchronizationManager.registerSynchronization(
-        new TransactionSynchronization() {
-          @Override
-          public void beforeCommit(boolean readOnly) {
-            TransactionSynchronizationManager.unbindResourceIfPossible(ActivityRecorder.this);
-            insert(collected);
-          }
-
-          @Override
-          public void afterCompletion(int status) {
-            TransactionSynchronizationManager.unbindResourceIfPossible(ActivityRecorder.this);
-          }
-        });
-    return collected;
-  }
 
   private void insert(List<Row> rows) {
     for (int from = 0; from < rows.size(); from += ROWS_PER_INSERT) {

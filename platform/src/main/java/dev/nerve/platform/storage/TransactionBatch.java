@@ -1,0 +1,85 @@
+package dev.nerve.platform.storage;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.function.Consumer;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
+/**
+ * Items a transaction gathers and hands over together, as one list at one point of its
+ * completion, so that many calls in one transaction cost one statement or one message. Outside a
+ * transaction (no synchronization active) items are handed over at once. Each instance keeps its
+ * own list per transaction.
+ *
+ * @param <T> item type
+ */
+public final class TransactionBatch<T> {
+
+  /** When a transaction's items are handed over. */
+  public enum Phase {
+    /** Inside the transaction, just before it commits: a failure fails the commit. */
+    BEFORE_COMMIT,
+    /** Once it committed; nothing is handed over after a rollback. */
+    AFTER_COMMIT
+  }
+
+  private final Phase phase;
+  private final Consumer<List<T>> handOver;
+
+  public TransactionBatch(Phase phase, Consumer<List<T>> handOver) {
+    this.phase = phase;
+    this.handOver = handOver;
+  }
+
+  /** Adds items to the current transaction's batch, in order; outside one hands them over now. */
+  public void add(Collection<? extends T> items) {
+    if (items.isEmpty()) {
+      return;
+    }
+    if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+      handOver.accept(List.copyOf(items));
+      return;
+    }
+    @SuppressWarnings("unchecked")
+    List<T> batch = (List<T>) TransactionSynchronizationManager.getResource(this);
+    if (batch == null) {
+      batch = open();
+    }
+    batch.addAll(items);
+  }
+
+  private List<T> open() {
+    List<T> batch = new ArrayList<>();
+    TransactionSynchronizationManager.bindResource(this, batch);
+    TransactionSynchronizationManager.registerSynchronization(
+        new TransactionSynchronization() {
+          @Override
+          public void beforeCommit(boolean readOnly) {
+            if (phase == Phase.BEFORE_COMMIT) {
+              close(batch);
+            }
+          }
+
+          @Override
+          public void afterCommit() {
+            if (phase == Phase.AFTER_COMMIT) {
+              close(batch);
+            }
+          }
+
+          @Override
+          public void afterCompletion(int status) {
+            TransactionSynchronizationManager.unbindResourceIfPossible(TransactionBatch.this);
+          }
+        });
+    return batch;
+  }
+
+  /** Unbinds the batch first, so an item added while it is handed over starts a batch of its own. */
+  private void close(List<T> batch) {
+    TransactionSynchronizationManager.unbindResourceIfPossible(this);
+    handOver.accept(batch);
+  }
+}
