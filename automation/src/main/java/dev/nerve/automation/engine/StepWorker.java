@@ -201,7 +201,13 @@ final class StepWorker {
     }
     RunRepository.Started started;
     try {
-      started = engine.inTransaction(() -> runs.beginAttempt(runId, key, worker, Times.now()).orElse(null));
+      started = engine.inTransaction(() -> {
+        RunRepository.Started begun = runs.beginAttempt(runId, key, worker, Times.now()).orElse(null);
+        if (begun != null) {
+          publishRunning(runId, key, begun);
+        }
+        return begun;
+      });
     } catch (RuntimeException e) {
       release.run();
       throw e;
@@ -210,7 +216,6 @@ final class StepWorker {
       release.run();
       return (complete, ops) -> ops.remove();
     }
-    publishRunning(runId, key, started);
     runStarted(runId, key, planKey, plan, started, release, context);
     return (complete, ops) -> {};
   }
