@@ -16,10 +16,12 @@ import dev.nerve.platform.activity.ActivityOutboxes;
 import dev.nerve.platform.activity.ActivityProperties;
 import dev.nerve.platform.grpc.ChannelFactory;
 import dev.nerve.platform.target.TargetSelection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
 import org.awaitility.Awaitility;
 import org.flywaydb.core.Flyway;
@@ -100,7 +102,7 @@ class OutboxRelayIT {
     ActivityOutbox producer = outboxes.open(SCHEMA, "test-producer");
     TransactionTemplate tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
     // More events than one insert statement carries, and one event recorded twice.
-    var firstId = new java.util.concurrent.atomic.AtomicReference<String>();
+    var firstId = new AtomicReference<String>();
     tx.executeWithoutResult(status -> {
       ActivityEvent first = producer.recorder().recordOperation(tenant, "alice", "Mutation.first", "OK");
       firstId.set(first.getId());
@@ -132,7 +134,7 @@ class OutboxRelayIT {
         var rows = statement.executeQuery("select count(*) from " + SCHEMA + ".activity_outbox")) {
       rows.next();
       return rows.getLong(1);
-    } catch (java.sql.SQLException e) {
+    } catch (SQLException e) {
       throw new IllegalStateException(e);
     }
   }

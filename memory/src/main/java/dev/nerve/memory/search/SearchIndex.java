@@ -21,6 +21,7 @@ import org.apache.lucene.index.SortedNumericDocValues;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.BooleanClause.Occur;
 import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.ConstantScoreQuery;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.Query;
@@ -313,7 +314,7 @@ public final class SearchIndex implements AutoCloseable {
             .add(filter(exactly(scope), scope), Occur.FILTER)
             .add(new TermQuery(new Term("textkey", TextKey.of(text))), Occur.FILTER)
             .build();
-    return search(new org.apache.lucene.search.ConstantScoreQuery(sameText), k, null);
+    return search(new ConstantScoreQuery(sameText), k, null);
   }
 
   /** How many scope bit sets the filter cache holds now. */
