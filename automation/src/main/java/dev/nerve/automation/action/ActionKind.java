@@ -31,6 +31,16 @@ public interface ActionKind {
   Value run(Invocation call) throws Exception;
 
   /**
+   * Whether the kind is a pure computation: its output depends on its parameters alone, it touches
+   * nothing outside the run, and its cost is bounded (like {@code transform}, whose CEL has cost
+   * limits). A workflow step of a pure kind runs in the engine's transaction that makes it due
+   * instead of being queued (docs/architecture.md, Engine): running it again is always harmless.
+   */
+  default boolean pure() {
+    return false;
+  }
+
+  /**
    * One run of an action.
    *
    * @param principal on whose behalf it runs

@@ -168,18 +168,57 @@ public final class ActionRunner implements AutoCloseable {
     } catch (CancellationException e) {
       return Outcome.failed("cancelled", true, logs, began);
     } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof ActionFailure failure) {
-        return Outcome.failed(failure.getMessage(), failure.retryable(), logs, began);
-      }
-      if (cause instanceof InterruptedException) {
-        return Outcome.failed("interrupted", true, logs, began);
-      }
-      log.warn("action {} ({}) failed: {}", action.id(), action.kindId(), cause.toString());
-      return Outcome.failed(cause.getClass().getSimpleName() + ": " + cause.getMessage(), true, logs, began);
+      return failure(action, e.getCause(), logs, began);
     } finally {
       ended.accept(future);
     }
+    return checked(action, output, logs, began);
+  }
+
+  /**
+   * Runs an action of a {@link ActionKind#pure pure} kind on the calling thread (it cannot block
+   * and its cost is bounded, so nothing needs interrupting); an outcome later than {@code timeout}
+   * is TIMED_OUT. The caller reports it with {@link #report}. Fails for other kinds.
+   */
+  public Outcome runHere(ActionDefinition action, Principal principal, Struct params, String idempotencyKey,
+      Duration timeout) {
+    ActionKind kind = registry.kind(action.kindId()).filter(ActionKind::pure)
+        .orElseThrow(() -> new IllegalArgumentException("action kind " + action.kindId() + " is not pure"));
+    Instant began = Instant.now();
+    List<String> logs = new ArrayList<>();
+    Value output;
+    try {
+      output = kind.run(new ActionKind.Invocation(principal, params, idempotencyKey, began.plus(timeout), logs));
+    } catch (Exception e) {
+      return failure(action, e, logs, began);
+    }
+    Duration took = Duration.between(began, Instant.now());
+    if (took.compareTo(timeout) > 0) {
+      return new Outcome(ActionStatus.ACTION_STATUS_TIMED_OUT, null, "timed out after " + timeout.toMillis() + " ms", true,
+          copy(logs), took);
+    }
+    return checked(action, output, logs, began);
+  }
+
+  /** Whether the action's kind is {@link ActionKind#pure pure} (it may run in {@link #runHere}). */
+  public boolean pure(ActionDefinition action) {
+    return registry.kind(action.kindId()).map(ActionKind::pure).orElse(false);
+  }
+
+  /** The outcome of an action that threw {@code cause}. */
+  private static Outcome failure(ActionDefinition action, Throwable cause, List<String> logs, Instant began) {
+    if (cause instanceof ActionFailure failure) {
+      return Outcome.failed(failure.getMessage(), failure.retryable(), logs, began);
+    }
+    if (cause instanceof InterruptedException) {
+      return Outcome.failed("interrupted", true, logs, began);
+    }
+    log.warn("action {} ({}) failed: {}", action.id(), action.kindId(), cause.toString());
+    return Outcome.failed(cause.getClass().getSimpleName() + ": " + cause.getMessage(), true, logs, began);
+  }
+
+  /** The outcome of an action that returned {@code output}: checked against the payload limit and its output schema. */
+  private Outcome checked(ActionDefinition action, Value output, List<String> logs, Instant began) {
     if (output == null) {
       output = Json.nullValue();
     }

@@ -46,6 +46,11 @@ final class TransformKind implements ActionKind {
   }
 
   @Override
+  public boolean pure() {
+    return true;
+  }
+
+  @Override
   public Value run(Invocation call) {
     String expression = call.string("expression", "");
     CelEngine.CompiledExpression program;

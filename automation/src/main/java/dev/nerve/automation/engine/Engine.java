@@ -133,6 +133,9 @@ public final class Engine {
       dispatch.runTimeout(id, deadline);
     }
     Interpreter.Ctx ctx = interpreter.fresh(run);
+    // A child's steps are queued: a child ending inside its parent's advance would report its end
+    // to a parent step that is not written yet.
+    ctx.runsInPlace = parent == null;
     LocalStarts local = this.local;
     LocalStarts.Offer offer = local == null ? null : local.offer(ctx);
     interpreter.advance(ctx);

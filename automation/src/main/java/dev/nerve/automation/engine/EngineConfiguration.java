@@ -105,6 +105,11 @@ public class EngineConfiguration {
   }
 
   @Bean
+  AttemptInputs automationAttemptInputs(RunRepository runs, Templates templates, ActionRunner runner) {
+    return new AttemptInputs(runs, templates, runner);
+  }
+
+  @Bean
   Engine automationEngine(
       RunRepository runs,
       Plans plans,
@@ -114,11 +119,15 @@ public class EngineConfiguration {
       RunEvents events,
       TransactionTemplate tx,
       AutomationProperties properties,
-      FinishedListeners listeners) {
+      FinishedListeners listeners,
+      AttemptInputs inputs,
+      ConcurrencyLimits limits) {
     Engine[] self = new Engine[1];
+    InlineSteps inline = new InlineSteps(inputs, runs, limits, workerName(properties.engine()));
     Interpreter interpreter =
         new Interpreter(runs, plans, templates, dispatch, events, properties.limits(),
-            (parent, key, workflowId, version, input) -> self[0].startChild(parent, key, workflowId, version, input), listeners);
+            (parent, key, workflowId, version, input) -> self[0].startChild(parent, key, workflowId, version, input), listeners,
+            inline);
     self[0] = new Engine(runs, plans, workflows, interpreter, dispatch, tx, properties);
     return self[0];
   }
@@ -139,8 +148,7 @@ public class EngineConfiguration {
       Engine engine,
       RunRepository runs,
       Plans plans,
-      Templates templates,
-      ActionRunner runner,
+      AttemptInputs inputs,
       Dispatch dispatch,
       RunEvents events,
       AutomationProperties properties,
@@ -150,7 +158,7 @@ public class EngineConfiguration {
       dev.nerve.platform.settings.LiveSettings settings) {
     AutomationProperties.Engine config = properties.engine();
     StepWorker worker =
-        new StepWorker(engine, engine.interpreter(), runs, plans, templates, runner, dispatch,
+        new StepWorker(engine, engine.interpreter(), runs, plans, inputs, dispatch,
             limits,
             events, workerName(config),
             config.heartbeatInterval());

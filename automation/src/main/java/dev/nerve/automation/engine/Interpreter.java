@@ -20,6 +20,7 @@ import dev.nerve.automation.workflow.StepKind;
 import dev.nerve.automation.workflow.Templates;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -33,8 +34,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * happens next and records it in the same transaction. It starts the steps whose dependencies are
  * done (evaluating conditions and switch branches, expanding forEach items up to their
  * concurrency, arming wait timers and event waits, starting sub-workflow executions, dispatching
- * action attempts to workers), reacts to failures (fail, continue, compensate), and finishes the
- * execution exactly once when nothing is left to run.
+ * action attempts to workers or running pure ones in place), reacts to failures (fail, continue,
+ * compensate), and finishes the execution exactly once when nothing is left to run.
  */
 final class Interpreter {
 
@@ -49,6 +50,7 @@ final class Interpreter {
   private final AutomationProperties.Limits limits;
   private final Children children;
   private final List<RunFinished> finished;
+  private final InlineSteps inlineSteps;
 
   /** Starts child executions (sub-workflows) inside the current transaction. */
   interface Children {
@@ -64,7 +66,8 @@ final class Interpreter {
       RunEvents events,
       AutomationProperties.Limits limits,
       Children children,
-      List<RunFinished> finished) {
+      List<RunFinished> finished,
+      InlineSteps inlineSteps) {
     this.runs = runs;
     this.plans = plans;
     this.templates = templates;
@@ -73,6 +76,7 @@ final class Interpreter {
     this.limits = limits;
     this.children = children;
     this.finished = finished;
+    this.inlineSteps = inlineSteps;
   }
 
   /** State of one execution while the interpreter works on it. */
@@ -93,6 +97,18 @@ final class Interpreter {
     /** The key of the attempt kept by the worker, or null. */
     String kept;
 
+    /** Steps due to run in place ({@link InlineSteps}), in the order they became due. */
+    private final ArrayDeque<InlineSteps.Due> dueInline = new ArrayDeque<>();
+
+    /** Steps run in place in this context so far. */
+    int inlineRuns;
+
+    /** Whether pure steps may run in place in this context (else every step is queued). */
+    boolean runsInPlace = true;
+
+    /** Whether {@link #advance(Ctx)} is running the steps due in place (an inner advance only adds to them). */
+    private boolean draining;
+
     /** Sequence numbers reserved by the lock (next to hand out, last reserved); 0/0 when none. */
     private long seqNext;
     private long seqLast;
@@ -111,6 +127,11 @@ final class Interpreter {
 
     /** Dispatches the first attempt of a step that is due now, to the keeper when it takes it. */
     void dispatchFirst(Plan.StepPlan sp, String key, int attempt) {
+      InlineSteps.Due due = inlineSteps == null ? null : inlineSteps.take(this, sp, key);
+      if (due != null) {
+        dueInline.add(due);
+        return;
+      }
       if (keeper != null && kept == null && keeper.test(sp)) {
         kept = key;
         return;
@@ -126,6 +147,12 @@ final class Interpreter {
 
     void update(StepRow step) {
       runs.updateStep(run.id(), step);
+      rows.put(step.key(), step);
+      stepEvent(step);
+    }
+
+    /** A step's attempt started in this transaction and ends in it: its event only, no write of its own. */
+    void started(StepRow step) {
       rows.put(step.key(), step);
       stepEvent(step);
     }
@@ -236,7 +263,37 @@ final class Interpreter {
     ctx.flush();
   }
 
+  /**
+   * Starts what is due now and, at the outermost call, runs the pure steps that became due in
+   * place, advancing after each, until none is left.
+   */
   void advance(Ctx ctx) {
+    startDue(ctx);
+    if (ctx.draining) {
+      return;
+    }
+    ctx.draining = true;
+    try {
+      InlineSteps.Due due;
+      while ((due = ctx.dueInline.poll()) != null) {
+        if (!ctx.run.running()) {
+          due.release().run();
+          continue;
+        }
+        InlineSteps.Ran ran = inlineSteps.run(ctx, due);
+        var outcome = ran.outcome();
+        attemptEnded(ctx, ran.step(), outcome.ok(), outcome.output(), outcome.error(), outcome.retryable());
+      }
+    } finally {
+      ctx.draining = false;
+      // Left only when a step failed with an exception (the transaction rolls back): free their slots.
+      for (InlineSteps.Due left; (left = ctx.dueInline.poll()) != null; ) {
+        left.release().run();
+      }
+    }
+  }
+
+  private void startDue(Ctx ctx) {
     if (!ctx.run.running()) {
       return;
     }

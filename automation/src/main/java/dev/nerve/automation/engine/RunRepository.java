@@ -214,6 +214,21 @@ public final class RunRepository {
         .single();
   }
 
+  /**
+   * Records a whole attempt that began and ended in the current transaction (a pure step run in
+   * place): nobody else can see it running, so it is written once, ended.
+   */
+  void insertEndedAttempt(UUID runId, String key, int attempt, AttemptStatus status, String worker, Value input,
+      Value output, String error, Instant startedAt, Instant finishedAt) {
+    jdbc.sql(
+            "INSERT INTO automation.step_attempt (run_id, step_key, attempt, status, worker, input, output, error,"
+                + " started_at, finished_at) VALUES (?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?)")
+        .params(runId, key, attempt, status.name().substring("ATTEMPT_STATUS_".length()), worker,
+            input == null ? null : Json.print(input), output == null ? null : Json.print(output), error,
+            Times.sql(startedAt), Times.sql(finishedAt))
+        .update();
+  }
+
   List<StepRow> steps(UUID runId) {
     return jdbc.sql("SELECT " + STEP + " FROM automation.step WHERE run_id = ?").param(runId).query(RunRepository::step).list();
   }

@@ -6,29 +6,20 @@ import com.github.kagkarlsson.scheduler.task.ExecutionContext;
 import com.github.kagkarlsson.scheduler.task.ExecutionOperations;
 import com.github.kagkarlsson.scheduler.task.TaskInstance;
 import com.google.protobuf.Struct;
-import com.google.protobuf.Value;
 import dev.nerve.api.automation.v1.AttemptStatus;
 import dev.nerve.api.automation.v1.ExecutionEvent;
 import dev.nerve.api.automation.v1.ExecutionEventType;
 import dev.nerve.api.automation.v1.StepStatus;
-import dev.nerve.api.automation.v1.WorkflowStep;
-import dev.nerve.automation.action.ActionDefinition;
 import dev.nerve.automation.action.ActionRunner;
-import dev.nerve.automation.action.Actions;
-import dev.nerve.automation.cel.CelException;
 import dev.nerve.automation.support.Json;
 import dev.nerve.automation.support.Times;
 import dev.nerve.automation.workflow.Plan;
 import dev.nerve.automation.workflow.Plans;
-import dev.nerve.automation.workflow.StepKind;
-import dev.nerve.automation.workflow.Templates;
 import dev.nerve.platform.concurrent.DaemonThreads;
-import dev.nerve.platform.error.NerveException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -54,14 +45,11 @@ final class StepWorker {
 
   private static final Logger log = LoggerFactory.getLogger(StepWorker.class);
 
-  /** Abandoned attempts (crashed workers) tolerated beyond the retry policy. */
-  static final int MAX_ABANDONED = 5;
-
   private final Engine engine;
   private final Interpreter interpreter;
   private final RunRepository runs;
   private final Plans plans;
-  private final Templates templates;
+  private final AttemptInputs inputs;
   private final ActionRunner runner;
   private final Dispatch dispatch;
   private final ConcurrencyLimits limits;
@@ -83,8 +71,7 @@ final class StepWorker {
       Interpreter interpreter,
       RunRepository runs,
       Plans plans,
-      Templates templates,
-      ActionRunner runner,
+      AttemptInputs inputs,
       Dispatch dispatch,
       ConcurrencyLimits limits,
       RunEvents events,
@@ -94,8 +81,8 @@ final class StepWorker {
     this.interpreter = interpreter;
     this.runs = runs;
     this.plans = plans;
-    this.templates = templates;
-    this.runner = runner;
+    this.inputs = inputs;
+    this.runner = inputs.runner();
     this.dispatch = dispatch;
     this.limits = limits;
     this.events = events;
@@ -266,11 +253,11 @@ final class StepWorker {
       RunRepository.Started started = held.started();
       String key = held.key();
       String idempotencyKey = idempotencyKey(runId, key, started);
-      Prepared prepared = prepare(started, held.sp(), key);
+      AttemptInputs.Prepared prepared = inputs.prepare(started.run(), held.sp(), started.itemIndex(), started.stepId(),
+          started.attempts(), () -> runs.steps(runId));
       ActionRunner.Outcome outcome;
       if (prepared.error() != null) {
-        outcome = new ActionRunner.Outcome(dev.nerve.api.automation.v1.ActionStatus.ACTION_STATUS_FAILED, null,
-            prepared.error(), false, List.of(), Duration.ZERO);
+        outcome = prepared.failure();
       } else {
         outcome =
             runner.runUnreported(prepared.action(), started.run().principal(), prepared.params(), idempotencyKey,
@@ -310,93 +297,6 @@ final class StepWorker {
   }
 
   /**
-   * What an attempt runs.
-   *
-   * @param action the action, or null when the attempt fails before running
-   * @param params its prepared parameters
-   * @param timeout its deadline
-   * @param error why it fails before running, or null
-   */
-  private record Prepared(ActionDefinition action, Struct params, Duration timeout, String error) {}
-
-  /** Resolves the action and renders and checks the attempt's parameters (outside any transaction). */
-  private Prepared prepare(RunRepository.Started started, Plan.StepPlan sp, String key) {
-    RunRow run = started.run();
-    if (sp == null) {
-      return new Prepared(null, null, null, "the step is not in the workflow version");
-    }
-    if (started.attempts() > sp.maxAttempts() + MAX_ABANDONED) {
-      return new Prepared(null, null, null, "the step was abandoned by crashed workers too often");
-    }
-    try {
-      ActionDefinition action = resolve(run, sp).orElse(null);
-      if (action == null) {
-        return new Prepared(null, null, null, "action " + kindOrId(sp) + " does not exist (any more)");
-      }
-      Struct params = runner.prepare(action, input(run, sp, started.itemIndex(), started.stepId()), "input");
-      Duration stepTimeout = sp.step().hasTimeout() ? Times.duration(sp.step().getTimeout()) : null;
-      Duration timeout = runner.timeout(action, stepTimeout);
-      if (run.deadline() != null) {
-        Duration left = Duration.between(Instant.now(), run.deadline());
-        if (left.compareTo(timeout) < 0) {
-          timeout = left.isNegative() || left.isZero() ? Duration.ofMillis(1) : left;
-        }
-      }
-      return new Prepared(action, params, timeout, null);
-    } catch (CelException e) {
-      return new Prepared(null, null, null, "input: " + e.getMessage());
-    } catch (NerveException e) {
-      return new Prepared(null, null, null, e.getMessage());
-    }
-  }
-
-  private Optional<ActionDefinition> resolve(RunRow run, Plan.StepPlan sp) {
-    WorkflowStep step = sp.step();
-    var registry = runner.registry();
-    if (sp.kind() == StepKind.FOR_EACH) {
-      var each = step.getForEach();
-      return each.hasCall() ? inline(each.getCall()) : registry.find(run.principal(), each.getActionId());
-    }
-    return step.hasCall() ? inline(step.getCall()) : registry.find(run.principal(), step.getActionId());
-  }
-
-  private Optional<ActionDefinition> inline(dev.nerve.api.automation.v1.ActionCall call) {
-    String kindId = Actions.kindId(call.getKind());
-    if (kindId == null) {
-      return Optional.empty();
-    }
-    return runner.registry().kind(kindId).map(kind -> {
-      ActionDefinition builtin = runner.registry().builtin(kindId).orElseThrow();
-      return new ActionDefinition(builtin.id(), builtin.name(), builtin.description(), kindId, call.getConfig(),
-          builtin.inputSchema(), null, Struct.getDefaultInstance(), null, true, null, null);
-    });
-  }
-
-  private static String kindOrId(Plan.StepPlan sp) {
-    return sp.kind() == StepKind.FOR_EACH ? sp.step().getForEach().getActionId() : sp.step().getActionId();
-  }
-
-  /** The step's rendered input: its mapping over input, steps (when it uses them), run, item, index. */
-  private Struct input(RunRow run, Plan.StepPlan sp, Integer itemIndex, String stepId) {
-    Struct mapping = sp.kind() == StepKind.FOR_EACH ? sp.step().getForEach().getInput() : sp.step().getInput();
-    if (mapping.getFieldsCount() == 0) {
-      return mapping;
-    }
-    Map<String, Value> vars = new java.util.HashMap<>();
-    vars.put("input", Json.of(run.input()));
-    vars.put("run", Interpreter.runVariable(run));
-    if (Templates.mentions(mapping, "steps")) {
-      vars.put("steps", Interpreter.stepsVariable(runs.steps(run.id())));
-    }
-    if (itemIndex != null) {
-      StepRow parent = runs.step(run.id(), stepId).orElseThrow();
-      vars.put("item", parent.output().getListValue().getValues(itemIndex));
-      vars.put("index", Json.of(itemIndex));
-    }
-    return templates.render(mapping, vars);
-  }
-
-  /**
    * Second transaction: records the attempt's end if this worker still holds it. When that makes
    * an action step of the same execution due now and its concurrency limits have room, the worker
    * keeps it: it writes its execution back as still held (heartbeats go on) naming that step, and
@@ -411,12 +311,7 @@ final class StepWorker {
     if (locked == null) {
       return false;
     }
-    AttemptStatus status =
-        switch (outcome.status()) {
-          case ACTION_STATUS_SUCCEEDED -> AttemptStatus.ATTEMPT_STATUS_SUCCEEDED;
-          case ACTION_STATUS_TIMED_OUT -> AttemptStatus.ATTEMPT_STATUS_TIMED_OUT;
-          default -> AttemptStatus.ATTEMPT_STATUS_FAILED;
-        };
+    AttemptStatus status = AttemptInputs.attemptStatus(outcome);
     boolean[] done = runs.releaseAndEnd(TaskNames.STEP, instance, version, runId, key, attempt, status,
         params == null ? null : Json.of(params), outcome.output(), outcome.error(), Times.now());
     if (!done[0]) {

@@ -55,7 +55,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * of {@code NERVE_TEST_DATABASE_URL} / {@code NERVE_TEST_REDIS_URL}, or embedded ones), each with
  * its own pool and db-scheduler. Writes bench/results/automation.json.
  *
- * <p>Options: {@code --runs-1=20000 --runs-10=2000 --clients=8 --pool=16 --threads=16
+ * <p>Options: {@code --runs-1=20000 --runs-10=2000 --runs-queued=<runs-1> --clients=8 --pool=16 --threads=16
  * --latency-runs=1000 --latency-rate=50 --cron-tasks=50 --cron-seconds=30 --commit-seconds=10
  * --instances=2 --pg-stats=false --out=bench/results/automation.json}; {@code --latency-runs=0},
  * {@code --cron-tasks=0} and {@code --instances=1} skip those measurements (for profiling runs).
@@ -70,6 +70,7 @@ public final class AutomationBenchmark {
     Map<String, String> options = BenchmarkRun.options(args);
     int runs1 = Integer.parseInt(options.getOrDefault("runs-1", "20000"));
     int runs10 = Integer.parseInt(options.getOrDefault("runs-10", "2000"));
+    int runsQueued = Integer.parseInt(options.getOrDefault("runs-queued", Integer.toString(runs1)));
     int clients = Integer.parseInt(options.getOrDefault("clients", "8"));
     int pool = Integer.parseInt(options.getOrDefault("pool", "16"));
     int threads = Integer.parseInt(options.getOrDefault("threads", "16"));
@@ -85,6 +86,7 @@ public final class AutomationBenchmark {
     ResultsFile results = new ResultsFile();
     results.parameter("runs1", runs1);
     results.parameter("runs10", runs10);
+    results.parameter("runsQueued", runsQueued);
     results.parameter("clients", clients);
     results.parameter("poolPerInstance", pool);
     results.parameter("threadsPerInstance", threads);
@@ -106,11 +108,16 @@ public final class AutomationBenchmark {
       throughput(channels, db, "bench-1", 1, Math.max(100, runs1 / 20), clients, false);
       double one1 = throughput(channels, db, "bench-1", 1, runs1, clients, pgStats);
       double one10 = throughput(channels, db, "bench-10", 10, runs10, clients, pgStats);
+      double queued = runsQueued == 0 ? 0 : throughput(channels, db, "bench-1-queued", 1, runsQueued, clients, pgStats);
+      if (runsQueued > 0) {
+        results.metric("automation.steps_per_s_1_instance_queued", queued, "steps/s");
+      }
       results.metric("automation.steps_per_s_1_instance", one1, "steps/s");
       results.metric("automation.steps_per_s_1_instance_10_step", one10, "steps/s");
       results.metric("automation.steps_per_s_1_instance_1_step", one1, "steps/s");
       results.metric("automation.steps_per_s_ratio_to_commits", one1 / commits, "ratio");
-      System.out.printf("1 instance: %.0f steps/s (1-step), %.0f steps/s (10-step)%n", one1, one10);
+      System.out.printf("1 instance: %.0f steps/s (1-step), %.0f steps/s (10-step), %.0f steps/s (1-step, queued kind)%n",
+          one1, one10, queued);
 
       if (latencyRuns > 0) {
         Latencies latency = startLatency(channels, db, latencyRuns, latencyRate);
@@ -180,6 +187,8 @@ public final class AutomationBenchmark {
     ten.append("]}");
     for (String json : List.of(
         "{\"id\": \"bench-1\", \"steps\": [{\"id\": \"s0\", \"actionId\": \"transform\", \"input\": {\"expression\": \"params.n + 1.0\", \"n\": 1}}]}",
+        // A kind that is not pure: its step is queued and run by a worker, not in place.
+        "{\"id\": \"bench-1-queued\", \"steps\": [{\"id\": \"s0\", \"actionId\": \"log\", \"input\": {\"message\": \"bench\"}}]}",
         ten.toString())) {
       Workflow.Builder workflow = Workflow.newBuilder();
       JsonFormat.parser().merge(json, workflow);

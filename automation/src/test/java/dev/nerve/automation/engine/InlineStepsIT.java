@@ -1,0 +1,117 @@
+package dev.nerve.automation.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.Struct;
+import dev.nerve.api.automation.v1.AttemptStatus;
+import dev.nerve.api.automation.v1.ExecutionResult;
+import dev.nerve.api.automation.v1.ExecutionStatus;
+import dev.nerve.api.automation.v1.StepResult;
+import dev.nerve.api.automation.v1.StepStatus;
+import dev.nerve.automation.AutomationIT;
+import dev.nerve.automation.AutomationProperties;
+import dev.nerve.automation.support.Principal;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Steps of pure action kinds ({@code transform}) run in place, in the transaction that makes them
+ * due, and commit (or roll back) with it; other kinds still go through an attempt of their own.
+ */
+class InlineStepsIT extends AutomationIT {
+
+  @Autowired AutomationProperties properties;
+  @Autowired Engine engine;
+  @Autowired TransactionTemplate tx;
+
+  /** The attempt's worker and status, and whether its row was last written by the transaction that last wrote {@code otherSql}'s row. */
+  private Map<String, Object> attempt(String executionId, String step, String otherSql) {
+    return jdbc.sql("SELECT a.worker, a.status, a.xmin::text = (" + otherSql + ") AS same_transaction"
+            + " FROM automation.step_attempt a WHERE a.run_id = ?::uuid AND a.step_key = ?")
+        .params(executionId, executionId, step)
+        .query()
+        .singleRow();
+  }
+
+  private long queued(String executionId) {
+    return jdbc.sql("SELECT count(*) FROM automation.scheduled_tasks WHERE task_instance LIKE ?")
+        .param(executionId + "/%").query(Long.class).single();
+  }
+
+  @Test
+  void pureStepsRunInTheTransactionThatMakesThemDueAndOtherKindsInAnAttemptOfTheirOwn() {
+    t.create(alice, """
+        {"id": "mixed", "steps": [
+          {"id": "a", "actionId": "transform", "input": {"expression": "params.n * 2.0", "n": "${input.n}"}},
+          {"id": "b", "actionId": "log", "dependsOn": ["a"], "input": {"message": "between"}},
+          {"id": "c", "actionId": "transform", "dependsOn": ["b"], "input": {"expression": "params.v + 1.0", "v": "${steps.a.output}"}}
+        ]}""");
+    ExecutionResult started = t.start(alice, "mixed", "{\"n\": 20}");
+    String id = started.getExecutionId();
+    // a ran in Execute's transaction: its attempt was written, ended, by the transaction that inserted the run.
+    assertThat(attempt(id, "a", "SELECT r.xmin::text FROM automation.run r WHERE r.id = ?::uuid"))
+        .containsEntry("status", "SUCCEEDED")
+        .containsEntry("worker", EngineConfiguration.workerName(properties.engine()))
+        .containsEntry("same_transaction", true);
+
+    ExecutionResult run = t.awaitEnd(alice, id, Duration.ofSeconds(30));
+    assertThat(run.getStatus()).as(run.toString()).isEqualTo(ExecutionStatus.EXECUTION_STATUS_SUCCEEDED);
+    assertThat(run.getOutput().getFieldsOrThrow("c").getNumberValue()).isEqualTo(41.0);
+    // c ran in the transaction that recorded the end of b's attempt (queued, run by a worker).
+    assertThat(attempt(id, "c",
+            "SELECT b.xmin::text FROM automation.step_attempt b WHERE b.run_id = ?::uuid AND b.step_key = 'b'"))
+        .containsEntry("status", "SUCCEEDED")
+        .containsEntry("same_transaction", true);
+    for (StepResult step : run.getStepsList()) {
+      assertThat(step.getStatus()).isEqualTo(StepStatus.STEP_STATUS_SUCCEEDED);
+      assertThat(step.getAttemptHistoryList()).singleElement().satisfies(a -> {
+        assertThat(a.getStatus()).isEqualTo(AttemptStatus.ATTEMPT_STATUS_SUCCEEDED);
+        assertThat(a.hasFinishedAt()).isTrue();
+        assertThat(a.getIdempotencyKey()).isEqualTo(id + "/" + step.getStepId() + "/1");
+      });
+    }
+    assertThat(run.getSteps(0).getAttemptHistory(0).getInput().getStructValue().getFieldsOrThrow("n").getNumberValue())
+        .isEqualTo(20.0);
+    assertThat(queued(id)).isZero();
+  }
+
+  @Test
+  void aPureChainEndsInExecuteAndItsFailuresFollowTheirPolicy() {
+    t.create(alice, """
+        {"id": "chain", "steps": [
+          {"id": "a", "actionId": "transform", "input": {"expression": "params.missing.field"}, "onFailure": {"mode": "ON_FAILURE_MODE_CONTINUE"}},
+          {"id": "b", "actionId": "transform", "dependsOn": ["a"], "input": {"expression": "'after ' + params.s", "s": "${steps.a.status}"}},
+          {"id": "c", "actionId": "transform", "dependsOn": ["b"], "input": {"expression": "1 / 0"}}
+        ]}""");
+    ExecutionResult started = t.start(alice, "chain", "{}");
+    // Every step is pure: the execution had ended when Execute returned, with nothing queued.
+    ExecutionResult run = t.get(alice, started.getExecutionId());
+    assertThat(run.getStatus()).as(run.toString()).isEqualTo(ExecutionStatus.EXECUTION_STATUS_FAILED);
+    assertThat(run.getError()).startsWith("step c failed: expression:");
+    assertThat(run.getSteps(0).getStatus()).isEqualTo(StepStatus.STEP_STATUS_FAILED);
+    assertThat(run.getSteps(0).getAttemptHistory(0).getStatus()).isEqualTo(AttemptStatus.ATTEMPT_STATUS_FAILED);
+    assertThat(run.getSteps(1).getOutput().getStringValue()).isEqualTo("after failed");
+    assertThat(run.getSteps(2).getAttemptHistoryList()).singleElement()
+        .satisfies(a -> assertThat(a.getError()).startsWith("expression:"));
+    assertThat(queued(started.getExecutionId())).isZero();
+  }
+
+  @Test
+  void aStartThatRollsBackLeavesNothingOfItsPureSteps() {
+    t.create(alice, """
+        {"id": "undone-pure", "steps": [{"id": "a", "actionId": "transform", "input": {"expression": "'never kept'"}}]}""");
+    tx.executeWithoutResult(status -> {
+      RunRow run = engine.startRun(new Engine.Start(Principal.of(alice), "undone-pure", null, Struct.getDefaultInstance(),
+          "manual", ""));
+      assertThat(run.status()).as("ended in the start's transaction").isEqualTo(ExecutionStatus.EXECUTION_STATUS_SUCCEEDED);
+      status.setRollbackOnly();
+    });
+    assertThat(jdbc.sql("SELECT count(*) FROM automation.run WHERE tenant_id = ?").param(alice.tenantId())
+        .query(Long.class).single()).isZero();
+    assertThat(jdbc.sql("SELECT count(*) FROM automation.step_attempt a WHERE NOT EXISTS"
+        + " (SELECT 1 FROM automation.run r WHERE r.id = a.run_id)").query(Long.class).single()).isZero();
+  }
+}
