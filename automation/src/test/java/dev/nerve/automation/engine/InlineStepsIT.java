@@ -100,6 +100,28 @@ class InlineStepsIT extends AutomationIT {
   }
 
   @Test
+  void atMostTheBoundRunsInPlacePerTransactionAndTheRestIsQueued() {
+    int steps = InlineSteps.MAX_PER_TRANSACTION + 50;
+    StringBuilder chain = new StringBuilder("{\"id\": \"long\", \"steps\": [");
+    for (int i = 0; i < steps; i++) {
+      chain.append(i == 0 ? "" : ",").append("{\"id\": \"s").append(i).append("\", \"actionId\": \"transform\"")
+          .append(i == 0 ? "" : ", \"dependsOn\": [\"s" + (i - 1) + "\"]")
+          .append(", \"input\": {\"expression\": \"params.n\", \"n\": ").append(i).append("}}");
+    }
+    t.create(alice, chain.append("]}").toString());
+    String id = t.start(alice, "long", "{}").getExecutionId();
+    ExecutionResult run = t.awaitEnd(alice, id, Duration.ofSeconds(30));
+    assertThat(run.getStatus()).as(run.toString()).isEqualTo(ExecutionStatus.EXECUTION_STATUS_SUCCEEDED);
+    assertThat(run.getOutput().getFieldsOrThrow("s" + (steps - 1)).getNumberValue()).isEqualTo(steps - 1);
+    // Transactions that wrote attempts: Execute's (the first MAX), then the queued step's end (the rest).
+    var writers = jdbc.sql("SELECT xmin::text AS tx, count(*) AS n FROM automation.step_attempt"
+            + " WHERE run_id = ?::uuid GROUP BY xmin::text ORDER BY min(started_at)")
+        .param(id).query().listOfRows();
+    assertThat(writers).extracting(w -> ((Number) w.get("n")).intValue())
+        .containsExactly(InlineSteps.MAX_PER_TRANSACTION, steps - InlineSteps.MAX_PER_TRANSACTION);
+  }
+
+  @Test
   void aStartThatRollsBackLeavesNothingOfItsPureSteps() {
     t.create(alice, """
         {"id": "undone-pure", "steps": [{"id": "a", "actionId": "transform", "input": {"expression": "'never kept'"}}]}""");
