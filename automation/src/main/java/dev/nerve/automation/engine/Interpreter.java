@@ -23,9 +23,11 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -125,13 +127,35 @@ final class Interpreter {
       this.seqLast = seqBase + reserved;
     }
 
-    /** Dispatches the first attempt of a step that is due now, to the keeper when it takes it. */
-    void dispatchFirst(Plan.StepPlan sp, String key, int attempt) {
-      InlineSteps.Due due = inlineSteps == null ? null : inlineSteps.take(this, sp, key);
-      if (due != null) {
-        dueInline.add(due);
+    /** Steps of this context whose row is not written yet (due in place): their first change inserts it. */
+    private final Set<String> unwritten = new HashSet<>();
+
+    /**
+     * Makes a READY action step due: run in place when {@link InlineSteps} takes it (its row is
+     * written once, when it ends), else written and its first attempt dispatched.
+     */
+    void due(Plan.StepPlan sp, StepRow ready, int attempt) {
+      InlineSteps.Due due = inlineSteps == null ? null : inlineSteps.take(this, sp, ready.key());
+      if (due == null) {
+        insert(ready);
+        dispatchFirst(sp, ready.key(), attempt);
         return;
       }
+      rows.put(ready.key(), ready);
+      stepEvent(ready);
+      unwritten.add(ready.key());
+      dueInline.add(due);
+    }
+
+    /** Writes a step's row if it is still unwritten (a step due in place that will not run). */
+    private void write(String key) {
+      if (unwritten.remove(key)) {
+        runs.insertStep(run.id(), rows.get(key));
+      }
+    }
+
+    /** Dispatches the first attempt of a step that is due now, to the keeper when it takes it. */
+    void dispatchFirst(Plan.StepPlan sp, String key, int attempt) {
       if (keeper != null && kept == null && keeper.test(sp)) {
         kept = key;
         return;
@@ -146,7 +170,11 @@ final class Interpreter {
     }
 
     void update(StepRow step) {
-      runs.updateStep(run.id(), step);
+      if (unwritten.remove(step.key())) {
+        runs.insertStep(run.id(), step);
+      } else {
+        runs.updateStep(run.id(), step);
+      }
       rows.put(step.key(), step);
       stepEvent(step);
     }
@@ -278,6 +306,7 @@ final class Interpreter {
       while ((due = ctx.dueInline.poll()) != null) {
         if (!ctx.run.running()) {
           due.release().run();
+          ctx.write(due.key());
           continue;
         }
         InlineSteps.Ran ran = inlineSteps.run(ctx, due);
@@ -390,8 +419,7 @@ final class Interpreter {
     switch (sp.kind()) {
       case ACTION -> {
         int base = ctx.run.retried() ? runs.maxAttempt(ctx.run.id(), key) : 0;
-        ctx.insert(new StepRow(key, sp.id(), null, StepStatus.STEP_STATUS_READY, 0, base, null, "", null, null, null));
-        ctx.dispatchFirst(sp, key, base + 1);
+        ctx.due(sp, new StepRow(key, sp.id(), null, StepStatus.STEP_STATUS_READY, 0, base, null, "", null, null, null), base + 1);
       }
       case SWITCH -> {
         Value value;
