@@ -55,7 +55,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * of {@code NERVE_TEST_DATABASE_URL} / {@code NERVE_TEST_REDIS_URL}, or embedded ones), each with
  * its own pool and db-scheduler. Writes bench/results/automation.json.
  *
- * <p>Options: {@code --runs-1=20000 --runs-10=2000 --runs-queued=<runs-1> --clients=8 --pool=16 --threads=16
+ * <p>Options: {@code --runs-1=20000 --runs-10=2000 --runs-queued=<runs-1> --warmup=<runs-1 / 20> --clients=8 --pool=16 --threads=16
  * --latency-runs=1000 --latency-rate=50 --cron-tasks=50 --cron-seconds=30 --commit-seconds=10
  * --instances=2 --pg-stats=false --out=bench/results/automation.json}; {@code --latency-runs=0},
  * {@code --cron-tasks=0} and {@code --instances=1} skip those measurements (for profiling runs).
@@ -71,6 +71,7 @@ public final class AutomationBenchmark {
     int runs1 = Integer.parseInt(options.getOrDefault("runs-1", "20000"));
     int runs10 = Integer.parseInt(options.getOrDefault("runs-10", "2000"));
     int runsQueued = Integer.parseInt(options.getOrDefault("runs-queued", Integer.toString(runs1)));
+    int warmup = Integer.parseInt(options.getOrDefault("warmup", Integer.toString(Math.max(100, runs1 / 20))));
     int clients = Integer.parseInt(options.getOrDefault("clients", "8"));
     int pool = Integer.parseInt(options.getOrDefault("pool", "16"));
     int threads = Integer.parseInt(options.getOrDefault("threads", "16"));
@@ -87,6 +88,7 @@ public final class AutomationBenchmark {
     results.parameter("runs1", runs1);
     results.parameter("runs10", runs10);
     results.parameter("runsQueued", runsQueued);
+    results.parameter("warmupRuns", warmup);
     results.parameter("clients", clients);
     results.parameter("poolPerInstance", pool);
     results.parameter("threadsPerInstance", threads);
@@ -105,7 +107,7 @@ public final class AutomationBenchmark {
     try (ConfigurableApplicationContext first = engine("engine-1", pool, threads)) {
       ChannelFactory channels = first.getBean(ChannelFactory.class);
       createWorkflows(channels);
-      throughput(channels, db, "bench-1", 1, Math.max(100, runs1 / 20), clients, false);
+      throughput(channels, db, "bench-1", 1, warmup, clients, false);
       double one1 = throughput(channels, db, "bench-1", 1, runs1, clients, pgStats);
       double one10 = throughput(channels, db, "bench-10", 10, runs10, clients, pgStats);
       double queued = runsQueued == 0 ? 0 : throughput(channels, db, "bench-1-queued", 1, runsQueued, clients, pgStats);
@@ -120,10 +122,15 @@ public final class AutomationBenchmark {
           one1, one10, queued);
 
       if (latencyRuns > 0) {
-        Latencies latency = startLatency(channels, db, latencyRuns, latencyRate);
+        Latencies latency = startLatency(channels, db, "bench-1", latencyRuns, latencyRate);
         results.metric("automation.start_latency_p50_ms", latency.percentileMs(50), "ms");
         results.metric("automation.start_latency_p99_ms", latency.percentileMs(99), "ms");
         System.out.printf("start to first step: p50 %.1f ms, p99 %.1f ms%n", latency.percentileMs(50), latency.percentileMs(99));
+        Latencies queuedLatency = startLatency(channels, db, "bench-1-queued", latencyRuns, latencyRate);
+        results.metric("automation.start_latency_queued_p50_ms", queuedLatency.percentileMs(50), "ms");
+        results.metric("automation.start_latency_queued_p99_ms", queuedLatency.percentileMs(99), "ms");
+        System.out.printf("start to first step, queued kind: p50 %.1f ms, p99 %.1f ms%n", queuedLatency.percentileMs(50),
+            queuedLatency.percentileMs(99));
       }
 
       if (cronTasks > 0) {
@@ -284,7 +291,8 @@ public final class AutomationBenchmark {
   }
 
   /** Paced 1-step runs on an otherwise idle engine: time from accepting a run to its first attempt. */
-  private static Latencies startLatency(ChannelFactory channels, DatabaseEndpoint db, int runs, int perSecond) throws Exception {
+  private static Latencies startLatency(ChannelFactory channels, DatabaseEndpoint db, String workflow, int runs, int perSecond)
+      throws Exception {
     List<String> ids = new ArrayList<>();
     long interval = 1_000_000_000L / perSecond;
     long next = System.nanoTime();
@@ -294,7 +302,7 @@ public final class AutomationBenchmark {
       }
       next += interval;
       ids.add(IdentityContext.callAs(BENCH, () -> workflows(channels).execute(ExecuteWorkflowRequest.newBuilder()
-          .setWorkflowId("bench-1").setReturnImmediately(true).build()).getExecutionId()));
+          .setWorkflowId(workflow).setReturnImmediately(true).build()).getExecutionId()));
     }
     Thread.sleep(2000);
     Latencies latencies = new Latencies(runs);
