@@ -83,16 +83,21 @@ final class IdentityInputs {
 
   static void validate(NewUser user) {
     List<FieldViolation> violations = new ArrayList<>();
-    if (user.username() == null || !USERNAME.matcher(user.username()).matches()) {
-      violations.add(new FieldViolation("username", "format", "must be 3 to 64 letters, digits or . _ @ -"));
-    }
-    if (user.password() == null || user.password().length() < BootstrapAdmin.MIN_PASSWORD_LENGTH) {
-      violations.add(new FieldViolation("password", "min", "must be at least " + BootstrapAdmin.MIN_PASSWORD_LENGTH + " characters"));
-    } else {
-      max(violations, "password", user.password(), MAX_PASSWORD);
-    }
+    credentials(violations, user.username(), user.password());
     roles(violations, user.roles());
     throwIfAny(violations);
+  }
+
+  /** The rules a new account's username and password follow, wherever the account is made. */
+  static void credentials(List<FieldViolation> violations, String username, String password) {
+    if (username == null || !USERNAME.matcher(username).matches()) {
+      violations.add(new FieldViolation("username", "format", "must be 3 to 64 letters, digits or . _ @ -"));
+    }
+    if (password == null || password.length() < BootstrapAdmin.MIN_PASSWORD_LENGTH) {
+      violations.add(new FieldViolation("password", "min", "must be at least " + BootstrapAdmin.MIN_PASSWORD_LENGTH + " characters"));
+    } else {
+      max(violations, "password", password, MAX_PASSWORD);
+    }
   }
 
   static void validate(NewApiKey key) {

@@ -106,14 +106,7 @@ final class IdentityProvisioning extends IdentityProvisioningServiceGrpc.Identit
     if (request.getTenantName().length() > IdentityInputs.MAX_NAME || StoredText.problem(request.getTenantName()).isPresent()) {
       violations.add(new FieldViolation("tenantName", "max", "must be at most " + IdentityInputs.MAX_NAME + " characters of text"));
     }
-    if (!IdentityInputs.USERNAME.matcher(request.getUsername()).matches()) {
-      violations.add(new FieldViolation("username", "format", "must be 3 to 64 letters, digits or . _ @ -"));
-    }
-    if (request.getPassword().length() < BootstrapAdmin.MIN_PASSWORD_LENGTH) {
-      violations.add(new FieldViolation("password", "min", "must be at least " + BootstrapAdmin.MIN_PASSWORD_LENGTH + " characters"));
-    } else if (request.getPassword().length() > IdentityInputs.MAX_PASSWORD) {
-      violations.add(new FieldViolation("password", "max", "must be at most " + IdentityInputs.MAX_PASSWORD + " characters"));
-    }
+    IdentityInputs.credentials(violations, request.getUsername(), request.getPassword());
     if (!violations.isEmpty()) {
       throw NerveException.invalid(violations);
     }
