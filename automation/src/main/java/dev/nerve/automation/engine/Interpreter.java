@@ -296,12 +296,13 @@ final class Interpreter {
    * place, advancing after each, until none is left.
    */
   void advance(Ctx ctx) {
-    startDue(ctx);
     if (ctx.draining) {
+      startDue(ctx);
       return;
     }
     ctx.draining = true;
     try {
+      startDue(ctx);
       InlineSteps.Due due;
       while ((due = ctx.dueInline.poll()) != null) {
         if (!ctx.run.running()) {
@@ -315,7 +316,7 @@ final class Interpreter {
       }
     } finally {
       ctx.draining = false;
-      // Left only when a step failed with an exception (the transaction rolls back): free their slots.
+      // Left only when something threw (the transaction rolls back): free their slots.
       for (InlineSteps.Due left; (left = ctx.dueInline.poll()) != null; ) {
         left.release().run();
       }
