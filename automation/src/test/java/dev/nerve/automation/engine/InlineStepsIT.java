@@ -10,11 +10,20 @@ import dev.nerve.api.automation.v1.StepResult;
 import dev.nerve.api.automation.v1.StepStatus;
 import dev.nerve.automation.AutomationIT;
 import dev.nerve.automation.AutomationProperties;
+import dev.nerve.automation.AutomationTestApplication;
+import dev.nerve.automation.AutomationTests;
+import dev.nerve.automation.TestKinds;
 import dev.nerve.automation.support.Principal;
+import dev.nerve.platform.grpc.ChannelFactory;
+import dev.nerve.testing.TestServers;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -119,6 +128,39 @@ class InlineStepsIT extends AutomationIT {
         .param(id).query().listOfRows();
     assertThat(writers).extracting(w -> ((Number) w.get("n")).intValue())
         .containsExactly(InlineSteps.MAX_PER_TRANSACTION, steps - InlineSteps.MAX_PER_TRANSACTION);
+  }
+
+  @Test
+  void aPureStepWhoseKindIsAtItsLimitIsQueuedInsteadOfRunInPlace() {
+    t.create(alice, """
+        {"id": "limited", "steps": [{"id": "a", "actionId": "transform", "input": {"expression": "'ok'"}}]}""");
+    Map<String, Object> settings = new HashMap<>(TestServers.applicationProperties());
+    settings.put("nerve.targets", "automation");
+    settings.put("nerve.automation.engine.poll-interval", "50ms");
+    settings.put("nerve.automation.engine.name", "limited-replica");
+    settings.put("nerve.automation.engine.max-steps-per-kind", "1");
+    try (ConfigurableApplicationContext limited = new SpringApplicationBuilder(AutomationTestApplication.class, TestKinds.class)
+        .web(WebApplicationType.NONE).properties(settings).run()) {
+      AutomationTests there = new AutomationTests(limited.getBean(ChannelFactory.class));
+      // With room for one transform, that replica runs the step in place.
+      String inPlace = there.start(alice, "limited", "{}").getExecutionId();
+      assertThat(attempt(inPlace, "a", "SELECT r.xmin::text FROM automation.run r WHERE r.id = ?::uuid"))
+          .containsEntry("worker", "limited-replica")
+          .containsEntry("same_transaction", true);
+
+      Runnable held = limited.getBean(ConcurrencyLimits.class).tryAcquire("another/workflow", "transform");
+      assertThat(held).as("the kind's one slot").isNotNull();
+      try {
+        String queued = there.start(alice, "limited", "{}").getExecutionId();
+        ExecutionResult run = t.awaitEnd(alice, queued, Duration.ofSeconds(30));
+        assertThat(run.getStatus()).as(run.toString()).isEqualTo(ExecutionStatus.EXECUTION_STATUS_SUCCEEDED);
+        // Queued: the limited replica could neither run it in place nor take it, so this one ran it.
+        assertThat(run.getSteps(0).getAttemptHistoryList()).singleElement()
+            .satisfies(a -> assertThat(a.getWorker()).isEqualTo(EngineConfiguration.workerName(properties.engine())));
+      } finally {
+        held.run();
+      }
+    }
   }
 
   @Test
