@@ -111,6 +111,9 @@ final class Interpreter {
     /** Whether {@link #advance(Ctx)} is running the steps due in place (an inner advance only adds to them). */
     private boolean draining;
 
+    /** Steps of this context whose row is not written yet (due in place): their first change inserts it. */
+    private final Set<String> unwritten = new HashSet<>();
+
     /** Sequence numbers reserved by the lock (next to hand out, last reserved); 0/0 when none. */
     private long seqNext;
     private long seqLast;
@@ -126,9 +129,6 @@ final class Interpreter {
       this.seqNext = seqBase + 1;
       this.seqLast = seqBase + reserved;
     }
-
-    /** Steps of this context whose row is not written yet (due in place): their first change inserts it. */
-    private final Set<String> unwritten = new HashSet<>();
 
     /**
      * Makes a READY action step due: run in place when {@link InlineSteps} takes it (its row is
