@@ -49,9 +49,17 @@ public final class Dispatch {
     }
   }
 
+  /**
+   * The id of a step attempt, {@code <run>/<step key>/<attempt>}: the instance of its db-scheduler
+   * execution and the idempotency key its action gets.
+   */
+  static String attemptId(UUID runId, String key, int attempt) {
+    return runId + "/" + key + "/" + attempt;
+  }
+
   /** Schedules a step attempt; the execution carries the plan key so the worker needs no lookup. */
   void attempt(RunRow run, String key, int attempt, Instant at) {
-    step(run, run.id() + "/" + key + "/" + attempt, at);
+    step(run, attemptId(run.id(), key, attempt), at);
   }
 
   void wake(RunRow run, String key, Instant at) {

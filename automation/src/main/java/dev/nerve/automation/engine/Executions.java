@@ -62,7 +62,7 @@ public final class Executions {
               .setStatus(AttemptStatus.valueOf("ATTEMPT_STATUS_" + a[2]))
               .setError((String) a[5])
               .setWorker((String) a[6])
-              .setIdempotencyKey(run.id() + "/" + a[0] + "/" + a[1])
+              .setIdempotencyKey(Dispatch.attemptId(run.id(), (String) a[0], (Integer) a[1]))
               .setStartedAt(Times.proto((Instant) a[7]));
       if (a[3] != null) {
         attempt.setInput(Json.value((String) a[3]));

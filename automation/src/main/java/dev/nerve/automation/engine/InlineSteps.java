@@ -80,9 +80,9 @@ final class InlineSteps {
       Instant began = Times.now();
       StepRow running = new StepRow(ready.key(), ready.stepId(), null, StepStatus.STEP_STATUS_RUNNING, ready.attempts() + 1,
           ready.attemptBase(), null, "", null, ready.startedAt() == null ? ctx.now : ready.startedAt(), null);
-      ctx.started(running);
+      ctx.changed(running);
       int attempt = running.attemptBase() + running.attempts();
-      String idempotencyKey = ctx.run.id() + "/" + running.key() + "/" + attempt;
+      String idempotencyKey = Dispatch.attemptId(ctx.run.id(), running.key(), attempt);
       AttemptInputs.Prepared prepared =
           inputs.prepare(ctx.run, due.sp(), due.action(), null, running.stepId(), ctx.rows::values);
       ActionRunner runner = inputs.runner();

@@ -141,8 +141,7 @@ final class Interpreter {
         dispatchFirst(sp, ready.key(), attempt);
         return;
       }
-      rows.put(ready.key(), ready);
-      stepEvent(ready);
+      changed(ready);
       unwritten.add(ready.key());
       dueInline.add(due);
     }
@@ -165,8 +164,7 @@ final class Interpreter {
 
     void insert(StepRow step) {
       runs.insertStep(run.id(), step);
-      rows.put(step.key(), step);
-      stepEvent(step);
+      changed(step);
     }
 
     void update(StepRow step) {
@@ -175,12 +173,14 @@ final class Interpreter {
       } else {
         runs.updateStep(run.id(), step);
       }
-      rows.put(step.key(), step);
-      stepEvent(step);
+      changed(step);
     }
 
-    /** A step's attempt started in this transaction and ends in it: its event only, no write of its own. */
-    void started(StepRow step) {
+    /**
+     * A step's new state and its event, without a write: the caller wrote it, or it is written
+     * later (an attempt run in place starts and ends in this transaction).
+     */
+    void changed(StepRow step) {
       rows.put(step.key(), step);
       stepEvent(step);
     }

@@ -145,7 +145,7 @@ final class LocalStarts {
         // The same advance already ended the execution (or the step): nothing to run.
         return;
       }
-      instance = runId + "/" + key + "/" + started.attempt();
+      instance = Dispatch.attemptId(runId, key, started.attempt());
       dispatch.attemptHeld(run, instance, name, now);
       worker.publishRunning(runId, key, started);
       Plan plan = ctx.plan;

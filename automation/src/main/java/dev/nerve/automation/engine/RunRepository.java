@@ -202,7 +202,7 @@ public final class RunRepository {
         .param("task", task)
         .param("instance", instance)
         .param("version", version)
-        .param("status", status.name().substring("ATTEMPT_STATUS_".length()))
+        .param("status", column(status))
         .param("input", input == null ? null : Json.print(input))
         .param("output", output == null ? null : Json.print(output))
         .param("error", error)
@@ -223,10 +223,15 @@ public final class RunRepository {
     jdbc.sql(
             "INSERT INTO automation.step_attempt (run_id, step_key, attempt, status, worker, input, output, error,"
                 + " started_at, finished_at) VALUES (?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?)")
-        .params(runId, key, attempt, status.name().substring("ATTEMPT_STATUS_".length()), worker,
+        .params(runId, key, attempt, column(status), worker,
             input == null ? null : Json.print(input), output == null ? null : Json.print(output), error,
             Times.sql(startedAt), Times.sql(finishedAt))
         .update();
+  }
+
+  /** An attempt status as the {@code step_attempt.status} column holds it ({@code SUCCEEDED}, ...). */
+  private static String column(AttemptStatus status) {
+    return status.name().substring("ATTEMPT_STATUS_".length());
   }
 
   List<StepRow> steps(UUID runId) {
@@ -297,7 +302,7 @@ public final class RunRepository {
                 "UPDATE automation.step_attempt SET status = ?, output = ?::jsonb, error = ?, finished_at = ?"
                     + " WHERE run_id = ? AND step_key = ? AND attempt = ? AND status = 'RUNNING'")
             .params(
-                status.name().substring("ATTEMPT_STATUS_".length()), output == null ? null : Json.print(output), error,
+                column(status), output == null ? null : Json.print(output), error,
                 Times.sql(at), runId, key, attempt)
             .update()
         == 1;

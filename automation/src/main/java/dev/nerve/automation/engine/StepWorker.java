@@ -252,7 +252,7 @@ final class StepWorker {
     try {
       RunRepository.Started started = held.started();
       String key = held.key();
-      String idempotencyKey = idempotencyKey(runId, key, started);
+      String idempotencyKey = Dispatch.attemptId(runId, key, started.attempt());
       AttemptInputs.Prepared prepared = inputs.prepare(started.run(), held.sp(), started.itemIndex(), started.stepId(),
           started.attempts(), () -> runs.steps(runId));
       ActionRunner.Outcome outcome;
@@ -289,11 +289,6 @@ final class StepWorker {
     } finally {
       held.release().run();
     }
-  }
-
-  /** The idempotency key of an attempt, passed to its action: {@code <run>/<step key>/<attempt>}. */
-  private static String idempotencyKey(UUID runId, String key, RunRepository.Started started) {
-    return runId + "/" + key + "/" + started.attempt();
   }
 
   /**
