@@ -45,7 +45,10 @@ public final class StoreErrors {
       }
       return Optional.of(NerveException.unavailable(ErrorCode.UNAVAILABLE.plainMessage(), e));
     }
-    if (e instanceof TransactionSystemException && connectionLost(e) && rollingBack(e)) {
+    if (e instanceof TransactionSystemException && rollingBack(e) && sqlFailure(e)) {
+      // A rollback the database could not take (the pool may already have closed the connection,
+      // leaving an error without a SQL state): nothing was committed. A commit that lost its
+      // connection is never rolled back (DeadlineTransactionManager), so it cannot end up here.
       return Optional.of(NerveException.unavailable(ErrorCode.UNAVAILABLE.plainMessage(), e));
     }
     if (e instanceof TransactionSystemException && connectionLost(e)) {
@@ -83,8 +86,17 @@ public final class StoreErrors {
     return message.contains("roll back") || message.contains("rollback");
   }
 
+  private static boolean sqlFailure(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof SQLException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Whether the cause chain holds a SQL failure of the connection or of the server's availability. */
-  static boolean connectionLost(Throwable e) {
+  public static boolean connectionLost(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (t instanceof SQLTransientConnectionException
           || t instanceof SQLNonTransientConnectionException
