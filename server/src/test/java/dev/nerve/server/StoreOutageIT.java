@@ -112,7 +112,7 @@ class StoreOutageIT {
   @Test
   void postgresOutageFailsFastAndRecoversWithoutARestart() throws Exception {
     var memories = LongTermMemoryServiceGrpc.newBlockingStub(channel);
-    Load load = new Load(4, () -> {
+    CallLoad load = new CallLoad(4, () -> {
       String text = "outage note " + UUID.randomUUID();
       return as(() -> memories.withDeadlineAfter(10, TimeUnit.SECONDS)
           .store(StoreMemoryRequest.newBuilder().setText(text).setSkipDeduplication(true).setRequestId(UUID.randomUUID().toString()).build())
@@ -123,7 +123,7 @@ class StoreOutageIT {
     long down = System.nanoTime();
     postgres.close();
     postgres = null;
-    Outcome firstFailure = load.awaitFirst(Status.Code.UNAVAILABLE, down, Duration.ofSeconds(10));
+    CallLoad.Outcome firstFailure = load.awaitFirst(Status.Code.UNAVAILABLE, down, Duration.ofSeconds(10));
     Thread.sleep(1500);
     ResponseEntity<String> readiness = http.get().uri("/actuator/health/readiness").retrieve().toEntity(String.class);
     ResponseEntity<String> login = login();
@@ -131,7 +131,7 @@ class StoreOutageIT {
     long up = System.nanoTime();
     startPostgres();
     long ready = System.nanoTime();
-    Outcome recovered = load.awaitFirst(Status.Code.OK, ready, Duration.ofSeconds(10));
+    CallLoad.Outcome recovered = load.awaitFirst(Status.Code.OK, ready, Duration.ofSeconds(10));
     load.stop();
 
     long failFast = millis(firstFailure.startedNanos() + firstFailure.millis() * 1_000_000 - down);
@@ -167,7 +167,7 @@ class StoreOutageIT {
     var shortTerm = ShortTermMemoryServiceGrpc.newBlockingStub(channel);
     var contexts = ContextServiceGrpc.newBlockingStub(channel);
     as(() -> contexts.manage(ManageContextRequest.newBuilder().setId("plan").setData(data(0)).build()));
-    Load load = new Load(3, () -> as(() -> shortTerm.withDeadlineAfter(10, TimeUnit.SECONDS)
+    CallLoad load = new CallLoad(3, () -> as(() -> shortTerm.withDeadlineAfter(10, TimeUnit.SECONDS)
         .store(StoreShortTermItemRequest.newBuilder().setText("turn " + UUID.randomUUID()).build()).getId()));
     load.awaitSuccesses(10);
     String token = accessToken();
@@ -175,7 +175,7 @@ class StoreOutageIT {
     long down = System.nanoTime();
     redis.close();
     redis = null;
-    Outcome firstFailure = load.awaitFirst(Status.Code.UNAVAILABLE, down, Duration.ofSeconds(10));
+    CallLoad.Outcome firstFailure = load.awaitFirst(Status.Code.UNAVAILABLE, down, Duration.ofSeconds(10));
     // Contexts live in PostgreSQL: writes and reads go on while Redis is down.
     long version = 0;
     for (int n = 1; n <= 5; n++) {
@@ -191,7 +191,7 @@ class StoreOutageIT {
     long up = System.nanoTime();
     startRedis();
     long ready = System.nanoTime();
-    Outcome recovered = load.awaitFirst(Status.Code.OK, ready, Duration.ofSeconds(10));
+    CallLoad.Outcome recovered = load.awaitFirst(Status.Code.OK, ready, Duration.ofSeconds(10));
     load.stop();
     Context afterRecovery = as(() -> contexts.get(GetContextRequest.newBuilder().setId("plan").build()));
 
@@ -255,95 +255,5 @@ class StoreOutageIT {
 
   private static long millis(long nanos) {
     return TimeUnit.NANOSECONDS.toMillis(nanos);
-  }
-
-  /**
-   * One call's outcome and timing.
-   *
-   * @param code status code (OK for success)
-   * @param startedNanos when it started
-   * @param millis how long it took
-   */
-  private record Outcome(Status.Code code, long startedNanos, long millis) {
-    long finishedNanos() {
-      return startedNanos + millis * 1_000_000;
-    }
-  }
-
-  /** Callers repeating one call, recording every outcome. */
-  private static final class Load {
-    private final ConcurrentLinkedQueue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
-    private final ConcurrentLinkedQueue<String> results = new ConcurrentLinkedQueue<>();
-    private final AtomicBoolean running = new AtomicBoolean(true);
-    private final ExecutorService pool;
-
-    Load(int callers, Supplier<String> call) {
-      pool = Executors.newFixedThreadPool(callers);
-      for (int i = 0; i < callers; i++) {
-        pool.submit(
-            () -> {
-              while (running.get()) {
-                long started = System.nanoTime();
-                Status.Code code = Status.Code.OK;
-                try {
-                  results.add(call.get());
-                } catch (StatusRuntimeException e) {
-                  code = e.getStatus().getCode();
-                }
-                outcomes.add(new Outcome(code, started, millis(System.nanoTime() - started)));
-                if (code != Status.Code.OK) {
-                  pause(20);
-                }
-              }
-            });
-      }
-    }
-
-    void awaitSuccesses(int count) {
-      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> results.size() >= count);
-    }
-
-    /** The first call started after {@code since} that ended with {@code code}. */
-    Outcome awaitFirst(Status.Code code, long since, Duration timeout) {
-      org.awaitility.Awaitility.await()
-          .atMost(timeout)
-          .until(() -> outcomes.stream().anyMatch(o -> o.code() == code && o.finishedNanos() > since));
-      return outcomes.stream()
-          .filter(o -> o.code() == code && o.finishedNanos() > since)
-          .min(java.util.Comparator.comparingLong(Outcome::finishedNanos))
-          .orElseThrow();
-    }
-
-    long slowestBetween(long from, long to) {
-      return outcomes.stream()
-          .filter(o -> o.startedNanos() >= from && o.startedNanos() <= to)
-          .mapToLong(Outcome::millis)
-          .max()
-          .orElse(0);
-    }
-
-    Set<Status.Code> codes() {
-      Set<Status.Code> codes = java.util.EnumSet.noneOf(Status.Code.class);
-      outcomes.forEach(o -> codes.add(o.code()));
-      return codes;
-    }
-
-    List<String> results() {
-      return List.copyOf(results);
-    }
-
-    void stop() throws InterruptedException {
-      running.set(false);
-      pool.shutdown();
-      pool.awaitTermination(30, TimeUnit.SECONDS);
-    }
-
-    private static void pause(long millis) {
-      try {
-        Thread.sleep(millis);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
   }
 }
