@@ -1,0 +1,147 @@
+package dev.nerve.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.Struct;
+import com.google.protobuf.util.JsonFormat;
+import dev.nerve.api.automation.v1.CreateWorkflowRequest;
+import dev.nerve.api.automation.v1.ExecuteWorkflowRequest;
+import dev.nerve.api.automation.v1.ExecutionResult;
+import dev.nerve.api.automation.v1.ExecutionStatus;
+import dev.nerve.api.automation.v1.GetExecutionRequest;
+import dev.nerve.api.automation.v1.Workflow;
+import dev.nerve.api.automation.v1.WorkflowServiceGrpc;
+import dev.nerve.platform.grpc.ChannelFactory;
+import dev.nerve.platform.identity.Identity;
+import dev.nerve.platform.identity.IdentityContext;
+import dev.nerve.platform.redis.EmbeddedRedisServer;
+import dev.nerve.platform.storage.EmbeddedPostgresServer;
+import dev.nerve.platform.target.Target;
+import dev.nerve.testing.TestServers;
+import io.grpc.Status;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * The automation engine while its PostgreSQL (an instance this test owns) is stopped and started
+ * again under a stream of executions: Execute fails fast with UNAVAILABLE (or DEADLINE_EXCEEDED
+ * when a commit's outcome is unknown) instead of hanging, serves again soon after the database is
+ * back without a restart, and every execution it acknowledged, including those whose steps were
+ * running when the database went away, finishes successfully afterwards.
+ */
+class AutomationOutageIT {
+
+  private static final Identity CALLER = new Identity("outage-automation", "operator-1", Set.of("operator"));
+
+  @TempDir Path dir;
+
+  private int postgresPort;
+  private EmbeddedPostgresServer postgres;
+  private EmbeddedRedisServer redis;
+  private ConfigurableApplicationContext server;
+
+  @AfterEach
+  void stop() {
+    if (server != null) {
+      server.close();
+    }
+    if (redis != null) {
+      redis.close();
+    }
+    if (postgres != null) {
+      postgres.close();
+    }
+  }
+
+  @Test
+  void acknowledgedExecutionsFinishAfterAPostgresOutage() throws Exception {
+    postgresPort = NerveProcess.freePort();
+    startPostgres();
+    redis = EmbeddedRedisServer.start(dir.resolve("redis"), NerveProcess.freePort());
+    Map<String, String> settings = new LinkedHashMap<>(TestServers.applicationProperties());
+    settings.put("nerve.targets", "automation");
+    settings.put("server.port", "0");
+    settings.put("nerve.database.url", postgres.endpoint().jdbcUrl());
+    settings.put("nerve.database.username", "postgres");
+    settings.put("nerve.database.password", "postgres");
+    settings.put("nerve.redis.url", redis.endpoint().uri());
+    settings.put("nerve.automation.engine.poll-interval", "100ms");
+    settings.put("nerve.automation.engine.heartbeat-interval", "500ms");
+    settings.put("nerve.automation.engine.missed-heartbeats", "4");
+    List<String> properties = new ArrayList<>();
+    settings.forEach((k, v) -> properties.add("--" + k + "=" + v));
+    server = new SpringApplicationBuilder(NerveApplication.class).run(properties.toArray(String[]::new));
+    var workflows = WorkflowServiceGrpc.newBlockingStub(server.getBean(ChannelFactory.class).channel(Target.AUTOMATION));
+
+    // A queued step, a step that holds a worker for a while, and a step run in place.
+    Workflow.Builder workflow = Workflow.newBuilder();
+    JsonFormat.parser().merge("""
+        {"id": "through-outage", "steps": [
+          {"id": "note", "actionId": "log", "input": {"message": "start"}},
+          {"id": "hold", "actionId": "delay", "dependsOn": ["note"], "input": {"ms": 300}},
+          {"id": "shape", "actionId": "transform", "dependsOn": ["hold"], "input": {"expression": "{'done': true}"}}
+        ]}""", workflow);
+    as(() -> workflows.create(CreateWorkflowRequest.newBuilder().setWorkflow(workflow).build()));
+
+    CallLoad load = new CallLoad(3, () -> as(() -> workflows.withDeadlineAfter(10, TimeUnit.SECONDS)
+        .execute(ExecuteWorkflowRequest.newBuilder().setWorkflowId("through-outage").setInput(Struct.getDefaultInstance())
+            .setReturnImmediately(true).setRequestId(UUID.randomUUID().toString()).build())
+        .getExecutionId()));
+    load.awaitSuccesses(20);
+
+    long down = System.nanoTime();
+    postgres.close();
+    postgres = null;
+    CallLoad.Outcome firstFailure = load.awaitFirst(Status.Code.UNAVAILABLE, down, Duration.ofSeconds(10));
+    Thread.sleep(3000);
+    long up = System.nanoTime();
+    startPostgres();
+    long ready = System.nanoTime();
+    CallLoad.Outcome recovered = load.awaitFirst(Status.Code.OK, ready, Duration.ofSeconds(15));
+    load.awaitSuccesses(load.results().size() + 10);
+    load.stop();
+
+    long failFast = TimeUnit.NANOSECONDS.toMillis(firstFailure.finishedNanos() - down);
+    long recovery = TimeUnit.NANOSECONDS.toMillis(recovered.finishedNanos() - ready);
+    System.out.printf(
+        "MEASURED automation postgres outage: first UNAVAILABLE %d ms after the stop, slowest call during the outage %d ms,"
+            + " first success %d ms after PostgreSQL was back, %d executions acknowledged%n",
+        failFast, load.slowestBetween(down, up), recovery, load.results().size());
+    assertThat(failFast).as("first UNAVAILABLE after the stop, ms").isLessThan(2_000);
+    assertThat(load.slowestBetween(down, up)).as("no call hangs to its deadline, ms").isLessThan(4_000);
+    assertThat(load.codes()).as("outcomes").isSubsetOf(Set.of(Status.Code.OK, Status.Code.UNAVAILABLE, Status.Code.DEADLINE_EXCEEDED));
+    assertThat(recovery).as("first success after PostgreSQL returned, ms").isLessThan(5_000);
+
+    for (String id : load.results()) {
+      ExecutionResult[] run = new ExecutionResult[1];
+      Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
+        run[0] = as(() -> workflows.getExecution(GetExecutionRequest.newBuilder().setExecutionId(id).build()));
+        return run[0].getStatus() != ExecutionStatus.EXECUTION_STATUS_RUNNING
+            && run[0].getStatus() != ExecutionStatus.EXECUTION_STATUS_QUEUED;
+      });
+      assertThat(run[0].getStatus()).as("acknowledged execution %s: %s", id, run[0]).isEqualTo(ExecutionStatus.EXECUTION_STATUS_SUCCEEDED);
+    }
+  }
+
+  private void startPostgres() {
+    postgres = EmbeddedPostgresServer.start(dir.resolve("postgres"), dir.resolve("postgres-runtime"), true, postgresPort);
+  }
+
+  private static <T> T as(Callable<T> call) {
+    return IdentityContext.callAs(CALLER, call);
+  }
+}
