@@ -14,16 +14,10 @@ import dev.nerve.api.automation.v1.WorkflowServiceGrpc;
 import dev.nerve.platform.grpc.ChannelFactory;
 import dev.nerve.platform.identity.Identity;
 import dev.nerve.platform.identity.IdentityContext;
-import dev.nerve.platform.redis.EmbeddedRedisServer;
-import dev.nerve.platform.storage.EmbeddedPostgresServer;
 import dev.nerve.platform.target.Target;
-import dev.nerve.testing.TestServers;
 import io.grpc.Status;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -33,7 +27,6 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -49,9 +42,7 @@ class AutomationOutageIT {
 
   @TempDir Path dir;
 
-  private int postgresPort;
-  private EmbeddedPostgresServer postgres;
-  private EmbeddedRedisServer redis;
+  private OwnedStores stores;
   private ConfigurableApplicationContext server;
 
   @AfterEach
@@ -59,32 +50,18 @@ class AutomationOutageIT {
     if (server != null) {
       server.close();
     }
-    if (redis != null) {
-      redis.close();
-    }
-    if (postgres != null) {
-      postgres.close();
+    if (stores != null) {
+      stores.close();
     }
   }
 
   @Test
   void acknowledgedExecutionsFinishAfterAPostgresOutage() throws Exception {
-    postgresPort = NerveProcess.freePort();
-    startPostgres();
-    redis = EmbeddedRedisServer.start(dir.resolve("redis"), NerveProcess.freePort());
-    Map<String, String> settings = new LinkedHashMap<>(TestServers.applicationProperties());
-    settings.put("nerve.targets", "automation");
-    settings.put("server.port", "0");
-    settings.put("nerve.database.url", postgres.endpoint().jdbcUrl());
-    settings.put("nerve.database.username", "postgres");
-    settings.put("nerve.database.password", "postgres");
-    settings.put("nerve.redis.url", redis.endpoint().uri());
-    settings.put("nerve.automation.engine.poll-interval", "100ms");
-    settings.put("nerve.automation.engine.heartbeat-interval", "500ms");
-    settings.put("nerve.automation.engine.missed-heartbeats", "4");
-    List<String> properties = new ArrayList<>();
-    settings.forEach((k, v) -> properties.add("--" + k + "=" + v));
-    server = new SpringApplicationBuilder(NerveApplication.class).run(properties.toArray(String[]::new));
+    stores = new OwnedStores(dir);
+    server = stores.startNerve("automation", Map.of(
+        "nerve.automation.engine.poll-interval", "100ms",
+        "nerve.automation.engine.heartbeat-interval", "500ms",
+        "nerve.automation.engine.missed-heartbeats", "4"));
     var workflows = WorkflowServiceGrpc.newBlockingStub(server.getBean(ChannelFactory.class).channel(Target.AUTOMATION));
 
     // A queued step, a step that holds a worker for a while, and a step run in place.
@@ -104,12 +81,11 @@ class AutomationOutageIT {
     load.awaitSuccesses(20);
 
     long down = System.nanoTime();
-    postgres.close();
-    postgres = null;
+    stores.stopPostgres();
     CallLoad.Outcome firstFailure = load.awaitFirst(Status.Code.UNAVAILABLE, down, Duration.ofSeconds(10));
     Thread.sleep(3000);
     long up = System.nanoTime();
-    startPostgres();
+    stores.startPostgres();
     long ready = System.nanoTime();
     CallLoad.Outcome recovered = load.awaitFirst(Status.Code.OK, ready, Duration.ofSeconds(15));
     load.awaitSuccesses(load.results().size() + 10);
@@ -135,10 +111,6 @@ class AutomationOutageIT {
       });
       assertThat(run[0].getStatus()).as("acknowledged execution %s: %s", id, run[0]).isEqualTo(ExecutionStatus.EXECUTION_STATUS_SUCCEEDED);
     }
-  }
-
-  private void startPostgres() {
-    postgres = EmbeddedPostgresServer.start(dir.resolve("postgres"), dir.resolve("postgres-runtime"), true, postgresPort);
   }
 
   private static <T> T as(Callable<T> call) {

@@ -17,31 +17,20 @@ import dev.nerve.api.memory.v1.UpdateContextRequest;
 import dev.nerve.platform.grpc.ChannelFactory;
 import dev.nerve.platform.identity.Identity;
 import dev.nerve.platform.identity.IdentityContext;
-import dev.nerve.platform.redis.EmbeddedRedisServer;
-import dev.nerve.platform.storage.EmbeddedPostgresServer;
 import dev.nerve.platform.target.Target;
 import dev.nerve.testing.TestServers;
 import io.grpc.Channel;
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
@@ -63,31 +52,15 @@ class StoreOutageIT {
 
   @TempDir Path dir;
 
-  private int postgresPort;
-  private int redisPort;
-  private EmbeddedPostgresServer postgres;
-  private EmbeddedRedisServer redis;
+  private OwnedStores stores;
   private ConfigurableApplicationContext server;
   private RestClient http;
   private Channel channel;
 
   @BeforeEach
   void start() {
-    postgresPort = NerveProcess.freePort();
-    redisPort = NerveProcess.freePort();
-    startPostgres();
-    startRedis();
-    Map<String, String> settings = new java.util.LinkedHashMap<>(TestServers.applicationProperties());
-    settings.put("nerve.targets", "gateway,memory");
-    settings.put("server.port", "0");
-    settings.put("nerve.database.url", postgres.endpoint().jdbcUrl());
-    settings.put("nerve.database.username", "postgres");
-    settings.put("nerve.database.password", "postgres");
-    settings.put("nerve.redis.url", "redis://127.0.0.1:" + redisPort);
-    settings.put("nerve.grpc.default-deadline", "10s");
-    List<String> properties = new ArrayList<>();
-    settings.forEach((k, v) -> properties.add("--" + k + "=" + v));
-    server = new SpringApplicationBuilder(NerveApplication.class).run(properties.toArray(String[]::new));
+    stores = new OwnedStores(dir);
+    server = stores.startNerve("gateway,memory", Map.of("nerve.grpc.default-deadline", "10s"));
     http =
         RestClient.builder()
             .baseUrl("http://localhost:" + server.getEnvironment().getProperty("local.server.port"))
@@ -101,11 +74,8 @@ class StoreOutageIT {
     if (server != null) {
       server.close();
     }
-    if (redis != null) {
-      redis.close();
-    }
-    if (postgres != null) {
-      postgres.close();
+    if (stores != null) {
+      stores.close();
     }
   }
 
@@ -121,15 +91,14 @@ class StoreOutageIT {
     load.awaitSuccesses(10);
 
     long down = System.nanoTime();
-    postgres.close();
-    postgres = null;
+    stores.stopPostgres();
     CallLoad.Outcome firstFailure = load.awaitFirst(Status.Code.UNAVAILABLE, down, Duration.ofSeconds(10));
     Thread.sleep(1500);
     ResponseEntity<String> readiness = http.get().uri("/actuator/health/readiness").retrieve().toEntity(String.class);
     ResponseEntity<String> login = login();
 
     long up = System.nanoTime();
-    startPostgres();
+    stores.startPostgres();
     long ready = System.nanoTime();
     CallLoad.Outcome recovered = load.awaitFirst(Status.Code.OK, ready, Duration.ofSeconds(10));
     load.stop();
@@ -173,8 +142,7 @@ class StoreOutageIT {
     String token = accessToken();
 
     long down = System.nanoTime();
-    redis.close();
-    redis = null;
+    stores.stopRedis();
     CallLoad.Outcome firstFailure = load.awaitFirst(Status.Code.UNAVAILABLE, down, Duration.ofSeconds(10));
     // Contexts live in PostgreSQL: writes and reads go on while Redis is down.
     long version = 0;
@@ -189,7 +157,7 @@ class StoreOutageIT {
     ResponseEntity<String> readiness = http.get().uri("/actuator/health/readiness").retrieve().toEntity(String.class);
 
     long up = System.nanoTime();
-    startRedis();
+    stores.startRedis();
     long ready = System.nanoTime();
     CallLoad.Outcome recovered = load.awaitFirst(Status.Code.OK, ready, Duration.ofSeconds(10));
     load.stop();
@@ -235,14 +203,6 @@ class StoreOutageIT {
   private String accessToken() {
     String body = login().getBody();
     return body.replaceAll(".*\"accessToken\":\"([^\"]+)\".*", "$1");
-  }
-
-  private void startPostgres() {
-    postgres = EmbeddedPostgresServer.start(dir.resolve("postgres"), dir.resolve("postgres-runtime"), true, postgresPort);
-  }
-
-  private void startRedis() {
-    redis = EmbeddedRedisServer.start(dir.resolve("redis"), redisPort);
   }
 
   private static Struct data(int n) {
