@@ -47,9 +47,6 @@ class AutomationOutageIT {
 
   @AfterEach
   void stop() {
-    if (server != null) {
-      server.close();
-    }
     if (stores != null) {
       stores.close();
     }

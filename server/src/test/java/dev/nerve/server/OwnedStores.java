@@ -22,6 +22,7 @@ final class OwnedStores implements AutoCloseable {
   private final int redisPort = NerveProcess.freePort();
   private EmbeddedPostgresServer postgres;
   private EmbeddedRedisServer redis;
+  private ConfigurableApplicationContext nerve;
 
   /** Starts both under {@code dir}. */
   OwnedStores(Path dir) {
@@ -30,7 +31,10 @@ final class OwnedStores implements AutoCloseable {
     startRedis();
   }
 
-  /** A Nerve application in this JVM running {@code targets} on these two, with further settings. */
+  /**
+   * A Nerve application in this JVM running {@code targets} on these two, with further settings;
+   * closed first by {@link #close}.
+   */
   ConfigurableApplicationContext startNerve(String targets, Map<String, String> extra) {
     Map<String, String> settings = new LinkedHashMap<>(TestServers.applicationProperties());
     settings.put("nerve.targets", targets);
@@ -42,7 +46,8 @@ final class OwnedStores implements AutoCloseable {
     settings.putAll(extra);
     List<String> arguments = new ArrayList<>();
     settings.forEach((k, v) -> arguments.add("--" + k + "=" + v));
-    return new SpringApplicationBuilder(NerveApplication.class).run(arguments.toArray(String[]::new));
+    nerve = new SpringApplicationBuilder(NerveApplication.class).run(arguments.toArray(String[]::new));
+    return nerve;
   }
 
   void stopPostgres() {
@@ -65,6 +70,9 @@ final class OwnedStores implements AutoCloseable {
 
   @Override
   public void close() {
+    if (nerve != null) {
+      nerve.close();
+    }
     if (redis != null) {
       redis.close();
     }

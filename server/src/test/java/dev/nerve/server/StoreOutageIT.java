@@ -71,9 +71,6 @@ class StoreOutageIT {
 
   @AfterEach
   void stop() {
-    if (server != null) {
-      server.close();
-    }
     if (stores != null) {
       stores.close();
     }
