@@ -4,6 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
+import com.google.protobuf.util.JsonFormat;
+import dev.nerve.api.automation.v1.CreateWorkflowRequest;
+import dev.nerve.api.automation.v1.ExecuteWorkflowRequest;
+import dev.nerve.api.automation.v1.ExecutionResult;
+import dev.nerve.api.automation.v1.ExecutionStatus;
+import dev.nerve.api.automation.v1.GetExecutionRequest;
+import dev.nerve.api.automation.v1.Workflow;
+import dev.nerve.api.automation.v1.WorkflowServiceGrpc;
 import dev.nerve.api.common.v1.PageRequest;
 import dev.nerve.api.memory.v1.Context;
 import dev.nerve.api.memory.v1.ContextServiceGrpc;
@@ -53,7 +61,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Redis): it starts on the first try, every acknowledged memory and context version is there and
  * searchable, retrying every unacknowledged write with its request id creates no duplicate, and
  * no process or temporary folder is left behind. The second case kills the embedded PostgreSQL
- * (and Redis) together with the JVM, as a container or OOM kill does.
+ * (and Redis) together with the JVM, as a container or OOM kill does. The third does that to the
+ * automation engine with executions in flight.
  */
 class CrashRecoveryIT {
 
@@ -173,17 +182,113 @@ class CrashRecoveryIT {
     }
   }
 
+  /**
+   * The automation engine killed together with its embedded stores while executions are in
+   * flight (a queued step, a step holding a worker, a step run in place): after the restart every
+   * acknowledged execution ends SUCCEEDED, and repeating any Execute with its request id returns
+   * the execution it started, never a second one.
+   */
+  @Test
+  void killedWithWorkflowsInFlightFinishesEveryAcknowledgedExecution() throws Exception {
+    int grpcPort = NerveProcess.freePort();
+    String[] engine = {
+      "--nerve.automation.engine.poll-interval=100ms",
+      "--nerve.automation.engine.heartbeat-interval=500ms",
+      "--nerve.automation.engine.missed-heartbeats=4"
+    };
+    Map<String, String> acknowledged = new ConcurrentHashMap<>();
+    Set<String> unacknowledged = ConcurrentHashMap.newKeySet();
+
+    NerveProcess first = start(grpcPort, "automation", engine);
+    try (Connection connection = new Connection(grpcPort)) {
+      var workflows = WorkflowServiceGrpc.newBlockingStub(signed(connection.channel()));
+      Workflow.Builder workflow = Workflow.newBuilder();
+      JsonFormat.parser().merge("""
+          {"id": "crashing", "steps": [
+            {"id": "note", "actionId": "log", "input": {"message": "start"}},
+            {"id": "hold", "actionId": "delay", "dependsOn": ["note"], "input": {"ms": 800}},
+            {"id": "shape", "actionId": "transform", "dependsOn": ["hold"], "input": {"expression": "{'done': true}"}}
+          ]}""", workflow);
+      as(() -> workflows.create(CreateWorkflowRequest.newBuilder().setWorkflow(workflow).build()));
+      ExecutorService clients = Executors.newFixedThreadPool(4);
+      AtomicBoolean running = new AtomicBoolean(true);
+      for (int c = 0; c < 4; c++) {
+        clients.submit(() -> {
+          while (running.get()) {
+            String requestId = UUID.randomUUID().toString();
+            unacknowledged.add(requestId);
+            try {
+              ExecutionResult started = as(() -> workflows.withDeadlineAfter(10, TimeUnit.SECONDS).execute(execute(requestId)));
+              acknowledged.put(requestId, started.getExecutionId());
+              unacknowledged.remove(requestId);
+            } catch (StatusRuntimeException e) {
+              pause(50); // not acknowledged: it may or may not have started; repeated after the restart
+            }
+          }
+        });
+      }
+      Awaitility.await().atMost(Duration.ofSeconds(90)).until(() -> acknowledged.size() >= 40);
+      List<ProcessHandle> stores = storeProcesses();
+      first.kill();
+      stores.forEach(ProcessHandle::destroyForcibly);
+      Thread.sleep(500);
+      running.set(false);
+      clients.shutdown();
+      assertThat(clients.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+    }
+
+    NerveProcess second = start(grpcPort, "automation", engine);
+    try (Connection connection = new Connection(grpcPort)) {
+      var workflows = WorkflowServiceGrpc.newBlockingStub(signed(connection.channel()));
+      Map<String, String> all = new java.util.HashMap<>(acknowledged);
+      for (String requestId : unacknowledged) {
+        all.put(requestId, as(() -> workflows.execute(execute(requestId))).getExecutionId());
+      }
+      for (var entry : acknowledged.entrySet()) {
+        assertThat(as(() -> workflows.execute(execute(entry.getKey()))).getExecutionId())
+            .as("Execute repeated with request id %s", entry.getKey())
+            .isEqualTo(entry.getValue());
+      }
+      for (String executionId : all.values()) {
+        ExecutionResult[] run = new ExecutionResult[1];
+        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
+          run[0] = as(() -> workflows.getExecution(GetExecutionRequest.newBuilder().setExecutionId(executionId).build()));
+          return run[0].getStatus() != ExecutionStatus.EXECUTION_STATUS_RUNNING
+              && run[0].getStatus() != ExecutionStatus.EXECUTION_STATUS_QUEUED;
+        });
+        assertThat(run[0].getStatus()).as("execution %s: %s", executionId, run[0]).isEqualTo(ExecutionStatus.EXECUTION_STATUS_SUCCEEDED);
+      }
+      System.out.printf("MEASURED automation crash: %d acknowledged and %d unacknowledged executions, all SUCCEEDED after the restart%n",
+          acknowledged.size(), unacknowledged.size());
+    } finally {
+      List<ProcessHandle> stores = storeProcesses();
+      second.close();
+      for (ProcessHandle store : stores) {
+        store.onExit().get(30, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  private static ExecuteWorkflowRequest execute(String requestId) {
+    return ExecuteWorkflowRequest.newBuilder().setWorkflowId("crashing").setInput(Struct.getDefaultInstance())
+        .setReturnImmediately(true).setRequestId(requestId).build();
+  }
+
   private NerveProcess start(int grpcPort) throws InterruptedException {
+    return start(grpcPort, "memory");
+  }
+
+  private NerveProcess start(int grpcPort, String targets, String... settings) throws InterruptedException {
+    List<String> args = new ArrayList<>(List.of(
+        "--targets=" + targets,
+        "--server.port=0",
+        "--nerve.grpc.port=" + grpcPort,
+        "--nerve.data-dir=" + dataDir,
+        "--nerve.grpc.default-deadline=30s"));
+    args.addAll(List.of(settings));
     return NerveProcess.startPackaged(
             // As the nerve script and the image do: the JVM's temporary files under the data directory.
-            List.of("-Djava.io.tmpdir=" + dataDir.resolve("tmp")),
-            List.of(
-                "--targets=memory",
-                "--server.port=0",
-                "--nerve.grpc.port=" + grpcPort,
-                "--nerve.data-dir=" + dataDir,
-                "--nerve.grpc.default-deadline=30s"),
-            Map.of("NERVE_INTERNAL_SECRET", SECRET))
+            List.of("-Djava.io.tmpdir=" + dataDir.resolve("tmp")), args, Map.of("NERVE_INTERNAL_SECRET", SECRET))
         .awaitStarted(Duration.ofSeconds(180));
   }
 
