@@ -97,6 +97,10 @@ public record MemoryProperties(
    * @param neighbourHits how many of the best hits are expanded
    * @param keywordAnalysis how texts become keyword terms: english (stop words, stems) or
    *     standard (lower case only); changing it rebuilds the index
+   * @param sessionContextTurns how many memories before it in its session a memory's vector also
+   *     reads (their ends, then its own text), so a reply is found by what it replies to; 0 embeds
+   *     each text alone. Applies to memories embedded from then on (stores, text updates,
+   *     re-embedding after a model change)
    */
   public record LongTerm(
       @DefaultValue("0.95") double dedupeThreshold,
@@ -114,7 +118,8 @@ public record MemoryProperties(
       @DefaultValue("0") int neighbourWindow,
       @DefaultValue("0.9") double neighbourDecay,
       @DefaultValue("10") int neighbourHits,
-      @DefaultValue("english") dev.nerve.memory.search.KeywordAnalysis keywordAnalysis) {}
+      @DefaultValue("english") dev.nerve.memory.search.KeywordAnalysis keywordAnalysis,
+      @DefaultValue("1") int sessionContextTurns) {}
 
   /**
    * Embeddings.

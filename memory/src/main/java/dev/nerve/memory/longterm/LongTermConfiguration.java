@@ -73,15 +73,21 @@ public class LongTermConfiguration {
   }
 
   @Bean
+  SessionContext memorySessionContext(MemoryRepository repository, MemoryProperties properties) {
+    return new SessionContext(repository, properties.longTerm().sessionContextTurns());
+  }
+
+  @Bean
   MemoryWriter memoryWriter(
       MemoryRepository repository,
       SearchIndex index,
       IndexSync sync,
       Embedder embedder,
+      SessionContext context,
       TransactionTemplate tx,
       MemoryEvents events,
       MemoryActivity activity) {
-    return new MemoryWriter(repository, new DuplicateFinder(repository, index), sync, embedder, tx, events, activity);
+    return new MemoryWriter(repository, new DuplicateFinder(repository, index), sync, embedder, context, tx, events, activity);
   }
 
   @Bean
@@ -89,13 +95,14 @@ public class LongTermConfiguration {
       MemoryRepository repository,
       IndexSync sync,
       Embedder embedder,
+      SessionContext context,
       TransactionTemplate tx,
       MemoryEvents events,
       MemoryWriter writer,
       MemoryActivity activity,
       ObjectProvider<MeterRegistry> meters) {
     return new LongTermMemories(
-        repository, sync, embedder, tx, events, writer, activity, meters.getIfAvailable(SimpleMeterRegistry::new));
+        repository, sync, embedder, context, tx, events, writer, activity, meters.getIfAvailable(SimpleMeterRegistry::new));
   }
 
   @Bean(destroyMethod = "close")
@@ -117,8 +124,9 @@ public class LongTermConfiguration {
   }
 
   @Bean
-  Reembedder reembedder(MemoryRepository repository, Embedder embedder, TransactionTemplate tx, IndexSync sync) {
-    return new Reembedder(repository, embedder, tx, sync);
+  Reembedder reembedder(
+      MemoryRepository repository, Embedder embedder, SessionContext context, TransactionTemplate tx, IndexSync sync) {
+    return new Reembedder(repository, embedder, context, tx, sync);
   }
 
   @Bean(destroyMethod = "close")

@@ -31,11 +31,13 @@ public final class LongTermMemories {
   private final MemoryWriter writer;
   private final MemoryActivity activity;
   private final MeterRegistry meters;
+  private final SessionContext context;
 
   LongTermMemories(
       MemoryRepository repository,
       IndexSync sync,
       Embedder embedder,
+      SessionContext context,
       TransactionTemplate tx,
       MemoryEvents events,
       MemoryWriter writer,
@@ -45,6 +47,7 @@ public final class LongTermMemories {
     this.repository = repository;
     this.sync = sync;
     this.embedder = embedder;
+    this.context = context;
     this.tx = tx;
     this.events = events;
     this.writer = writer;
@@ -155,45 +158,58 @@ public final class LongTermMemories {
   }
 
   Memory update(Owner caller, String id, Draft changes, Set<Field> fields, Long expectedVersion) {
-    float[] vector = fields.contains(Field.TEXT) ? embedder.embed(changes.text()) : null;
+    // The vector follows the text and, in a session, the memories before it (SessionContext):
+    // embedded before the transaction from the memory as read, and again inside it only when a
+    // concurrent update changed the memory in between.
+    boolean reembed =
+        fields.contains(Field.TEXT) || fields.contains(Field.SCOPE) || fields.contains(Field.OCCURRED_AT);
+    MemoryRow seen = reembed ? live(caller, id, false, Times.now()) : null;
+    float[] embedded = reembed ? embed(changed(seen, changes, fields, null, Times.now())) : null;
     MemoryRow row =
         tx.execute(
             status -> {
               Instant now = Times.now();
               MemoryRow old = live(caller, id, true, now);
               checkVersion(id, old, expectedVersion);
-              Owner owner =
-                  fields.contains(Field.SCOPE)
-                      ? new Owner(old.owner().tenantId(), old.owner().userId(), changes.owner().agentId(), changes.owner().sessionId())
-                      : old.owner();
-              MemoryRow next =
-                  new MemoryRow(
-                      old.id(),
-                      owner,
-                      fields.contains(Field.TEXT) ? changes.text() : old.text(),
-                      fields.contains(Field.TAGS) ? changes.tags() : old.tags(),
-                      fields.contains(Field.SOURCE) ? changes.source() : old.source(),
-                      fields.contains(Field.IMPORTANCE) ? changes.importance() : old.importance(),
-                      fields.contains(Field.EXPIRES_AT) ? changes.expiresAt() : old.expiresAt(),
-                      fields.contains(Field.METADATA) ? changes.metadata() : old.metadata(),
-                      old.version() + 1,
-                      old.createdAt(),
-                      now,
-                      vector == null ? old.model() : embedder.model(),
-                      vector == null ? old.dimension() : vector.length,
-                      vector == null ? old.vector() : vector,
-                      fields.contains(Field.OCCURRED_AT) && changes.occurredAt() != null
-                          ? changes.occurredAt()
-                          : old.occurredAt(),
-                      old.ordinal());
+              float[] vector = reembed && old.version() != seen.version() ? embed(changed(old, changes, fields, null, now)) : embedded;
+              MemoryRow next = changed(old, changes, fields, vector, now);
               repository.update(next);
-              repository.changed(owner.tenantId(), List.of(id));
+              repository.changed(next.owner().tenantId(), List.of(id));
               activity.record("memory.updated", next.owner(), id, next.version());
               return next;
             });
     sync.catchUp();
     events.publish("memory.updated", row.owner(), id, row.version());
     return row.toProto();
+  }
+
+  private float[] embed(MemoryRow row) {
+    return embedder.embed(context.text(row));
+  }
+
+  /** {@code old} with the updated fields, the next version; {@code vector} null keeps the old one. */
+  private MemoryRow changed(MemoryRow old, Draft changes, Set<Field> fields, float[] vector, Instant now) {
+    Owner owner =
+        fields.contains(Field.SCOPE)
+            ? new Owner(old.owner().tenantId(), old.owner().userId(), changes.owner().agentId(), changes.owner().sessionId())
+            : old.owner();
+    return new MemoryRow(
+        old.id(),
+        owner,
+        fields.contains(Field.TEXT) ? changes.text() : old.text(),
+        fields.contains(Field.TAGS) ? changes.tags() : old.tags(),
+        fields.contains(Field.SOURCE) ? changes.source() : old.source(),
+        fields.contains(Field.IMPORTANCE) ? changes.importance() : old.importance(),
+        fields.contains(Field.EXPIRES_AT) ? changes.expiresAt() : old.expiresAt(),
+        fields.contains(Field.METADATA) ? changes.metadata() : old.metadata(),
+        old.version() + 1,
+        old.createdAt(),
+        now,
+        vector == null ? old.model() : embedder.model(),
+        vector == null ? old.dimension() : vector.length,
+        vector == null ? old.vector() : vector,
+        fields.contains(Field.OCCURRED_AT) && changes.occurredAt() != null ? changes.occurredAt() : old.occurredAt(),
+        old.ordinal());
   }
 
   Instant delete(Owner caller, String id, Long expectedVersion) {

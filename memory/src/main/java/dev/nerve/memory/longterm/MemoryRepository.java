@@ -243,6 +243,56 @@ final class MemoryRepository implements ChangeFeed {
     return gone.size();
   }
 
+  /**
+   * A memory before another in its session: its text and when it occurred.
+   *
+   * @param text its text
+   * @param occurredAt when it occurred
+   */
+  record Earlier(String text, Instant occurredAt) {}
+
+  /**
+   * For each time in {@code times}: up to {@code limit} memories of {@code owner}'s session that
+   * occurred at or before it, latest first (among equal times, the later stored first). One query;
+   * {@code session_id <> ''} lets a generic plan use the partial index of sessions.
+   */
+  List<List<Earlier>> earlierInSession(Owner owner, List<Instant> times, int limit) {
+    List<List<Earlier>> found = new ArrayList<>();
+    times.forEach(t -> found.add(new ArrayList<>()));
+    jdbc.sql(
+            "SELECT q.i, m.text, m.occurred_at FROM unnest(?::timestamptz[]) WITH ORDINALITY AS q(t, i)"
+                + " CROSS JOIN LATERAL (SELECT text, occurred_at, ordinal FROM memory.long_term_memory"
+                + " WHERE tenant_id = ? AND user_id = ? AND agent_id = ? AND session_id = ? AND session_id <> ''"
+                + " AND occurred_at <= q.t"
+                + " ORDER BY occurred_at DESC, ordinal DESC LIMIT ?) m"
+                + " ORDER BY q.i, m.occurred_at DESC, m.ordinal DESC")
+        .params(
+            times.stream().map(t -> t.truncatedTo(java.time.temporal.ChronoUnit.MICROS).toString()).toArray(String[]::new),
+            owner.tenantId(), owner.userId(), owner.agentId(), owner.sessionId(), limit)
+        .query(rs -> {
+          found.get(rs.getInt(1) - 1).add(new Earlier(rs.getString(2), Times.read(rs, "occurred_at")));
+        });
+    return found;
+  }
+
+  /**
+   * Up to {@code limit} memories of {@code row}'s session before it (occurred earlier, or at the
+   * same time and stored earlier), latest first; {@code row} itself never.
+   */
+  List<Earlier> earlierThan(MemoryRow row, int limit) {
+    Owner owner = row.owner();
+    var at = Times.sql(row.occurredAt());
+    return jdbc.sql(
+            "SELECT text, occurred_at FROM memory.long_term_memory WHERE tenant_id = ? AND user_id = ?"
+                + " AND agent_id = ? AND session_id = ? AND session_id <> '' AND id <> ?::uuid"
+                + " AND (occurred_at < ? OR (occurred_at = ? AND ordinal < ?))"
+                + " ORDER BY occurred_at DESC, ordinal DESC LIMIT ?")
+        .params(owner.tenantId(), owner.userId(), owner.agentId(), owner.sessionId(), row.id(), at, at,
+            row.ordinal(), limit)
+        .query((rs, n) -> new Earlier(rs.getString(1), Times.read(rs, "occurred_at")))
+        .list();
+  }
+
   /** Up to {@code limit} memories whose vector was made by another model than {@code model}. */
   List<MemoryRow> embeddedByOtherModel(String model, int limit) {
     return jdbc.sql(

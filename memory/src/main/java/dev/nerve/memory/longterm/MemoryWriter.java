@@ -20,7 +20,8 @@ import java.util.UUID;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The store path of long-term memory: embed, find the memory each draft merges into under its
+ * The store path of long-term memory: embed (in a session, with the memories before each one:
+ * {@link SessionContext}), find the memory each draft merges into under its
  * dedupe policy ({@link DuplicateFinder}), write to PostgreSQL (rows, versions, change feed in one
  * transaction), let the index catch up, publish events.
  */
@@ -30,6 +31,7 @@ final class MemoryWriter {
   private final DuplicateFinder duplicates;
   private final IndexSync sync;
   private final Embedder embedder;
+  private final SessionContext context;
   private final TransactionTemplate tx;
   private final MemoryEvents events;
   private final MemoryActivity activity;
@@ -39,6 +41,7 @@ final class MemoryWriter {
       DuplicateFinder duplicates,
       IndexSync sync,
       Embedder embedder,
+      SessionContext context,
       TransactionTemplate tx,
       MemoryEvents events,
       MemoryActivity activity) {
@@ -46,6 +49,7 @@ final class MemoryWriter {
     this.duplicates = duplicates;
     this.sync = sync;
     this.embedder = embedder;
+    this.context = context;
     this.tx = tx;
     this.events = events;
     this.activity = activity;
@@ -65,7 +69,7 @@ final class MemoryWriter {
     if (drafts.isEmpty()) {
       return List.of();
     }
-    List<float[]> vectors = embedder.embed(drafts.stream().map(Draft::text).toList());
+    List<float[]> vectors = embedder.embed(context.texts(drafts, Times.now()));
     sync.catchUp();
     Instant now = Times.now();
     List<DuplicateFinder.Candidates> candidates = new ArrayList<>();

@@ -7,19 +7,22 @@ import java.util.function.Supplier;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Recomputes embeddings with the configured model: for memories a different model embedded (the
+ * Recomputes embeddings with the configured model (in a session, from the memories before each
+ * one as they are now: {@link SessionContext}): for memories a different model embedded (the
  * model changed; vectors of two models are never compared) and for index rebuilds.
  */
 final class Reembedder {
 
   private final MemoryRepository repository;
   private final Embedder embedder;
+  private final SessionContext context;
   private final TransactionTemplate tx;
   private final IndexSync sync;
 
-  Reembedder(MemoryRepository repository, Embedder embedder, TransactionTemplate tx, IndexSync sync) {
+  Reembedder(MemoryRepository repository, Embedder embedder, SessionContext context, TransactionTemplate tx, IndexSync sync) {
     this.repository = repository;
     this.embedder = embedder;
+    this.context = context;
     this.tx = tx;
     this.sync = sync;
   }
@@ -34,7 +37,7 @@ final class Reembedder {
     if (rows.isEmpty()) {
       return 0;
     }
-    List<float[]> vectors = embedder.embed(rows.stream().map(MemoryRow::text).toList());
+    List<float[]> vectors = embedder.embed(rows.stream().map(context::text).toList());
     tx.executeWithoutResult(
         status -> {
           for (int i = 0; i < rows.size(); i++) {

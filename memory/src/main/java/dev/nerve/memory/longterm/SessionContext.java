@@ -1,0 +1,109 @@
+package dev.nerve.memory.longterm;
+
+import dev.nerve.memory.longterm.LongTermMemories.Draft;
+import dev.nerve.memory.support.Owner;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a long-term memory's vector is computed from. In a session (a conversation), a turn often
+ * makes sense only with the turn it answers: "It calms me down after work" says nothing of pottery
+ * until it follows "Why did you take up pottery?". So the vector of a memory with a session is
+ * computed from the ends of the memories just before it in that session (same tenant, user, agent
+ * and session; occurred at or before it and stored before it), oldest first, then its own text,
+ * and a question about the topic finds the answer. The keyword terms stay the memory's own text.
+ * A memory without a session, or with {@code turns} 0, is embedded as it is.
+ */
+final class SessionContext {
+
+  /** Most earlier memories a vector may read. */
+  static final int MAX_TURNS = 10;
+
+  /** Characters kept of each earlier memory, from its end: its gist, at a bounded cost. */
+  static final int MAX_CHARS_PER_TURN = 500;
+
+  private final MemoryRepository repository;
+  private final int turns;
+
+  /**
+   * @param repository where stored memories are looked up
+   * @param turns how many earlier memories of its session a memory's vector includes, 0 to
+   *     {@link #MAX_TURNS}
+   */
+  SessionContext(MemoryRepository repository, int turns) {
+    if (turns < 0 || turns > MAX_TURNS) {
+      throw new IllegalArgumentException(
+          "nerve.memory.long-term.session-context-turns must be between 0 and " + MAX_TURNS + ", not " + turns);
+    }
+    this.repository = repository;
+    this.turns = turns;
+  }
+
+  /**
+   * The texts to embed for drafts stored in this order: earlier drafts of the same session in the
+   * same call count as stored before the later ones.
+   */
+  List<String> texts(List<Draft> drafts, Instant now) {
+    List<String> texts = new ArrayList<>(drafts.size());
+    Map<Owner, List<Integer>> bySession = new LinkedHashMap<>();
+    for (int i = 0; i < drafts.size(); i++) {
+      texts.add(drafts.get(i).text());
+      Owner owner = drafts.get(i).owner();
+      if (turns > 0 && !owner.sessionId().isEmpty()) {
+        bySession.computeIfAbsent(owner, o -> new ArrayList<>()).add(i);
+      }
+    }
+    bySession.forEach((owner, indexes) -> {
+      List<Instant> times = indexes.stream().map(i -> occurred(drafts.get(i), now)).toList();
+      List<List<MemoryRepository.Earlier>> stored = repository.earlierInSession(owner, times, turns);
+      for (int k = 0; k < indexes.size(); k++) {
+        Instant at = times.get(k);
+        // Stored memories, then this call's earlier drafts: each list is latest last.
+        List<MemoryRepository.Earlier> candidates = new ArrayList<>(stored.get(k));
+        Collections.reverse(candidates);
+        for (int j = 0; j < k; j++) {
+          if (!times.get(j).isAfter(at)) {
+            candidates.add(new MemoryRepository.Earlier(drafts.get(indexes.get(j)).text(), times.get(j)));
+          }
+        }
+        // Stable sort by time keeps storing order among equal times.
+        candidates.sort((a, b) -> a.occurredAt().compareTo(b.occurredAt()));
+        List<String> earlier = candidates.subList(Math.max(0, candidates.size() - turns), candidates.size()).stream()
+            .map(MemoryRepository.Earlier::text)
+            .toList();
+        texts.set(indexes.get(k), join(earlier, drafts.get(indexes.get(k)).text()));
+      }
+    });
+    return texts;
+  }
+
+  /** The text to embed for a stored (or about to be stored) memory, from the memories before it. */
+  String text(MemoryRow row) {
+    if (turns == 0 || row.owner().sessionId().isEmpty()) {
+      return row.text();
+    }
+    List<MemoryRepository.Earlier> earlier = new ArrayList<>(repository.earlierThan(row, turns));
+    Collections.reverse(earlier);
+    return join(earlier.stream().map(MemoryRepository.Earlier::text).toList(), row.text());
+  }
+
+  private static Instant occurred(Draft draft, Instant now) {
+    return draft.occurredAt() == null ? now : draft.occurredAt();
+  }
+
+  /** The earlier texts' ends, oldest first, then the memory's own text, a line each. */
+  static String join(List<String> earlier, String text) {
+    if (earlier.isEmpty()) {
+      return text;
+    }
+    StringBuilder joined = new StringBuilder();
+    for (String turn : earlier) {
+      joined.append(turn.length() > MAX_CHARS_PER_TURN ? turn.substring(turn.length() - MAX_CHARS_PER_TURN) : turn).append('\n');
+    }
+    return joined.append(text).toString();
+  }
+}
