@@ -2,14 +2,6 @@ package dev.nerve.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.protobuf.Struct;
-import com.google.protobuf.util.JsonFormat;
-import dev.nerve.api.automation.v1.CreateWorkflowRequest;
-import dev.nerve.api.automation.v1.ExecuteWorkflowRequest;
-import dev.nerve.api.automation.v1.ExecutionResult;
-import dev.nerve.api.automation.v1.ExecutionStatus;
-import dev.nerve.api.automation.v1.GetExecutionRequest;
-import dev.nerve.api.automation.v1.Workflow;
 import dev.nerve.api.automation.v1.WorkflowServiceGrpc;
 import dev.nerve.platform.grpc.ChannelFactory;
 import dev.nerve.platform.identity.Identity;
@@ -18,12 +10,10 @@ import dev.nerve.platform.target.Target;
 import io.grpc.Status;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,26 +45,12 @@ class AutomationOutageIT {
   @Test
   void acknowledgedExecutionsFinishAfterAPostgresOutage() throws Exception {
     stores = new OwnedStores(dir);
-    server = stores.startNerve("automation", Map.of(
-        "nerve.automation.engine.poll-interval", "100ms",
-        "nerve.automation.engine.heartbeat-interval", "500ms",
-        "nerve.automation.engine.missed-heartbeats", "4"));
+    server = stores.startNerve("automation", DrillWorkflow.ENGINE);
     var workflows = WorkflowServiceGrpc.newBlockingStub(server.getBean(ChannelFactory.class).channel(Target.AUTOMATION));
-
-    // A queued step, a step that holds a worker for a while, and a step run in place.
-    Workflow.Builder workflow = Workflow.newBuilder();
-    JsonFormat.parser().merge("""
-        {"id": "through-outage", "steps": [
-          {"id": "note", "actionId": "log", "input": {"message": "start"}},
-          {"id": "hold", "actionId": "delay", "dependsOn": ["note"], "input": {"ms": 300}},
-          {"id": "shape", "actionId": "transform", "dependsOn": ["hold"], "input": {"expression": "{'done': true}"}}
-        ]}""", workflow);
-    as(() -> workflows.create(CreateWorkflowRequest.newBuilder().setWorkflow(workflow).build()));
+    DrillWorkflow drill = DrillWorkflow.create(workflows, CALLER, "through-outage", 300);
 
     CallLoad load = new CallLoad(3, () -> as(() -> workflows.withDeadlineAfter(10, TimeUnit.SECONDS)
-        .execute(ExecuteWorkflowRequest.newBuilder().setWorkflowId("through-outage").setInput(Struct.getDefaultInstance())
-            .setReturnImmediately(true).setRequestId(UUID.randomUUID().toString()).build())
-        .getExecutionId()));
+        .execute(drill.execute(UUID.randomUUID().toString())).getExecutionId()));
     load.awaitSuccesses(20);
 
     long down = System.nanoTime();
@@ -99,15 +75,7 @@ class AutomationOutageIT {
     assertThat(load.codes()).as("outcomes").isSubsetOf(Set.of(Status.Code.OK, Status.Code.UNAVAILABLE, Status.Code.DEADLINE_EXCEEDED));
     assertThat(recovery).as("first success after PostgreSQL returned, ms").isLessThan(5_000);
 
-    for (String id : load.results()) {
-      ExecutionResult[] run = new ExecutionResult[1];
-      Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
-        run[0] = as(() -> workflows.getExecution(GetExecutionRequest.newBuilder().setExecutionId(id).build()));
-        return run[0].getStatus() != ExecutionStatus.EXECUTION_STATUS_RUNNING
-            && run[0].getStatus() != ExecutionStatus.EXECUTION_STATUS_QUEUED;
-      });
-      assertThat(run[0].getStatus()).as("acknowledged execution %s: %s", id, run[0]).isEqualTo(ExecutionStatus.EXECUTION_STATUS_SUCCEEDED);
-    }
+    drill.assertAllSucceed(workflows, load.results());
   }
 
   private static <T> T as(Callable<T> call) {

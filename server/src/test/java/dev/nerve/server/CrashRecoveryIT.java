@@ -4,13 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
-import com.google.protobuf.util.JsonFormat;
-import dev.nerve.api.automation.v1.CreateWorkflowRequest;
-import dev.nerve.api.automation.v1.ExecuteWorkflowRequest;
 import dev.nerve.api.automation.v1.ExecutionResult;
-import dev.nerve.api.automation.v1.ExecutionStatus;
-import dev.nerve.api.automation.v1.GetExecutionRequest;
-import dev.nerve.api.automation.v1.Workflow;
 import dev.nerve.api.automation.v1.WorkflowServiceGrpc;
 import dev.nerve.api.common.v1.PageRequest;
 import dev.nerve.api.memory.v1.Context;
@@ -191,25 +185,14 @@ class CrashRecoveryIT {
   @Test
   void killedWithWorkflowsInFlightFinishesEveryAcknowledgedExecution() throws Exception {
     int grpcPort = NerveProcess.freePort();
-    String[] engine = {
-      "--nerve.automation.engine.poll-interval=100ms",
-      "--nerve.automation.engine.heartbeat-interval=500ms",
-      "--nerve.automation.engine.missed-heartbeats=4"
-    };
+    String[] engine = DrillWorkflow.ENGINE.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
     Map<String, String> acknowledged = new ConcurrentHashMap<>();
     Set<String> unacknowledged = ConcurrentHashMap.newKeySet();
 
     NerveProcess first = start(grpcPort, "automation", engine);
     try (Connection connection = new Connection(grpcPort)) {
       var workflows = WorkflowServiceGrpc.newBlockingStub(signed(connection.channel()));
-      Workflow.Builder workflow = Workflow.newBuilder();
-      JsonFormat.parser().merge("""
-          {"id": "crashing", "steps": [
-            {"id": "note", "actionId": "log", "input": {"message": "start"}},
-            {"id": "hold", "actionId": "delay", "dependsOn": ["note"], "input": {"ms": 800}},
-            {"id": "shape", "actionId": "transform", "dependsOn": ["hold"], "input": {"expression": "{'done': true}"}}
-          ]}""", workflow);
-      as(() -> workflows.create(CreateWorkflowRequest.newBuilder().setWorkflow(workflow).build()));
+      DrillWorkflow drill = DrillWorkflow.create(workflows, WRITER, "crashing", 800);
       ExecutorService clients = Executors.newFixedThreadPool(4);
       AtomicBoolean running = new AtomicBoolean(true);
       for (int c = 0; c < 4; c++) {
@@ -218,7 +201,7 @@ class CrashRecoveryIT {
             String requestId = UUID.randomUUID().toString();
             unacknowledged.add(requestId);
             try {
-              ExecutionResult started = as(() -> workflows.withDeadlineAfter(10, TimeUnit.SECONDS).execute(execute(requestId)));
+              ExecutionResult started = as(() -> workflows.withDeadlineAfter(10, TimeUnit.SECONDS).execute(drill.execute(requestId)));
               acknowledged.put(requestId, started.getExecutionId());
               unacknowledged.remove(requestId);
             } catch (StatusRuntimeException e) {
@@ -240,24 +223,17 @@ class CrashRecoveryIT {
     NerveProcess second = start(grpcPort, "automation", engine);
     try (Connection connection = new Connection(grpcPort)) {
       var workflows = WorkflowServiceGrpc.newBlockingStub(signed(connection.channel()));
+      DrillWorkflow drill = DrillWorkflow.existing("crashing", WRITER);
       Map<String, String> all = new java.util.HashMap<>(acknowledged);
       for (String requestId : unacknowledged) {
-        all.put(requestId, as(() -> workflows.execute(execute(requestId))).getExecutionId());
+        all.put(requestId, as(() -> workflows.execute(drill.execute(requestId))).getExecutionId());
       }
       for (var entry : acknowledged.entrySet()) {
-        assertThat(as(() -> workflows.execute(execute(entry.getKey()))).getExecutionId())
+        assertThat(as(() -> workflows.execute(drill.execute(entry.getKey()))).getExecutionId())
             .as("Execute repeated with request id %s", entry.getKey())
             .isEqualTo(entry.getValue());
       }
-      for (String executionId : all.values()) {
-        ExecutionResult[] run = new ExecutionResult[1];
-        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
-          run[0] = as(() -> workflows.getExecution(GetExecutionRequest.newBuilder().setExecutionId(executionId).build()));
-          return run[0].getStatus() != ExecutionStatus.EXECUTION_STATUS_RUNNING
-              && run[0].getStatus() != ExecutionStatus.EXECUTION_STATUS_QUEUED;
-        });
-        assertThat(run[0].getStatus()).as("execution %s: %s", executionId, run[0]).isEqualTo(ExecutionStatus.EXECUTION_STATUS_SUCCEEDED);
-      }
+      drill.assertAllSucceed(workflows, all.values());
       System.out.printf("MEASURED automation crash: %d acknowledged and %d unacknowledged executions, all SUCCEEDED after the restart%n",
           acknowledged.size(), unacknowledged.size());
     } finally {
@@ -267,11 +243,6 @@ class CrashRecoveryIT {
         store.onExit().get(30, TimeUnit.SECONDS);
       }
     }
-  }
-
-  private static ExecuteWorkflowRequest execute(String requestId) {
-    return ExecuteWorkflowRequest.newBuilder().setWorkflowId("crashing").setInput(Struct.getDefaultInstance())
-        .setReturnImmediately(true).setRequestId(requestId).build();
   }
 
   private NerveProcess start(int grpcPort) throws InterruptedException {
