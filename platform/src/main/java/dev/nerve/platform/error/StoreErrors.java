@@ -82,32 +82,19 @@ public final class StoreErrors {
 
   /** Whether a transaction failure happened while rolling back (so nothing was committed). */
   private static boolean rollingBack(Throwable e) {
-    String message = e.getMessage() == null ? "" : e.getMessage();
-    return message.contains("roll back") || message.contains("rollback");
+    return message(e).contains("roll back") || message(e).contains("rollback");
   }
 
   private static boolean sqlFailure(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof SQLException) {
-        return true;
-      }
-    }
-    return false;
+    return anyCause(e, t -> t instanceof SQLException);
   }
 
   /** Whether the cause chain holds a SQL failure of the connection or of the server's availability. */
   public static boolean connectionLost(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof SQLTransientConnectionException
-          || t instanceof SQLNonTransientConnectionException
-          || t instanceof SQLRecoverableException) {
-        return true;
-      }
-      if (t instanceof SQLException sql && unavailableState(sql.getSQLState())) {
-        return true;
-      }
-    }
-    return false;
+    return anyCause(e, t -> t instanceof SQLTransientConnectionException
+        || t instanceof SQLNonTransientConnectionException
+        || t instanceof SQLRecoverableException
+        || (t instanceof SQLException sql && unavailableState(sql.getSQLState())));
   }
 
   /**
@@ -125,27 +112,31 @@ public final class StoreErrors {
 
   /** A command Redis never received: rejected while disconnected, or drained unsent on a disconnect. */
   private static boolean redisUnreachable(Throwable e) {
+    return anyCause(e, t -> t instanceof RedisConnectionException
+        || message(t).contains("not connected")
+        || message(t).contains("Connection disconnected")
+        || message(t).contains("Commands are rejected"));
+  }
+
+  /** A command that was sent when the connection broke: Redis may have run it. */
+  private static boolean redisLostInFlight(Throwable e) {
+    return anyCause(e, t -> t instanceof java.io.IOException
+        || message(t).contains("Connection closed")
+        || message(t).contains("Connection reset"));
+  }
+
+  /** Whether {@code e} or any of its causes matches. */
+  private static boolean anyCause(Throwable e, java.util.function.Predicate<Throwable> matches) {
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      String message = t.getMessage() == null ? "" : t.getMessage();
-      if (t instanceof RedisConnectionException
-          || message.contains("not connected")
-          || message.contains("Connection disconnected")
-          || message.contains("Commands are rejected")) {
+      if (matches.test(t)) {
         return true;
       }
     }
     return false;
   }
 
-  /** A command that was sent when the connection broke: Redis may have run it. */
-  private static boolean redisLostInFlight(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      String message = t.getMessage() == null ? "" : t.getMessage();
-      if (t instanceof java.io.IOException || message.contains("Connection closed") || message.contains("Connection reset")) {
-        return true;
-      }
-    }
-    return false;
+  private static String message(Throwable t) {
+    return t.getMessage() == null ? "" : t.getMessage();
   }
 
   private static boolean isCircuitOpen(Throwable e) {
