@@ -161,8 +161,8 @@ public final class LongTermMemories {
     // The vector follows the text and, in a session, the memories before it (SessionContext):
     // embedded before the transaction from the memory as read, and again inside it only when a
     // concurrent update changed the memory in between.
-    boolean reembed =
-        fields.contains(Field.TEXT) || fields.contains(Field.SCOPE) || fields.contains(Field.OCCURRED_AT);
+    boolean reembed = fields.contains(Field.TEXT)
+        || (context.enabled() && (fields.contains(Field.SCOPE) || fields.contains(Field.OCCURRED_AT)));
     MemoryRow seen = reembed ? live(caller, id, false, Times.now()) : null;
     float[] embedded = reembed ? embed(changed(seen, changes, fields, null, Times.now())) : null;
     MemoryRow row =

@@ -43,6 +43,11 @@ final class SessionContext {
     this.turns = turns;
   }
 
+  /** Whether vectors read earlier memories at all (only then does a session or time change re-embed). */
+  boolean enabled() {
+    return turns > 0;
+  }
+
   /**
    * The texts to embed for drafts stored in this order: earlier drafts of the same session in the
    * same call count as stored before the later ones.
