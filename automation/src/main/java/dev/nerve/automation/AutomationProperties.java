@@ -38,6 +38,9 @@ public record AutomationProperties(
    * @param intakeWait how long Execute waits for the queue to drain below maxQueued before it
    *     answers RESOURCE_EXHAUSTED
    * @param name this replica's name in attempts and db-scheduler; blank uses host and pid
+   * @param startBatchSize Execute calls arriving together whose starts share one transaction at
+   *     most (group commit; 1 gives each its own)
+   * @param startBatches such transactions written at once by this replica
    */
   public record Engine(
       @DefaultValue("16") int threads,
@@ -48,7 +51,9 @@ public record AutomationProperties(
       @DefaultValue("0") int maxStepsPerKind,
       @DefaultValue("10000") int maxQueued,
       @DefaultValue("5s") Duration intakeWait,
-      String name) {
+      String name,
+      @DefaultValue("32") int startBatchSize,
+      @DefaultValue("2") int startBatches) {
 
     /** How long an execution's lease lasts without a heartbeat. */
     public Duration lease() {

@@ -93,6 +93,14 @@ public final class Engine {
   }
 
   RunRow startInTransaction(Start start, UUID parent, String parentStep) {
+    return startInTransaction(start, parent, parentStep, null);
+  }
+
+  /**
+   * Starts an execution in the current transaction; {@code versions} (workflow id to current
+   * version), when given, keeps the current versions read by the starts of one transaction.
+   */
+  RunRow startInTransaction(Start start, UUID parent, String parentStep, java.util.Map<String, Long> versions) {
     Principal p = start.principal();
     if (!start.key().isEmpty()) {
       var existing = runs.keyOwner(p.tenantId(), start.key());
@@ -102,7 +110,10 @@ public final class Engine {
     }
     Inputs.payload("input", start.input(), properties.limits().maxPayloadBytes());
     long version;
-    if (start.version() == null) {
+    if (start.version() == null && versions != null) {
+      version = versions.computeIfAbsent(p.tenantId() + '\n' + start.workflowId(),
+          k -> workflows.currentVersion(p.tenantId(), start.workflowId()));
+    } else if (start.version() == null) {
       version = workflows.currentVersion(p.tenantId(), start.workflowId());
     } else {
       plans.get(p.tenantId(), start.workflowId(), start.version());

@@ -100,8 +100,8 @@ public class EngineConfiguration {
   }
 
   @Bean
-  RunRepository automationRuns(JdbcClient jdbc) {
-    return new RunRepository(jdbc);
+  RunRepository automationRuns(JdbcClient jdbc, org.springframework.jdbc.core.JdbcTemplate template) {
+    return new RunRepository(jdbc, template);
   }
 
   @Bean
@@ -139,7 +139,8 @@ public class EngineConfiguration {
 
   @Bean
   Runs automationRunsApi(Engine engine, Executions executions, RunEvents events, Dispatch dispatch, AutomationProperties properties) {
-    return new Runs(engine, executions, events,
+    return new Runs(engine, new StartBatches(engine, properties.engine().startBatchSize(), properties.engine().startBatches()),
+        executions, events,
         new IntakeGate(dispatch::queued, properties.engine().maxQueued(), properties.engine().intakeWait()));
   }
 

@@ -8,6 +8,8 @@ import dev.nerve.automation.support.Times;
 import dev.nerve.automation.workflow.Plan;
 import dev.nerve.automation.workflow.StepKind;
 import java.time.Instant;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Runs action steps of pure kinds ({@link dev.nerve.automation.action.ActionKind#pure}, such as
@@ -58,7 +60,7 @@ final class InlineSteps {
    * per-transaction bound, or its workflow's or kind's concurrency limit is full.
    */
   Due take(Interpreter.Ctx ctx, Plan.StepPlan sp, String key) {
-    if (!ctx.runsInPlace || sp.kind() != StepKind.ACTION || ctx.inlineRuns >= MAX_PER_TRANSACTION) {
+    if (!ctx.runsInPlace || sp.kind() != StepKind.ACTION || ranInThisTransaction()[0] >= MAX_PER_TRANSACTION) {
       return null;
     }
     ActionDefinition action = inputs.resolve(ctx.run, sp).orElse(null);
@@ -69,8 +71,31 @@ final class InlineSteps {
     if (release == null) {
       return null;
     }
-    ctx.inlineRuns++;
+    ranInThisTransaction()[0]++;
     return new Due(key, sp, action, release);
+  }
+
+  /**
+   * Steps run in place so far by the current transaction, over all the executions it advances (a
+   * batch of starts advances many); outside a transaction, a fresh count.
+   */
+  private int[] ranInThisTransaction() {
+    if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+      return new int[1];
+    }
+    int[] count = (int[]) TransactionSynchronizationManager.getResource(this);
+    if (count == null) {
+      int[] fresh = new int[1];
+      TransactionSynchronizationManager.bindResource(this, fresh);
+      TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+        @Override
+        public void afterCompletion(int status) {
+          TransactionSynchronizationManager.unbindResourceIfPossible(InlineSteps.this);
+        }
+      });
+      count = fresh;
+    }
+    return count;
   }
 
   /** Runs the next attempt of a due step and records it, ended; the caller records the step's end. */

@@ -102,9 +102,6 @@ final class Interpreter {
     /** Steps due to run in place ({@link InlineSteps}), in the order they became due. */
     private final ArrayDeque<InlineSteps.Due> dueInline = new ArrayDeque<>();
 
-    /** Steps run in place in this context so far. */
-    int inlineRuns;
-
     /** Whether pure steps may run in place in this context (else every step is queued). */
     boolean runsInPlace = true;
 

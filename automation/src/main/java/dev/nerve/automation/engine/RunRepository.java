@@ -14,6 +14,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Supplier;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /** Executions, their steps, attempts, event waits and idempotency keys in PostgreSQL. */
@@ -28,59 +30,94 @@ public final class RunRepository {
           + " started_at, finished_at";
 
   private final JdbcClient jdbc;
+  private final JdbcTemplate template;
+  /** The inserts held back by {@link #holdingInserts} on this thread, or none. */
+  private final ThreadLocal<HeldInserts> held = new ThreadLocal<>();
 
-  public RunRepository(JdbcClient jdbc) {
+  public RunRepository(JdbcClient jdbc, JdbcTemplate template) {
     this.jdbc = jdbc;
+    this.template = template;
   }
 
-  JdbcClient jdbc() {
-    return jdbc;
+  /**
+   * Runs {@code work} (inside a transaction) with the inserts of executions, steps and attempts
+   * held back and written together when it returns, or before any other statement of this
+   * repository ({@link HeldInserts}).
+   */
+  <T> T holdingInserts(Supplier<T> work) {
+    if (held.get() != null) {
+      return work.get();
+    }
+    held.set(new HeldInserts());
+    try {
+      T result = work.get();
+      writeHeld();
+      return result;
+    } finally {
+      held.remove();
+    }
+  }
+
+  private void writeHeld() {
+    HeldInserts inserts = held.get();
+    if (inserts != null) {
+      inserts.write(template);
+    }
+  }
+
+  /** A statement, after the held inserts are written (so it sees them). */
+  private JdbcClient.StatementSpec sql(String sql) {
+    writeHeld();
+    return jdbc.sql(sql);
   }
 
   void insertRun(RunRow run) {
-    jdbc.sql(
-            "INSERT INTO automation.run (id, tenant_id, workflow_id, workflow_version, status, input, trigger,"
-                + " parent_run_id, parent_step_key, user_id, roles, idempotency_key, deadline_at, seq, created_at)"
-                + " VALUES (?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-        .params(
-            run.id(), run.tenantId(), run.workflowId(), run.version(), RunRow.name(run.status()), Json.print(run.input()),
-            run.trigger(), run.parentRunId(), run.parentStepKey(), run.principal().userId(), run.principal().roles(),
-            run.idempotencyKey(), Times.sql(run.deadline()), run.seq(), Times.sql(run.createdAt()))
-        .update();
+    Object[] row = {
+      run.id(), run.tenantId(), run.workflowId(), run.version(), RunRow.name(run.status()), Json.print(run.input()),
+      run.trigger(), run.parentRunId(), run.parentStepKey(), run.principal().userId(), run.principal().roles(),
+      run.idempotencyKey(), Times.sql(run.deadline()), run.seq(), Times.sql(run.createdAt()),
+      run.output() == null ? null : Json.print(run.output()), run.error(), Times.sql(run.finishedAt())
+    };
+    HeldInserts inserts = held.get();
+    if (inserts != null) {
+      inserts.run(run.id(), row);
+    } else {
+      template.update(HeldInserts.RUN_INSERT, row);
+    }
   }
 
   /** Claims an idempotency key for a run; returns the run that holds it (which may be another). */
   UUID claimKey(String tenantId, String key, UUID runId, Instant now) {
-    jdbc.sql("INSERT INTO automation.run_key (tenant_id, key, run_id, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")
+    sql("INSERT INTO automation.run_key (tenant_id, key, run_id, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")
         .params(tenantId, key, runId, Times.sql(now))
         .update();
-    return jdbc.sql("SELECT run_id FROM automation.run_key WHERE tenant_id = ? AND key = ?")
+    return sql("SELECT run_id FROM automation.run_key WHERE tenant_id = ? AND key = ?")
         .params(tenantId, key)
         .query(UUID.class)
         .single();
   }
 
   Optional<UUID> keyOwner(String tenantId, String key) {
-    return jdbc.sql("SELECT run_id FROM automation.run_key WHERE tenant_id = ? AND key = ?")
+    return sql("SELECT run_id FROM automation.run_key WHERE tenant_id = ? AND key = ?")
         .params(tenantId, key)
         .query(UUID.class)
         .optional();
   }
 
   Optional<RunRow> run(UUID id) {
-    return jdbc.sql("SELECT " + RUN + " FROM automation.run WHERE id = ?").param(id).query(RunRepository::run).optional();
+    return sql("SELECT " + RUN + " FROM automation.run WHERE id = ?").param(id).query(RunRepository::run).optional();
   }
 
   /** A run of the tenant; other tenants' runs are not found. */
   public Optional<RunRow> run(String tenantId, UUID id) {
-    return jdbc.sql("SELECT " + RUN + " FROM automation.run WHERE id = ? AND tenant_id = ?")
+    return sql("SELECT " + RUN + " FROM automation.run WHERE id = ? AND tenant_id = ?")
         .params(id, tenantId)
         .query(RunRepository::run)
         .optional();
   }
 
   Optional<RunRow> lockRun(UUID id) {
-    return jdbc.sql("SELECT " + RUN + " FROM automation.run WHERE id = ? FOR UPDATE")
+    return sql("SELECT " + RUN + " FROM automation.run WHERE id = ? FOR UPDATE")
         .param(id)
         .query(RunRepository::run)
         .optional();
@@ -88,7 +125,13 @@ public final class RunRepository {
 
   /** Finishes a running run; false when it had already finished (its end is recorded once). */
   boolean finish(UUID id, ExecutionStatus status, Value output, String error, Instant now) {
-    return jdbc.sql(
+    HeldInserts inserts = held.get();
+    Boolean ended = inserts == null ? null
+        : inserts.finish(id, RunRow.name(status), output == null ? null : Json.print(output), error, Times.sql(now));
+    if (ended != null) {
+      return ended;
+    }
+    return sql(
                 "UPDATE automation.run SET status = ?, output = ?::jsonb, error = ?, finished_at = ?"
                     + " WHERE id = ? AND finished_at IS NULL")
             .params(RunRow.name(status), output == null ? null : Json.print(output), error, Times.sql(now), id)
@@ -97,7 +140,7 @@ public final class RunRepository {
   }
 
   void reopen(UUID id, Instant deadline) {
-    jdbc.sql("UPDATE automation.run SET status = 'RUNNING', output = NULL, error = '', finished_at = NULL, deadline_at = ?,"
+    sql("UPDATE automation.run SET status = 'RUNNING', output = NULL, error = '', finished_at = NULL, deadline_at = ?,"
             + " retried = true WHERE id = ?")
         .params(Times.sql(deadline), id)
         .update();
@@ -105,7 +148,12 @@ public final class RunRepository {
 
   /** Adds {@code n} to the run's change sequence; returns the new value. */
   long bumpSeq(UUID id, int n) {
-    return jdbc.sql("UPDATE automation.run SET seq = seq + ? WHERE id = ? RETURNING seq")
+    HeldInserts inserts = held.get();
+    Long seq = inserts == null ? null : inserts.bumpSeq(id, n);
+    if (seq != null) {
+      return seq;
+    }
+    return sql("UPDATE automation.run SET seq = seq + ? WHERE id = ? RETURNING seq")
         .params(n, id)
         .query(Long.class)
         .single();
@@ -122,7 +170,7 @@ public final class RunRepository {
    */
   Optional<Locked> lockWithSteps(UUID runId) {
     Optional<RunRow> run =
-        jdbc.sql("UPDATE automation.run SET seq = seq + " + SEQ_BLOCK + " WHERE id = ? RETURNING " + RUN)
+        sql("UPDATE automation.run SET seq = seq + " + SEQ_BLOCK + " WHERE id = ? RETURNING " + RUN)
             .param(runId)
             .query(RunRepository::run)
             .optional();
@@ -145,7 +193,7 @@ public final class RunRepository {
    * or the step is not due.
    */
   Optional<Started> beginAttempt(UUID runId, String key, String worker, Instant now) {
-    return jdbc.sql(
+    return sql(
             "WITH r AS (UPDATE automation.run SET seq = seq + 1 WHERE id = :run AND status = 'RUNNING' RETURNING " + RUN + "),"
                 + " s AS (UPDATE automation.step st SET status = 'RUNNING', attempts = st.attempts + 1, error = '',"
                 + " started_at = coalesce(st.started_at, :now) FROM r WHERE st.run_id = r.id AND st.step_key = :key"
@@ -191,7 +239,7 @@ public final class RunRepository {
    */
   boolean[] releaseAndEnd(String task, String instance, long version, UUID runId, String key, int attempt,
       AttemptStatus status, Value input, Value output, String error, Instant at) {
-    return jdbc.sql(
+    return sql(
             "WITH d AS (DELETE FROM automation.scheduled_tasks WHERE task_name = :task AND task_instance = :instance"
                 + " AND version = :version RETURNING 1),"
                 + " u AS (UPDATE automation.step_attempt SET status = :status, input = CAST(:input AS jsonb),"
@@ -220,13 +268,16 @@ public final class RunRepository {
    */
   void insertEndedAttempt(UUID runId, String key, int attempt, AttemptStatus status, String worker, Value input,
       Value output, String error, Instant startedAt, Instant finishedAt) {
-    jdbc.sql(
-            "INSERT INTO automation.step_attempt (run_id, step_key, attempt, status, worker, input, output, error,"
-                + " started_at, finished_at) VALUES (?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?)")
-        .params(runId, key, attempt, column(status), worker,
-            input == null ? null : Json.print(input), output == null ? null : Json.print(output), error,
-            Times.sql(startedAt), Times.sql(finishedAt))
-        .update();
+    Object[] row = {
+      runId, key, attempt, column(status), worker, input == null ? null : Json.print(input),
+      output == null ? null : Json.print(output), error, Times.sql(startedAt), Times.sql(finishedAt)
+    };
+    HeldInserts inserts = held.get();
+    if (inserts != null) {
+      inserts.attempt(row);
+    } else {
+      template.update(HeldInserts.ATTEMPT_INSERT, row);
+    }
   }
 
   /** An attempt status as the {@code step_attempt.status} column holds it ({@code SUCCEEDED}, ...). */
@@ -235,36 +286,46 @@ public final class RunRepository {
   }
 
   List<StepRow> steps(UUID runId) {
-    return jdbc.sql("SELECT " + STEP + " FROM automation.step WHERE run_id = ?").param(runId).query(RunRepository::step).list();
+    return sql("SELECT " + STEP + " FROM automation.step WHERE run_id = ?").param(runId).query(RunRepository::step).list();
   }
 
   Optional<StepRow> lockStep(UUID runId, String key) {
-    return jdbc.sql("SELECT " + STEP + " FROM automation.step WHERE run_id = ? AND step_key = ? FOR UPDATE")
+    return sql("SELECT " + STEP + " FROM automation.step WHERE run_id = ? AND step_key = ? FOR UPDATE")
         .params(runId, key)
         .query(RunRepository::step)
         .optional();
   }
 
   Optional<StepRow> step(UUID runId, String key) {
-    return jdbc.sql("SELECT " + STEP + " FROM automation.step WHERE run_id = ? AND step_key = ?")
+    return sql("SELECT " + STEP + " FROM automation.step WHERE run_id = ? AND step_key = ?")
         .params(runId, key)
         .query(RunRepository::step)
         .optional();
   }
 
   void insertStep(UUID runId, StepRow step) {
-    jdbc.sql(
-            "INSERT INTO automation.step (run_id, step_key, step_id, item_index, status, attempts, attempt_base, output,"
-                + " error, child_run_id, started_at, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?)")
-        .params(
-            runId, step.key(), step.stepId(), step.itemIndex(), StepRow.name(step.status()), step.attempts(), step.attemptBase(),
-            step.output() == null ? null : Json.print(step.output()), step.error(), step.childRunId(),
-            Times.sql(step.startedAt()), Times.sql(step.finishedAt()))
-        .update();
+    HeldInserts inserts = held.get();
+    if (inserts != null) {
+      inserts.step(runId, step.key(), stepRow(runId, step));
+    } else {
+      template.update(HeldInserts.STEP_INSERT, stepRow(runId, step));
+    }
+  }
+
+  private static Object[] stepRow(UUID runId, StepRow step) {
+    return new Object[] {
+      runId, step.key(), step.stepId(), step.itemIndex(), StepRow.name(step.status()), step.attempts(), step.attemptBase(),
+      step.output() == null ? null : Json.print(step.output()), step.error(), step.childRunId(),
+      Times.sql(step.startedAt()), Times.sql(step.finishedAt())
+    };
   }
 
   void updateStep(UUID runId, StepRow step) {
-    jdbc.sql(
+    HeldInserts inserts = held.get();
+    if (inserts != null && inserts.replaceStep(runId, step.key(), stepRow(runId, step))) {
+      return;
+    }
+    sql(
             "UPDATE automation.step SET status = ?, attempts = ?, output = ?::jsonb, error = ?, child_run_id = ?,"
                 + " started_at = ?, finished_at = ? WHERE run_id = ? AND step_key = ?")
         .params(
@@ -275,21 +336,21 @@ public final class RunRepository {
 
   /** Deletes the steps of a run that did not succeed (RetryExecution); returns their keys. */
   List<String> deleteUnsucceeded(UUID runId) {
-    return jdbc.sql("DELETE FROM automation.step WHERE run_id = ? AND status <> 'SUCCEEDED' RETURNING step_key")
+    return sql("DELETE FROM automation.step WHERE run_id = ? AND status <> 'SUCCEEDED' RETURNING step_key")
         .param(runId)
         .query(String.class)
         .list();
   }
 
   int maxAttempt(UUID runId, String key) {
-    return jdbc.sql("SELECT coalesce(max(attempt), 0) FROM automation.step_attempt WHERE run_id = ? AND step_key = ?")
+    return sql("SELECT coalesce(max(attempt), 0) FROM automation.step_attempt WHERE run_id = ? AND step_key = ?")
         .params(runId, key)
         .query(Integer.class)
         .single();
   }
 
   void startAttempt(UUID runId, String key, int attempt, Value input, String worker, Instant now) {
-    jdbc.sql(
+    sql(
             "INSERT INTO automation.step_attempt (run_id, step_key, attempt, status, input, worker, started_at)"
                 + " VALUES (?, ?, ?, 'RUNNING', ?::jsonb, ?, ?)")
         .params(runId, key, attempt, input == null ? null : Json.print(input), worker, Times.sql(now))
@@ -298,7 +359,7 @@ public final class RunRepository {
 
   /** Ends a running attempt; false when it was not running any more. */
   boolean endAttempt(UUID runId, String key, int attempt, AttemptStatus status, Value output, String error, Instant at) {
-    return jdbc.sql(
+    return sql(
                 "UPDATE automation.step_attempt SET status = ?, output = ?::jsonb, error = ?, finished_at = ?"
                     + " WHERE run_id = ? AND step_key = ? AND attempt = ? AND status = 'RUNNING'")
             .params(
@@ -310,7 +371,7 @@ public final class RunRepository {
 
   /** Marks the running attempts of a step abandoned at {@code lastHeartbeat}. */
   int abandonAttempts(UUID runId, String key, Instant lastHeartbeat) {
-    return jdbc.sql(
+    return sql(
             "UPDATE automation.step_attempt SET status = 'ABANDONED', error = 'the worker stopped heartbeating',"
                 + " finished_at = greatest(started_at, coalesce(?, started_at))"
                 + " WHERE run_id = ? AND step_key = ? AND status = 'RUNNING'")
@@ -320,7 +381,7 @@ public final class RunRepository {
 
   /** Ends the running attempts of a run as cancelled. */
   void cancelAttempts(UUID runId, String reason, Instant now) {
-    jdbc.sql(
+    sql(
             "UPDATE automation.step_attempt SET status = 'CANCELLED', error = ?, finished_at = ?"
                 + " WHERE run_id = ? AND status = 'RUNNING'")
         .params(reason, Times.sql(now), runId)
@@ -328,7 +389,7 @@ public final class RunRepository {
   }
 
   List<Object[]> attempts(UUID runId) {
-    return jdbc.sql(
+    return sql(
             "SELECT step_key, attempt, status, input::text, output::text, error, worker, started_at, finished_at"
                 + " FROM automation.step_attempt WHERE run_id = ? ORDER BY step_key, attempt")
         .param(runId)
@@ -342,7 +403,7 @@ public final class RunRepository {
   }
 
   void insertWait(UUID runId, String key, String tenantId, String event, String matchKey, Instant now) {
-    jdbc.sql(
+    sql(
             "INSERT INTO automation.event_wait (run_id, step_key, tenant_id, event, match_key, created_at)"
                 + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")
         .params(runId, key, tenantId, event, matchKey, Times.sql(now))
@@ -350,16 +411,16 @@ public final class RunRepository {
   }
 
   boolean deleteWait(UUID runId, String key) {
-    return jdbc.sql("DELETE FROM automation.event_wait WHERE run_id = ? AND step_key = ?").params(runId, key).update() > 0;
+    return sql("DELETE FROM automation.event_wait WHERE run_id = ? AND step_key = ?").params(runId, key).update() > 0;
   }
 
   void deleteWaits(UUID runId) {
-    jdbc.sql("DELETE FROM automation.event_wait WHERE run_id = ?").param(runId).update();
+    sql("DELETE FROM automation.event_wait WHERE run_id = ?").param(runId).update();
   }
 
   /** Waits for an event, oldest first. */
   List<Object[]> waiting(String tenantId, String event, String matchKey) {
-    return jdbc.sql(
+    return sql(
             "SELECT run_id, step_key FROM automation.event_wait WHERE tenant_id = ? AND event = ? AND match_key = ?"
                 + " ORDER BY created_at LIMIT 1000")
         .params(tenantId, event, matchKey)
@@ -369,14 +430,14 @@ public final class RunRepository {
 
   /** Runs of a workflow still running. */
   List<UUID> activeRuns(String tenantId, String workflowId) {
-    return jdbc.sql("SELECT id FROM automation.run WHERE tenant_id = ? AND workflow_id = ? AND finished_at IS NULL")
+    return sql("SELECT id FROM automation.run WHERE tenant_id = ? AND workflow_id = ? AND finished_at IS NULL")
         .params(tenantId, workflowId)
         .query(UUID.class)
         .list();
   }
 
   List<UUID> activeChildren(UUID parent) {
-    return jdbc.sql("SELECT id FROM automation.run WHERE parent_run_id = ? AND finished_at IS NULL")
+    return sql("SELECT id FROM automation.run WHERE parent_run_id = ? AND finished_at IS NULL")
         .param(parent)
         .query(UUID.class)
         .list();
@@ -413,7 +474,7 @@ public final class RunRepository {
       sql.append(" AND (created_at, id) < (:ac, :ai)");
     }
     sql.append(" ORDER BY created_at DESC, id DESC LIMIT :limit");
-    return jdbc.sql(sql.toString())
+    return sql(sql.toString())
         .param("t", tenantId)
         .param("w", workflowId)
         .param("s", status == null ? null : RunRow.name(status))

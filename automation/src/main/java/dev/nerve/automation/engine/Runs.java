@@ -30,12 +30,14 @@ public final class Runs {
   private static final int MAX_BUFFERED = 10_000;
 
   private final Engine engine;
+  private final StartBatches starts;
   private final Executions executions;
   private final RunEvents events;
   private final IntakeGate gate;
 
-  Runs(Engine engine, Executions executions, RunEvents events, IntakeGate gate) {
+  Runs(Engine engine, StartBatches starts, Executions executions, RunEvents events, IntakeGate gate) {
     this.engine = engine;
+    this.starts = starts;
     this.executions = executions;
     this.events = events;
     this.gate = gate;
@@ -52,7 +54,7 @@ public final class Runs {
   public ExecutionResult execute(Principal caller, String workflowId, Long version, Struct input, String key, Duration wait) {
     gate.admit();
     if (wait.isZero()) {
-      return Executions.summary(engine.startRun(new Engine.Start(caller, workflowId, version, input, "manual", key)));
+      return Executions.summary(starts.start(new Engine.Start(caller, workflowId, version, input, "manual", key)));
     }
     CountDownLatch done = new CountDownLatch(1);
     UUID[] started = new UUID[1];
@@ -64,7 +66,7 @@ public final class Runs {
         };
     // Listen on a provisional id first is impossible (the id is made in the transaction), so the
     // wait polls PostgreSQL as a fallback for an end that happened before the listener attached.
-    UUID id = engine.start(new Engine.Start(caller, workflowId, version, input, "manual", key));
+    UUID id = starts.start(new Engine.Start(caller, workflowId, version, input, "manual", key)).id();
     started[0] = id;
     AutoCloseable handle = events.listen(id, listener);
     try {

@@ -1,0 +1,194 @@
+package dev.nerve.automation.engine;
+
+import io.grpc.Context;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
+/**
+ * Group commit for starting executions: Execute calls that arrive while earlier starts are being
+ * written share one transaction (one commit, one activity insert, one live-event message) instead
+ * of one each. The caller whose start finds a free batch slot writes the waiting starts itself,
+ * each in its own call context, and every caller is answered only once the batch has committed.
+ * When any start of a batch fails, or a caller's deadline passes before the commit, the batch
+ * rolls back as a whole and each of its starts runs again alone, so one bad request never fails
+ * or half-writes another's (docs/architecture.md, Engine).
+ */
+final class StartBatches {
+
+  private static final Logger log = LoggerFactory.getLogger(StartBatches.class);
+
+  private final Engine engine;
+  private final int maxBatch;
+  private final Semaphore writers;
+  private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
+
+  /**
+   * @param engine starts the executions
+   * @param maxBatch starts written in one transaction at most
+   * @param parallel batches written at once (each holds a connection)
+   */
+  StartBatches(Engine engine, int maxBatch, int parallel) {
+    if (maxBatch < 1 || parallel < 1) {
+      throw new IllegalArgumentException("start batches need a size and a parallelism of at least 1");
+    }
+    this.engine = engine;
+    this.maxBatch = maxBatch;
+    this.writers = new Semaphore(parallel);
+  }
+
+  /**
+   * Starts an execution like {@link Engine#startRun}, sharing the transaction with starts made at
+   * the same time; inside a caller's transaction it joins that transaction instead.
+   */
+  RunRow start(Engine.Start start) {
+    if (maxBatch == 1 || TransactionSynchronizationManager.isActualTransactionActive()) {
+      return engine.startRun(start);
+    }
+    Pending mine = new Pending(start, Context.current(), Thread.currentThread());
+    queue.add(mine);
+    while (!mine.done) {
+      if (writers.tryAcquire()) {
+        try {
+          List<Pending> batch = take();
+          if (!batch.isEmpty()) {
+            write(batch);
+          }
+        } finally {
+          writers.release();
+        }
+        // A start queued while this batch was written may be waiting for a free slot.
+        Pending next = queue.peek();
+        if (next != null) {
+          LockSupport.unpark(next.thread);
+        }
+      } else {
+        LockSupport.park(this);
+      }
+    }
+    return mine.result();
+  }
+
+  /** Starts queued for a batch slot (for tests). */
+  int waiting() {
+    return queue.size();
+  }
+
+  private List<Pending> take() {
+    List<Pending> batch = new ArrayList<>();
+    for (Pending p; batch.size() < maxBatch && (p = queue.poll()) != null; ) {
+      batch.add(p);
+    }
+    return batch;
+  }
+
+  /** Writes a batch in one transaction; on any failure, each start of it alone. */
+  private void write(List<Pending> batch) {
+    List<RunRow> started;
+    try {
+      started = together(batch);
+    } catch (RuntimeException e) {
+      log.debug("a batch of {} start(s) rolled back ({}); starting each alone", batch.size(), e.toString());
+      for (Pending p : batch) {
+        alone(p);
+      }
+      return;
+    }
+    for (int i = 0; i < batch.size(); i++) {
+      batch.get(i).succeed(started.get(i));
+    }
+  }
+
+  /**
+   * All starts of the batch in one transaction, each in its caller's context; throws (rolling back
+   * all of them) when one fails or a caller may no longer be answered with success.
+   */
+  private List<RunRow> together(List<Pending> batch) {
+    // The transaction belongs to no single call: only the callers' own deadlines count.
+    Context outer = Context.ROOT.attach();
+    try {
+      return engine.inTransaction(
+          () -> engine.runs().holdingInserts(() -> {
+            Map<String, Long> versions = new HashMap<>();
+            List<RunRow> started = new ArrayList<>(batch.size());
+            for (Pending p : batch) {
+              Context previous = p.context.attach();
+              try {
+                started.add(engine.startInTransaction(p.start, null, null, versions));
+              } finally {
+                p.context.detach(previous);
+              }
+            }
+            for (Pending p : batch) {
+              if (expired(p.context)) {
+                throw new IllegalStateException("a caller's deadline passed before the batch could commit");
+              }
+            }
+            return started;
+          }));
+    } finally {
+      Context.ROOT.detach(outer);
+    }
+  }
+
+  private static boolean expired(Context context) {
+    return context.isCancelled() || (context.getDeadline() != null && context.getDeadline().isExpired());
+  }
+
+  /** One start in its own transaction, in its caller's context (its deadline checked at commit). */
+  private void alone(Pending p) {
+    Context previous = p.context.attach();
+    try {
+      p.succeed(engine.startRun(p.start));
+    } catch (RuntimeException | Error e) {
+      p.fail(e);
+    } finally {
+      p.context.detach(previous);
+    }
+  }
+
+  /** A start waiting for its batch, and its outcome once written. */
+  private static final class Pending {
+    final Engine.Start start;
+    final Context context;
+    final Thread thread;
+    private RunRow run;
+    private Throwable failure;
+    volatile boolean done;
+
+    Pending(Engine.Start start, Context context, Thread thread) {
+      this.start = start;
+      this.context = context;
+      this.thread = thread;
+    }
+
+    void succeed(RunRow started) {
+      run = started;
+      done = true;
+      LockSupport.unpark(thread);
+    }
+
+    void fail(Throwable e) {
+      failure = e;
+      done = true;
+      LockSupport.unpark(thread);
+    }
+
+    RunRow result() {
+      if (failure instanceof RuntimeException e) {
+        throw e;
+      }
+      if (failure instanceof Error e) {
+        throw e;
+      }
+      return run;
+    }
+  }
+}
