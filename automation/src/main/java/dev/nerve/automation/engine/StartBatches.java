@@ -1,5 +1,7 @@
 package dev.nerve.automation.engine;
 
+import dev.nerve.platform.error.ErrorCode;
+import dev.nerve.platform.error.NerveException;
 import io.grpc.Context;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -54,13 +56,15 @@ final class StartBatches {
     }
     Pending mine = new Pending(start, Context.current(), Thread.currentThread());
     queue.add(mine);
+    boolean interrupted = false;
     while (!mine.done) {
       if (writers.tryAcquire()) {
+        List<Pending> batch = List.of();
         try {
-          List<Pending> batch = take();
-          if (!batch.isEmpty()) {
-            write(batch);
-          }
+          batch = take();
+          write(batch);
+        } catch (Throwable e) {
+          batch.forEach(p -> p.fail(e));
         } finally {
           writers.release();
         }
@@ -69,9 +73,16 @@ final class StartBatches {
         if (next != null) {
           LockSupport.unpark(next.thread);
         }
-      } else {
-        LockSupport.park(this);
+        if (!batch.isEmpty()) {
+          continue;
+        }
+        // Nothing was queued: this start is in a batch another caller is writing.
       }
+      LockSupport.park(this);
+      interrupted |= Thread.interrupted();
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
     return mine.result();
   }
@@ -89,8 +100,23 @@ final class StartBatches {
     return batch;
   }
 
-  /** Writes a batch in one transaction; on any failure, each start of it alone. */
-  private void write(List<Pending> batch) {
+  /**
+   * Writes a batch in one transaction; on any failure, each start of it alone. A caller whose
+   * deadline passed while it was queued is answered at once, with nothing written.
+   */
+  private void write(List<Pending> taken) {
+    List<Pending> batch = new ArrayList<>(taken.size());
+    for (Pending p : taken) {
+      if (expired(p.context)) {
+        p.fail(new NerveException(ErrorCode.DEADLINE_EXCEEDED,
+            "the deadline passed before the execution could be started; nothing was written"));
+      } else {
+        batch.add(p);
+      }
+    }
+    if (batch.isEmpty()) {
+      return;
+    }
     List<RunRow> started;
     try {
       started = together(batch);
@@ -170,12 +196,18 @@ final class StartBatches {
     }
 
     void succeed(RunRow started) {
+      if (done) {
+        return;
+      }
       run = started;
       done = true;
       LockSupport.unpark(thread);
     }
 
     void fail(Throwable e) {
+      if (done) {
+        return;
+      }
       failure = e;
       done = true;
       LockSupport.unpark(thread);
@@ -187,6 +219,9 @@ final class StartBatches {
       }
       if (failure instanceof Error e) {
         throw e;
+      }
+      if (failure != null) {
+        throw new IllegalStateException(failure);
       }
       return run;
     }
