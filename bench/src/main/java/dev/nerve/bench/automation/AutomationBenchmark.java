@@ -148,8 +148,10 @@ public final class AutomationBenchmark {
       }
       try (ConfigurableApplicationContext second = engine("engine-2", pool, threads)) {
         System.out.println("second engine started: " + second.getId());
-        double two1 = throughput(channels, db, "bench-1", 1, runs1, clients, pgStats);
-        double two10 = throughput(channels, db, "bench-10", 10, runs10, clients, pgStats);
+        // Both engines serve the calls, as behind a load balancer.
+        List<ChannelFactory> both = List.of(channels, second.getBean(ChannelFactory.class));
+        double two1 = throughput(both, db, "bench-1", 1, runs1, clients, pgStats);
+        double two10 = throughput(both, db, "bench-10", 10, runs10, clients, pgStats);
         results.metric("automation.steps_per_s_2_instances", two1, "steps/s");
         results.metric("automation.steps_per_s_2_instances_10_step", two10, "steps/s");
         System.out.printf("2 instances: %.0f steps/s (1-step), %.0f steps/s (10-step)%n", two1, two10);
@@ -203,9 +205,19 @@ public final class AutomationBenchmark {
     }
   }
 
-  /** Starts {@code runs} executions from {@code clients} threads; steps per second until all end. */
+  /** Starts {@code runs} executions from {@code clients} threads on one engine; steps per second until all end. */
   private static double throughput(
       ChannelFactory channels, DatabaseEndpoint db, String workflow, int steps, int runs, int clients, boolean pgStats)
+      throws Exception {
+    return throughput(List.of(channels), db, workflow, steps, runs, clients, pgStats);
+  }
+
+  /**
+   * Starts {@code runs} executions from {@code clients} threads, client {@code i} calling engine
+   * {@code i % engines}; steps per second until all end.
+   */
+  private static double throughput(
+      List<ChannelFactory> engines, DatabaseEndpoint db, String workflow, int steps, int runs, int clients, boolean pgStats)
       throws Exception {
     Connection poll = connect(db);
     Map<String, Long> statsBefore = pgStats ? pgStats(poll) : Map.of();
@@ -215,6 +227,7 @@ public final class AutomationBenchmark {
     long start = System.nanoTime();
     List<Future<?>> submitters = new ArrayList<>();
     for (int c = 0; c < clients; c++) {
+      ChannelFactory channels = engines.get(c % engines.size());
       submitters.add(pool.submit(() -> IdentityContext.callAs(BENCH, () -> {
         while (next.getAndIncrement() < runs) {
           workflows(channels).execute(ExecuteWorkflowRequest.newBuilder().setWorkflowId(workflow)
