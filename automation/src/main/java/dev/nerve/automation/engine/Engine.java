@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.Supplier;
 import org.springframework.dao.PessimisticLockingFailureException;
@@ -100,7 +101,7 @@ public final class Engine {
    * Starts an execution in the current transaction; {@code versions} (workflow id to current
    * version), when given, keeps the current versions read by the starts of one transaction.
    */
-  RunRow startInTransaction(Start start, UUID parent, String parentStep, java.util.Map<String, Long> versions) {
+  RunRow startInTransaction(Start start, UUID parent, String parentStep, Map<String, Long> versions) {
     Principal p = start.principal();
     if (!start.key().isEmpty()) {
       var existing = runs.keyOwner(p.tenantId(), start.key());
@@ -110,11 +111,11 @@ public final class Engine {
     }
     Inputs.payload("input", start.input(), properties.limits().maxPayloadBytes());
     long version;
-    if (start.version() == null && versions != null) {
-      version = versions.computeIfAbsent(p.tenantId() + '\n' + start.workflowId(),
-          k -> workflows.currentVersion(p.tenantId(), start.workflowId()));
-    } else if (start.version() == null) {
-      version = workflows.currentVersion(p.tenantId(), start.workflowId());
+    if (start.version() == null) {
+      version = versions == null
+          ? workflows.currentVersion(p.tenantId(), start.workflowId())
+          : versions.computeIfAbsent(p.tenantId() + '\n' + start.workflowId(),
+              k -> workflows.currentVersion(p.tenantId(), start.workflowId()));
     } else {
       plans.get(p.tenantId(), start.workflowId(), start.version());
       long current = workflows.currentVersion(p.tenantId(), start.workflowId());

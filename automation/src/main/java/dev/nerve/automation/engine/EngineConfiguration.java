@@ -18,6 +18,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import javax.sql.DataSource;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -100,7 +101,7 @@ public class EngineConfiguration {
   }
 
   @Bean
-  RunRepository automationRuns(JdbcClient jdbc, org.springframework.jdbc.core.JdbcTemplate template) {
+  RunRepository automationRuns(JdbcClient jdbc, JdbcTemplate template) {
     return new RunRepository(jdbc, template);
   }
 

@@ -60,7 +60,11 @@ final class InlineSteps {
    * per-transaction bound, or its workflow's or kind's concurrency limit is full.
    */
   Due take(Interpreter.Ctx ctx, Plan.StepPlan sp, String key) {
-    if (!ctx.runsInPlace || sp.kind() != StepKind.ACTION || ranInThisTransaction()[0] >= MAX_PER_TRANSACTION) {
+    if (!ctx.runsInPlace || sp.kind() != StepKind.ACTION) {
+      return null;
+    }
+    int[] ran = ranInThisTransaction();
+    if (ran[0] >= MAX_PER_TRANSACTION) {
       return null;
     }
     ActionDefinition action = inputs.resolve(ctx.run, sp).orElse(null);
@@ -71,7 +75,7 @@ final class InlineSteps {
     if (release == null) {
       return null;
     }
-    ranInThisTransaction()[0]++;
+    ran[0]++;
     return new Due(key, sp, action, release);
   }
 

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -78,11 +79,16 @@ public final class RunRepository {
       run.idempotencyKey(), Times.sql(run.deadline()), run.seq(), Times.sql(run.createdAt()),
       run.output() == null ? null : Json.print(run.output()), run.error(), Times.sql(run.finishedAt())
     };
+    insert(HeldInserts.RUN_INSERT, row, inserts -> inserts.run(run.id(), row));
+  }
+
+  /** Inserts a row now, or hands it to the held inserts when they are held. */
+  private void insert(String sql, Object[] row, Consumer<HeldInserts> hold) {
     HeldInserts inserts = held.get();
     if (inserts != null) {
-      inserts.run(run.id(), row);
+      hold.accept(inserts);
     } else {
-      template.update(HeldInserts.RUN_INSERT, row);
+      template.update(sql, row);
     }
   }
 
@@ -272,12 +278,7 @@ public final class RunRepository {
       runId, key, attempt, column(status), worker, input == null ? null : Json.print(input),
       output == null ? null : Json.print(output), error, Times.sql(startedAt), Times.sql(finishedAt)
     };
-    HeldInserts inserts = held.get();
-    if (inserts != null) {
-      inserts.attempt(row);
-    } else {
-      template.update(HeldInserts.ATTEMPT_INSERT, row);
-    }
+    insert(HeldInserts.ATTEMPT_INSERT, row, inserts -> inserts.attempt(row));
   }
 
   /** An attempt status as the {@code step_attempt.status} column holds it ({@code SUCCEEDED}, ...). */
@@ -304,12 +305,8 @@ public final class RunRepository {
   }
 
   void insertStep(UUID runId, StepRow step) {
-    HeldInserts inserts = held.get();
-    if (inserts != null) {
-      inserts.step(runId, step.key(), stepRow(runId, step));
-    } else {
-      template.update(HeldInserts.STEP_INSERT, stepRow(runId, step));
-    }
+    Object[] row = stepRow(runId, step);
+    insert(HeldInserts.STEP_INSERT, row, inserts -> inserts.step(runId, step.key(), row));
   }
 
   private static Object[] stepRow(UUID runId, StepRow step) {

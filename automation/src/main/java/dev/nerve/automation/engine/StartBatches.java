@@ -1,7 +1,6 @@
 package dev.nerve.automation.engine;
 
-import dev.nerve.platform.error.ErrorCode;
-import dev.nerve.platform.error.NerveException;
+import dev.nerve.platform.grpc.CallDeadline;
 import io.grpc.Context;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -107,9 +106,8 @@ final class StartBatches {
   private void write(List<Pending> taken) {
     List<Pending> batch = new ArrayList<>(taken.size());
     for (Pending p : taken) {
-      if (expired(p.context)) {
-        p.fail(new NerveException(ErrorCode.DEADLINE_EXCEEDED,
-            "the deadline passed before the execution could be started; nothing was written"));
+      if (CallDeadline.expired(p.context)) {
+        p.fail(CallDeadline.passed());
       } else {
         batch.add(p);
       }
@@ -153,7 +151,7 @@ final class StartBatches {
               }
             }
             for (Pending p : batch) {
-              if (expired(p.context)) {
+              if (CallDeadline.expired(p.context)) {
                 throw new IllegalStateException("a caller's deadline passed before the batch could commit");
               }
             }
@@ -162,10 +160,6 @@ final class StartBatches {
     } finally {
       Context.ROOT.detach(outer);
     }
-  }
-
-  private static boolean expired(Context context) {
-    return context.isCancelled() || (context.getDeadline() != null && context.getDeadline().isExpired());
   }
 
   /** One start in its own transaction, in its caller's context (its deadline checked at commit). */
@@ -196,18 +190,19 @@ final class StartBatches {
     }
 
     void succeed(RunRow started) {
+      complete(started, null);
+    }
+
+    void fail(Throwable e) {
+      complete(null, e);
+    }
+
+    /** Records the outcome once and wakes the caller. */
+    private void complete(RunRow started, Throwable e) {
       if (done) {
         return;
       }
       run = started;
-      done = true;
-      LockSupport.unpark(thread);
-    }
-
-    void fail(Throwable e) {
-      if (done) {
-        return;
-      }
       failure = e;
       done = true;
       LockSupport.unpark(thread);

@@ -31,7 +31,14 @@ public final class CallDeadline {
 
   /** Whether the current call's deadline has passed or the caller cancelled it. */
   public static boolean expired() {
-    Context context = Context.current();
+    return expired(Context.current());
+  }
+
+  /**
+   * Whether the deadline of the call whose context this is has passed or its caller cancelled it
+   * (for work done for a call on another thread).
+   */
+  public static boolean expired(Context context) {
     Deadline deadline = context.getDeadline();
     return (deadline != null && deadline.isExpired()) || context.isCancelled();
   }
@@ -39,9 +46,13 @@ public final class CallDeadline {
   /** Fails with DEADLINE_EXCEEDED when the current call may no longer take effect. */
   public static void checkBeforeCommit() {
     if (expired()) {
-      throw new NerveException(
-          ErrorCode.DEADLINE_EXCEEDED,
-          "the deadline passed before the write could commit; nothing was written");
+      throw passed();
     }
+  }
+
+  /** The answer to a call whose write did not happen because its deadline passed first. */
+  public static NerveException passed() {
+    return new NerveException(
+        ErrorCode.DEADLINE_EXCEEDED, "the deadline passed before the write could commit; nothing was written");
   }
 }
