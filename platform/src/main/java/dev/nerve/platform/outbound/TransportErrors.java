@@ -30,7 +30,9 @@ final class TransportErrors {
       Duration timeout,
       Duration connectTimeout) {
     String where = to.host().contains(":") ? "[" + to.host() + "]:" + to.port() : to.host() + ":" + to.port();
-    if (deadlineReached) {
+    // After sending, the socket's read timeout is the time left, so its firing is the deadline
+    // too; it can beat the deadline timer by the millisecond it was rounded down to.
+    if (deadlineReached || (sent && ex instanceof SocketTimeoutException)) {
       return sent
           ? unknown("no complete response from " + where + " within " + text(timeout))
           : unavailable("could not connect to " + where + " within " + text(timeout));
@@ -57,9 +59,6 @@ final class TransportErrors {
         return unavailable("the TLS handshake with " + where + " failed (certificate or protocol)");
       }
       return unavailable("could not reach " + where);
-    }
-    if (ex instanceof SocketTimeoutException) {
-      return unknown(where + " sent no data for " + text(timeout));
     }
     return unknown("the connection to " + where + " failed before a complete response arrived");
   }
