@@ -1,5 +1,6 @@
 package dev.nerve.automation.engine;
 
+import dev.nerve.platform.error.StoreErrors;
 import dev.nerve.platform.grpc.CallDeadline;
 import io.grpc.Context;
 import java.util.ArrayList;
@@ -20,7 +21,8 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * each in its own call context, and every caller is answered only once the batch has committed.
  * When any start of a batch fails, or a caller's deadline passes before the commit, the batch
  * rolls back as a whole and each of its starts runs again alone, so one bad request never fails
- * or half-writes another's (docs/architecture.md, Engine).
+ * or half-writes another's; when the store itself fails, every start of the batch is answered
+ * with that failure at once (docs/architecture.md, Engine).
  */
 final class StartBatches {
 
@@ -119,6 +121,12 @@ final class StartBatches {
     try {
       started = together(batch);
     } catch (RuntimeException e) {
+      if (StoreErrors.classify(e).isPresent()) {
+        // The store failed, not a start: each start alone would wait for it again, and after a
+        // commit whose outcome is unknown a second try could start an execution twice.
+        batch.forEach(p -> p.fail(e));
+        return;
+      }
       log.debug("a batch of {} start(s) rolled back ({}); starting each alone", batch.size(), e.toString());
       for (Pending p : batch) {
         alone(p);

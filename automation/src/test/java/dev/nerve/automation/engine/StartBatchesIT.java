@@ -9,6 +9,7 @@ import dev.nerve.automation.AutomationTests;
 import dev.nerve.automation.support.Principal;
 import dev.nerve.platform.error.ErrorCode;
 import dev.nerve.platform.error.NerveException;
+import dev.nerve.platform.error.StoreErrors;
 import io.grpc.Context;
 import io.grpc.Deadline;
 import java.sql.Connection;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -32,8 +34,9 @@ import org.springframework.beans.factory.annotation.Autowired;
 /**
  * Group commit of starts: Execute calls that queue while a batch is written share the next
  * transaction, and one bad or late call among them fails alone, with nothing of it written.
- * Starts queue deterministically behind a first start that holds the only batch slot while it
- * waits for an idempotency key the test holds locked.
+ * A failure of the store fails the whole batch at once. Starts queue deterministically behind a
+ * first start that holds the only batch slot while it waits for an idempotency key the test holds
+ * locked.
  */
 class StartBatchesIT extends AutomationIT {
 
@@ -79,21 +82,27 @@ class StartBatchesIT extends AutomationIT {
   /** The same, keeping the lock for {@code hold} more once every call is queued. */
   private List<CompletableFuture<RunRow>> queuedBehindABlockedStart(List<Supplier<RunRow>> queued, Duration hold)
       throws Exception {
+    List<CompletableFuture<RunRow>> all = queueBehindABlockedStart(queued, hold);
+    for (CompletableFuture<RunRow> f : all) {
+      try {
+        f.get(30, TimeUnit.SECONDS);
+      } catch (ExecutionException expected) {
+        // asserted by the caller
+      }
+    }
+    return all;
+  }
+
+  /** Queues {@code queued} behind a blocked first start and releases it, without waiting for them. */
+  private List<CompletableFuture<RunRow>> queueBehindABlockedStart(List<Supplier<RunRow>> queued, Duration hold)
+      throws Exception {
     String key = "blocker-" + UUID.randomUUID();
     List<CompletableFuture<RunRow>> all = new ArrayList<>();
     try (Connection lock = dataSource.getConnection()) {
       lock.setAutoCommit(false);
-      try (PreparedStatement insert = lock.prepareStatement(
-          "INSERT INTO automation.run_key (tenant_id, key, run_id, created_at) VALUES (?, ?, ?, now())")) {
-        insert.setString(1, alice.tenantId());
-        insert.setString(2, key);
-        insert.setObject(3, UUID.randomUUID());
-        insert.executeUpdate();
-      }
+      holdKey(lock, key);
       all.add(submit(() -> batches.start(start("double", 0, key))));
-      Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.sql(
-              "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%run_key%'")
-          .query(Long.class).single() > 0);
+      Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> backendWaitingForAKey() != null);
       for (Supplier<RunRow> call : queued) {
         all.add(submit(call));
       }
@@ -101,14 +110,25 @@ class StartBatchesIT extends AutomationIT {
       Thread.sleep(hold.toMillis());
       lock.rollback();
     }
-    for (CompletableFuture<RunRow> f : all) {
-      try {
-        f.get(30, TimeUnit.SECONDS);
-      } catch (java.util.concurrent.ExecutionException expected) {
-        // asserted by the caller
-      }
-    }
     return all;
+  }
+
+  /** Inserts an idempotency key in {@code connection}'s open transaction: starts with it wait. */
+  private void holdKey(Connection connection, String key) throws Exception {
+    try (PreparedStatement insert = connection.prepareStatement(
+        "INSERT INTO automation.run_key (tenant_id, key, run_id, created_at) VALUES (?, ?, ?, now())")) {
+      insert.setString(1, alice.tenantId());
+      insert.setString(2, key);
+      insert.setObject(3, UUID.randomUUID());
+      insert.executeUpdate();
+    }
+  }
+
+  /** The process id of a backend waiting for a held idempotency key, or null. */
+  private Integer backendWaitingForAKey() {
+    return jdbc.sql("SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%run_key%'"
+            + " AND pid <> pg_backend_pid() LIMIT 1")
+        .query(Integer.class).optional().orElse(null);
   }
 
   private String transactionOf(UUID runId) {
@@ -193,6 +213,33 @@ class StartBatchesIT extends AutomationIT {
       late.cancel(null);
       timer.shutdownNow();
     }
+  }
+
+  @Test
+  void aStoreFailureAnswersEveryStartOfTheBatchAtOnceWithNothingWritten() throws Exception {
+    String held = "held-" + UUID.randomUUID();
+    List<CompletableFuture<RunRow>> all;
+    try (Connection second = dataSource.getConnection()) {
+      second.setAutoCommit(false);
+      holdKey(second, held);
+      all = queueBehindABlockedStart(List.of(
+          () -> batches.start(start("double", 301, "")),
+          () -> batches.start(start("double", 302, held)),
+          () -> batches.start(start("double", 303, ""))), Duration.ZERO);
+      assertThat(all.get(0).get(30, TimeUnit.SECONDS).status()).isEqualTo(ExecutionStatus.EXECUTION_STATUS_SUCCEEDED);
+      // The queued starts' batch now waits for the held key; its connection is cut.
+      Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> backendWaitingForAKey() != null);
+      jdbc.sql("SELECT pg_terminate_backend(?)").param(backendWaitingForAKey()).query(Boolean.class).single();
+
+      // Every start of the batch gets the store's failure, none is tried again alone.
+      for (CompletableFuture<RunRow> f : all.subList(1, all.size())) {
+        assertThatThrownBy(() -> f.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+            .cause().satisfies(e -> assertThat(StoreErrors.classify(e))
+                .hasValueSatisfying(mapped -> assertThat(mapped.code()).isEqualTo(ErrorCode.UNAVAILABLE)));
+      }
+      second.rollback();
+    }
+    assertThat(runsWithInput(301) + runsWithInput(302) + runsWithInput(303)).isZero();
   }
 
   @Test
