@@ -7,9 +7,8 @@ import dev.nerve.automation.support.Json;
 import dev.nerve.automation.support.Times;
 import dev.nerve.automation.workflow.Plan;
 import dev.nerve.automation.workflow.StepKind;
+import dev.nerve.platform.storage.TransactionScoped;
 import java.time.Instant;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Runs action steps of pure kinds ({@link dev.nerve.automation.action.ActionKind#pure}, such as
@@ -24,6 +23,8 @@ final class InlineSteps {
   /** Steps run in place per transaction; further ones are queued, so a transaction stays short. */
   static final int MAX_PER_TRANSACTION = 100;
 
+  /** Steps run in place by each transaction. */
+  private final TransactionScoped<int[]> ranPerTransaction = new TransactionScoped<>(() -> new int[1]);
   private final AttemptInputs inputs;
   private final RunRepository runs;
   private final ConcurrencyLimits limits;
@@ -84,22 +85,8 @@ final class InlineSteps {
    * batch of starts advances many); outside a transaction, a fresh count.
    */
   private int[] ranInThisTransaction() {
-    if (!TransactionSynchronizationManager.isSynchronizationActive()) {
-      return new int[1];
-    }
-    int[] count = (int[]) TransactionSynchronizationManager.getResource(this);
-    if (count == null) {
-      int[] fresh = new int[1];
-      TransactionSynchronizationManager.bindResource(this, fresh);
-      TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-        @Override
-        public void afterCompletion(int status) {
-          TransactionSynchronizationManager.unbindResourceIfPossible(InlineSteps.this);
-        }
-      });
-      count = fresh;
-    }
-    return count;
+    int[] count = ranPerTransaction.get();
+    return count == null ? new int[1] : count;
   }
 
   /** Runs the next attempt of a due step and records it, ended; the caller records the step's end. */

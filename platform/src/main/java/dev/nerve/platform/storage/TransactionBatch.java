@@ -27,6 +27,7 @@ public final class TransactionBatch<T> {
 
   private final Phase phase;
   private final Consumer<List<T>> handOver;
+  private final TransactionScoped<List<T>> current = new TransactionScoped<>(this::open);
 
   public TransactionBatch(Phase phase, Consumer<List<T>> handOver) {
     this.phase = phase;
@@ -38,21 +39,17 @@ public final class TransactionBatch<T> {
     if (items.isEmpty()) {
       return;
     }
-    if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+    List<T> batch = current.get();
+    if (batch == null) {
       handOver.accept(List.copyOf(items));
       return;
-    }
-    @SuppressWarnings("unchecked")
-    List<T> batch = (List<T>) TransactionSynchronizationManager.getResource(this);
-    if (batch == null) {
-      batch = open();
     }
     batch.addAll(items);
   }
 
+  /** A new batch of the current transaction, handed over at its phase. */
   private List<T> open() {
     List<T> batch = new ArrayList<>();
-    TransactionSynchronizationManager.bindResource(this, batch);
     TransactionSynchronizationManager.registerSynchronization(
         new TransactionSynchronization() {
           @Override
@@ -68,18 +65,13 @@ public final class TransactionBatch<T> {
               close(batch);
             }
           }
-
-          @Override
-          public void afterCompletion(int status) {
-            TransactionSynchronizationManager.unbindResourceIfPossible(TransactionBatch.this);
-          }
         });
     return batch;
   }
 
-  /** Unbinds the batch first, so an item added while it is handed over starts a batch of its own. */
+  /** Forgets the batch first, so an item added while it is handed over starts a batch of its own. */
   private void close(List<T> batch) {
-    TransactionSynchronizationManager.unbindResourceIfPossible(this);
+    current.forget();
     handOver.accept(batch);
   }
 }

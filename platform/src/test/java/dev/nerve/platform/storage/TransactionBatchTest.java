@@ -6,45 +6,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.springframework.transaction.TransactionDefinition;
-import org.springframework.transaction.support.AbstractPlatformTransactionManager;
-import org.springframework.transaction.support.DefaultTransactionStatus;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /** A transaction's items arrive as one list, at the phase asked for, and never after a rollback. */
 class TransactionBatchTest {
 
-  /** Spring's transaction life cycle without a resource: records when it commits. */
-  private static final class RecordingManager extends AbstractPlatformTransactionManager {
-    final List<String> log;
-
-    RecordingManager(List<String> log) {
-      this.log = log;
-    }
-
-    @Override
-    protected Object doGetTransaction() {
-      return new Object();
-    }
-
-    @Override
-    protected void doBegin(Object transaction, TransactionDefinition definition) {}
-
-    @Override
-    protected void doCommit(DefaultTransactionStatus status) {
-      log.add("commit");
-    }
-
-    @Override
-    protected void doRollback(DefaultTransactionStatus status) {
-      log.add("rollback");
-    }
-  }
-
   @Test
   void itemsOfATransactionAreHandedOverOnceInOrderAtTheirPhase() {
     List<String> log = new ArrayList<>();
-    TransactionTemplate tx = new TransactionTemplate(new RecordingManager(log));
+    TransactionTemplate tx = new TransactionTemplate(new RecordingTransactionManager(log));
     TransactionBatch<String> before = new TransactionBatch<>(TransactionBatch.Phase.BEFORE_COMMIT, items -> log.add("before " + items));
     TransactionBatch<String> after = new TransactionBatch<>(TransactionBatch.Phase.AFTER_COMMIT, items -> log.add("after " + items));
 
