@@ -82,11 +82,17 @@ final class DuplicateFinder {
         return Optional.of(new Twin(row, true));
       }
     }
-    for (String id : candidates.sameText()) {
+    // Of several memories with the same content, the one that agrees with most of the draft's
+    // metadata, then the first stored, whatever the index's order; locked in id order.
+    MemoryRow same = null;
+    for (String id : candidates.sameText().stream().sorted().toList()) {
       Optional<MemoryRow> row = current(id, draft, written, now);
-      if (row.isPresent() && MemoryMerge.sameContent(row.get(), draft)) {
-        return Optional.of(new Twin(row.get(), true));
+      if (row.isPresent() && MemoryMerge.sameContent(row.get(), draft) && (same == null || closer(row.get(), same, draft))) {
+        same = row.get();
       }
+    }
+    if (same != null) {
+      return Optional.of(new Twin(same, true));
     }
     if (draft.dedupe().mode() != DedupePolicy.Mode.SEMANTIC) {
       return Optional.empty();
@@ -107,6 +113,11 @@ final class DuplicateFinder {
     return repository
         .find(draft.owner().tenantId(), draft.owner().userId(), id, true)
         .filter(row -> !row.expired(now) && row.owner().equals(draft.owner()));
+  }
+
+  private static boolean closer(MemoryRow a, MemoryRow b, Draft draft) {
+    int agreeing = MemoryMerge.agreeingMetadata(a, draft) - MemoryMerge.agreeingMetadata(b, draft);
+    return agreeing != 0 ? agreeing > 0 : a.ordinal() < b.ordinal();
   }
 
   private static Optional<MemoryRow> similarInBatch(Draft draft, float[] vector, Collection<MemoryRow> written) {

@@ -86,8 +86,15 @@ public class LongTermConfiguration {
       SessionContext context,
       TransactionTemplate tx,
       MemoryEvents events,
-      MemoryActivity activity) {
-    return new MemoryWriter(repository, new DuplicateFinder(repository, index), sync, embedder, context, tx, events, activity);
+      MemoryActivity activity,
+      ContextRefresh refresh) {
+    return new MemoryWriter(repository, new DuplicateFinder(repository, index), sync, embedder, context, tx, events, activity, refresh);
+  }
+
+  @Bean
+  ContextRefresh memoryContextRefresh(
+      MemoryRepository repository, SessionContext context, Embedder embedder, TransactionTemplate tx, IndexSync sync) {
+    return new ContextRefresh(repository, context, embedder, tx, sync);
   }
 
   @Bean
@@ -100,9 +107,10 @@ public class LongTermConfiguration {
       MemoryEvents events,
       MemoryWriter writer,
       MemoryActivity activity,
+      ContextRefresh refresh,
       ObjectProvider<MeterRegistry> meters) {
     return new LongTermMemories(
-        repository, sync, embedder, context, tx, events, writer, activity, meters.getIfAvailable(SimpleMeterRegistry::new));
+        repository, sync, embedder, context, tx, events, writer, activity, refresh, meters.getIfAvailable(SimpleMeterRegistry::new));
   }
 
   @Bean(destroyMethod = "close")
@@ -137,10 +145,11 @@ public class LongTermConfiguration {
       IndexSync sync,
       TransactionTemplate tx,
       MemoryProperties properties,
-      IdempotencyKeys idempotency) {
+      IdempotencyKeys idempotency,
+      ContextRefresh refresh) {
     MemoryMaintenance maintenance =
         new MemoryMaintenance(
-            repository, contexts, reembedder, sync, tx, properties.longTerm().changeRetention(), idempotency);
+            repository, contexts, reembedder, refresh, sync, tx, properties.longTerm().changeRetention(), idempotency);
     maintenance.start(properties.longTerm().purgeInterval().toMillis());
     return maintenance;
   }

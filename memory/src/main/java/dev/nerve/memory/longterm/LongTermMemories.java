@@ -12,6 +12,7 @@ import dev.nerve.platform.error.NerveException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -33,6 +34,8 @@ public final class LongTermMemories {
   private final MeterRegistry meters;
   private final SessionContext context;
 
+  private final ContextRefresh refresh;
+
   LongTermMemories(
       MemoryRepository repository,
       IndexSync sync,
@@ -42,7 +45,9 @@ public final class LongTermMemories {
       MemoryEvents events,
       MemoryWriter writer,
       MemoryActivity activity,
+      ContextRefresh refresh,
       MeterRegistry meters) {
+    this.refresh = refresh;
     this.meters = meters;
     this.repository = repository;
     this.sync = sync;
@@ -165,6 +170,7 @@ public final class LongTermMemories {
         || (context.enabled() && (fields.contains(Field.SCOPE) || fields.contains(Field.OCCURRED_AT)));
     MemoryRow seen = reembed ? live(caller, id, false, Times.now()) : null;
     float[] embedded = reembed ? embed(changed(seen, changes, fields, null, Times.now())) : null;
+    List<String> marked = new ArrayList<>();
     MemoryRow row =
         tx.execute(
             status -> {
@@ -175,11 +181,16 @@ public final class LongTermMemories {
               MemoryRow next = changed(old, changes, fields, vector, now);
               repository.update(next);
               repository.changed(next.owner().tenantId(), List.of(id));
+              if (reembed) {
+                // The memories after it read its old text or place.
+                marked.addAll(refresh.markAround(old, next));
+              }
               activity.record("memory.updated", next.owner(), id, next.version());
               return next;
             });
     sync.catchUp();
     events.publish("memory.updated", row.owner(), id, row.version());
+    refresh.refreshQuietly(marked);
     return row.toProto();
   }
 
@@ -213,6 +224,7 @@ public final class LongTermMemories {
   }
 
   Instant delete(Owner caller, String id, Long expectedVersion) {
+    List<String> marked = new ArrayList<>();
     MemoryRow gone =
         tx.execute(
             status -> {
@@ -220,11 +232,13 @@ public final class LongTermMemories {
               checkVersion(id, old, expectedVersion);
               repository.delete(id);
               repository.changed(old.owner().tenantId(), List.of(id));
+              marked.addAll(refresh.markAround(old, null));
               activity.record("memory.deleted", old.owner(), id, old.version());
               return old;
             });
     sync.catchUp();
     events.publish("memory.deleted", gone.owner(), id, gone.version());
+    refresh.refreshQuietly(marked);
     return Instant.now();
   }
 

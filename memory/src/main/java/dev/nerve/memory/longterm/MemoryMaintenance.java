@@ -14,7 +14,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Background upkeep of one replica: deletes expired memories and contexts, re-embeds memories
- * embedded by a model other than the configured one, prunes the change feed (a replica that
+ * embedded by a model other than the configured one and memories whose session context changed
+ * and was not refreshed after the write ({@link ContextRefresh}), prunes the change feed (a replica that
  * fell behind the pruned part rebuilds its index from the table) and forgets request ids past
  * their retention. Every step is idempotent, so replicas may run it side by side.
  */
@@ -22,10 +23,12 @@ final class MemoryMaintenance implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(MemoryMaintenance.class);
   static final int BATCH = 500;
+  private static final int REFRESH_BATCH = 64;
 
   private final MemoryRepository repository;
   private final Contexts contexts;
   private final Reembedder reembedder;
+  private final ContextRefresh refresh;
   private final IndexSync sync;
   private final TransactionTemplate tx;
   private final java.time.Duration changeRetention;
@@ -36,6 +39,7 @@ final class MemoryMaintenance implements AutoCloseable {
       MemoryRepository repository,
       Contexts contexts,
       Reembedder reembedder,
+      ContextRefresh refresh,
       IndexSync sync,
       TransactionTemplate tx,
       java.time.Duration changeRetention,
@@ -45,6 +49,7 @@ final class MemoryMaintenance implements AutoCloseable {
     this.repository = repository;
     this.contexts = contexts;
     this.reembedder = reembedder;
+    this.refresh = refresh;
     this.sync = sync;
     this.tx = tx;
   }
@@ -73,6 +78,12 @@ final class MemoryMaintenance implements AutoCloseable {
       contextCount += purged;
     } while (purged == BATCH);
     long reembedded = reembedder.migrateStale(64);
+    long refreshed;
+    do {
+      // Until a round leaves some marked (held by another transaction): those wait for the next.
+      refreshed = refresh.refreshOldest(REFRESH_BATCH);
+      reembedded += refreshed;
+    } while (refreshed == REFRESH_BATCH);
     repository.pruneChanges(Instant.now().minus(changeRetention));
     while (idempotency.purge(Instant.now().minus(IdempotencyKeys.RETENTION), BATCH) == BATCH) {
       // Keys past their retention go in batches, like expired memories.
@@ -92,7 +103,7 @@ final class MemoryMaintenance implements AutoCloseable {
    *
    * @param memoriesPurged expired memories deleted
    * @param contextsPurged expired contexts deleted
-   * @param reembedded memories whose vector was recomputed with the configured model
+   * @param reembedded memories whose vector was recomputed (another model, or a changed session context)
    */
   record Result(long memoriesPurged, long contextsPurged, long reembedded) {}
 

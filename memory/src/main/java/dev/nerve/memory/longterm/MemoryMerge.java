@@ -40,6 +40,18 @@ final class MemoryMerge {
     return true;
   }
 
+  /** How many of the draft's metadata keys the existing memory has with the same value. */
+  static int agreeingMetadata(MemoryRow existing, Draft draft) {
+    Map<String, Value> old = existing.metadata().getFieldsMap();
+    int agreeing = 0;
+    for (Map.Entry<String, Value> entry : draft.metadata().getFieldsMap().entrySet()) {
+      if (entry.getValue().equals(old.get(entry.getKey()))) {
+        agreeing++;
+      }
+    }
+    return agreeing;
+  }
+
   /** The existing memory refreshed by a draft with the same content: its text is kept. */
   static MemoryRow exact(MemoryRow old, Draft draft, Instant now) {
     return new MemoryRow(

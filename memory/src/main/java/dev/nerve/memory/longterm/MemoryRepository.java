@@ -11,11 +11,16 @@ import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -157,7 +162,7 @@ final class MemoryRepository implements ChangeFeed {
     if (ids.isEmpty()) {
       return;
     }
-    jdbc.sql("SELECT 1 FROM pg_advisory_xact_lock(?)").param(FEED_LOCK).query(Integer.class).single();
+    lockFeed();
     jdbc.sql(
             "INSERT INTO memory.memory_change (tenant_id, memory_id) SELECT ?, unnest(?::uuid[])")
         .params(tenantId, uuids(ids))
@@ -254,21 +259,22 @@ final class MemoryRepository implements ChangeFeed {
   /**
    * For each time in {@code times}: up to {@code limit} memories of {@code owner}'s session that
    * occurred at or before it, latest first (among equal times, the later stored first). One query;
-   * {@code session_id <> ''} lets a generic plan use the partial index of sessions.
+   * {@code session_id <> ''} lets a generic plan use the partial index of sessions. Memories in
+   * {@code excluded} are left out.
    */
-  List<List<Earlier>> earlierInSession(Owner owner, List<Instant> times, int limit) {
+  List<List<Earlier>> earlierInSession(Owner owner, List<Instant> times, int limit, Collection<String> excluded) {
     List<List<Earlier>> found = new ArrayList<>();
     times.forEach(t -> found.add(new ArrayList<>()));
     jdbc.sql(
             "SELECT q.i, m.text, m.occurred_at FROM unnest(?::timestamptz[]) WITH ORDINALITY AS q(t, i)"
                 + " CROSS JOIN LATERAL (SELECT text, occurred_at, ordinal FROM memory.long_term_memory"
                 + " WHERE tenant_id = ? AND user_id = ? AND agent_id = ? AND session_id = ? AND session_id <> ''"
-                + " AND occurred_at <= q.t"
+                + " AND occurred_at <= q.t AND NOT id = ANY(?::uuid[])"
                 + " ORDER BY occurred_at DESC, ordinal DESC LIMIT ?) m"
                 + " ORDER BY q.i, m.occurred_at DESC, m.ordinal DESC")
         .params(
-            times.stream().map(t -> t.truncatedTo(java.time.temporal.ChronoUnit.MICROS).toString()).toArray(String[]::new),
-            owner.tenantId(), owner.userId(), owner.agentId(), owner.sessionId(), limit)
+            times.stream().map(t -> t.truncatedTo(ChronoUnit.MICROS).toString()).toArray(String[]::new),
+            owner.tenantId(), owner.userId(), owner.agentId(), owner.sessionId(), uuids(excluded), limit)
         .query(rs -> {
           found.get(rs.getInt(1) - 1).add(new Earlier(rs.getString(2), Times.read(rs, "occurred_at")));
         });
@@ -291,6 +297,127 @@ final class MemoryRepository implements ChangeFeed {
             row.ordinal(), limit)
         .query((rs, n) -> new Earlier(rs.getString(1), Times.read(rs, "occurred_at")))
         .list();
+  }
+
+  /**
+   * Where a memory sits in its session: its followers are the memories after this position.
+   *
+   * @param owner the memory's scope
+   * @param occurredAt when it occurred
+   * @param ordinal its storing order
+   */
+  record Position(Owner owner, Instant occurredAt, long ordinal) {}
+
+  /** Positions of the given memories that have a session. */
+  List<Position> positions(Collection<String> ids) {
+    return jdbc.sql(
+            "SELECT tenant_id, user_id, agent_id, session_id, occurred_at, ordinal FROM memory.long_term_memory"
+                + " WHERE id = ANY(?::uuid[]) AND session_id <> ''")
+        .param(uuids(ids))
+        .query((rs, n) -> new Position(
+            new Owner(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)),
+            Times.read(rs, "occurred_at"),
+            rs.getLong(6)))
+        .list();
+  }
+
+  /**
+   * Marks for a context refresh the first {@code turns} memories after each position in its
+   * session, except those of {@code fresh} stored after the position (they read it); returns the
+   * marked ids. Call under the change-feed lock ({@link #changed}), after the rows are written, so
+   * that every write committed before is seen.
+   */
+  List<String> markFollowers(List<Position> positions, int turns, Collection<String> fresh) {
+    List<Position> inSessions = positions.stream().filter(p -> !p.owner().sessionId().isEmpty()).toList();
+    if (inSessions.isEmpty() || turns == 0) {
+      return List.of();
+    }
+    return jdbc.sql(
+            "INSERT INTO memory.context_refresh (memory_id, tenant_id)"
+                + " SELECT DISTINCT f.id, f.tenant_id FROM unnest(?::text[], ?::text[], ?::text[], ?::text[],"
+                + " ?::timestamptz[], ?::bigint[]) AS p(tenant_id, user_id, agent_id, session_id, occurred_at, ordinal)"
+                + " CROSS JOIN LATERAL (SELECT id, tenant_id, ordinal FROM memory.long_term_memory"
+                + " WHERE tenant_id = p.tenant_id AND user_id = p.user_id AND agent_id = p.agent_id"
+                + " AND session_id = p.session_id AND session_id <> ''"
+                + " AND (occurred_at > p.occurred_at OR (occurred_at = p.occurred_at AND ordinal > p.ordinal))"
+                + " ORDER BY occurred_at, ordinal LIMIT ?) f"
+                + " WHERE NOT (f.id = ANY(?::uuid[]) AND f.ordinal > p.ordinal)"
+                + " ON CONFLICT (memory_id) DO UPDATE SET marked_at = clock_timestamp()"
+                + " RETURNING memory_id::text")
+        .params(
+            inSessions.stream().map(p -> p.owner().tenantId()).toArray(String[]::new),
+            inSessions.stream().map(p -> p.owner().userId()).toArray(String[]::new),
+            inSessions.stream().map(p -> p.owner().agentId()).toArray(String[]::new),
+            inSessions.stream().map(p -> p.owner().sessionId()).toArray(String[]::new),
+            inSessions.stream().map(p -> p.occurredAt().truncatedTo(ChronoUnit.MICROS).toString()).toArray(String[]::new),
+            inSessions.stream().map(Position::ordinal).toArray(Long[]::new),
+            turns,
+            uuids(fresh))
+        .query(String.class)
+        .list();
+  }
+
+  /** Marks the given memories for a context refresh. Call under the change-feed lock. */
+  void markForRefresh(String tenantId, Collection<String> ids) {
+    if (!ids.isEmpty()) {
+      jdbc.sql(
+              "INSERT INTO memory.context_refresh (memory_id, tenant_id) SELECT unnest(?::uuid[]), ?"
+                  + " ON CONFLICT (memory_id) DO UPDATE SET marked_at = clock_timestamp()")
+          .params(uuids(ids), tenantId)
+          .update();
+    }
+  }
+
+  /**
+   * A memory waiting for a context refresh.
+   *
+   * @param memoryId the memory
+   * @param markedAt when it was last marked: a refresh clears only the mark it read
+   */
+  record Refresh(String memoryId, Instant markedAt) {}
+
+  /** The marks of the given memories, or (with {@code ids} null) the oldest {@code limit} marks. */
+  List<Refresh> refreshes(Collection<String> ids, int limit) {
+    String where = ids == null ? "" : " WHERE memory_id = ANY(?::uuid[])";
+    var sql = jdbc.sql("SELECT memory_id::text, marked_at FROM memory.context_refresh" + where
+        + " ORDER BY marked_at LIMIT " + limit);
+    if (ids != null) {
+      sql = sql.param(uuids(ids));
+    }
+    return sql.query((rs, n) -> new Refresh(rs.getString(1), Times.read(rs, "marked_at"))).list();
+  }
+
+  /** Locks the given memories that no other transaction holds; returns their current versions. */
+  Map<String, Long> lockFree(Collection<String> ids) {
+    Map<String, Long> versions = new HashMap<>();
+    jdbc.sql("SELECT id::text, version FROM memory.long_term_memory WHERE id = ANY(?::uuid[]) FOR UPDATE SKIP LOCKED")
+        .param(uuids(ids))
+        .query(rs -> {
+          versions.put(rs.getString(1), rs.getLong(2));
+        });
+    return versions;
+  }
+
+  /** Whether the given memories exist, by id. */
+  Set<String> existing(Collection<String> ids) {
+    return new HashSet<>(jdbc.sql("SELECT id::text FROM memory.long_term_memory WHERE id = ANY(?::uuid[])")
+        .param(uuids(ids))
+        .query(String.class)
+        .list());
+  }
+
+  /** Clears the marks that were not renewed since they were read. Call under the change-feed lock. */
+  void clearRefreshes(Collection<Refresh> done) {
+    for (Refresh r : done) {
+      jdbc.sql("DELETE FROM memory.context_refresh WHERE memory_id = ?::uuid AND marked_at = ?")
+          .params(r.memoryId(), Times.sql(r.markedAt()))
+          .update();
+    }
+  }
+
+  /** Takes the change-feed lock (held to the commit), which serializes every memory write's end. */
+  void lockFeed() {
+    jdbc.sql("SELECT 1 FROM pg_advisory_xact_lock(?)").param(FEED_LOCK).query(Integer.class).single();
   }
 
   /** Up to {@code limit} memories whose vector was made by another model than {@code model}. */

@@ -23,7 +23,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * The store path of long-term memory: embed (in a session, with the memories before each one:
  * {@link SessionContext}), find the memory each draft merges into under its
  * dedupe policy ({@link DuplicateFinder}), write to PostgreSQL (rows, versions, change feed in one
- * transaction), let the index catch up, publish events.
+ * transaction), let the index catch up, publish events, and re-embed the memories of the session
+ * that did not read the new ones ({@link ContextRefresh}).
  */
 final class MemoryWriter {
 
@@ -35,6 +36,7 @@ final class MemoryWriter {
   private final TransactionTemplate tx;
   private final MemoryEvents events;
   private final MemoryActivity activity;
+  private final ContextRefresh refresh;
 
   MemoryWriter(
       MemoryRepository repository,
@@ -44,7 +46,9 @@ final class MemoryWriter {
       SessionContext context,
       TransactionTemplate tx,
       MemoryEvents events,
-      MemoryActivity activity) {
+      MemoryActivity activity,
+      ContextRefresh refresh) {
+    this.refresh = refresh;
     this.repository = repository;
     this.duplicates = duplicates;
     this.sync = sync;
@@ -69,25 +73,31 @@ final class MemoryWriter {
     if (drafts.isEmpty()) {
       return List.of();
     }
-    List<float[]> vectors = embedder.embed(context.texts(drafts, Times.now()));
-    sync.catchUp();
+    // One instant for the drafts without occurredAt, both in their vectors' context and in the rows.
     Instant now = Times.now();
+    List<String> texts = context.texts(drafts, now);
+    List<float[]> vectors = embedder.embed(texts);
+    sync.catchUp();
     List<DuplicateFinder.Candidates> candidates = new ArrayList<>();
     for (int i = 0; i < drafts.size(); i++) {
       candidates.add(duplicates.candidates(drafts.get(i), embedder.model(), vectors.get(i), now));
     }
+    List<String> marked = new ArrayList<>();
     List<Stored> stored =
         tx.execute(
             status -> {
               List<Stored> written = write(drafts, vectors, candidates, now);
+              List<String> created = new ArrayList<>();
               for (int i = 0; i < written.size(); i++) {
                 Stored s = written.get(i);
+                created.add(s.outcome() == Outcome.CREATED ? s.memory().getId() : null);
                 activity.record(
                     s.deduplicated() ? "memory.updated" : "memory.stored",
                     drafts.get(i).owner(),
                     s.memory().getId(),
                     s.memory().getVersion());
               }
+              marked.addAll(refresh.markAfterStore(drafts, texts, created, now));
               beforeCommit.accept(written);
               return written;
             });
@@ -100,6 +110,7 @@ final class MemoryWriter {
           s.memory().getId(),
           s.memory().getVersion());
     }
+    refresh.refreshQuietly(marked);
     return stored;
   }
 

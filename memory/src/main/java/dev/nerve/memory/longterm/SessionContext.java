@@ -4,6 +4,7 @@ import dev.nerve.memory.longterm.LongTermMemories.Draft;
 import dev.nerve.memory.support.Owner;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,11 +49,21 @@ final class SessionContext {
     return turns > 0;
   }
 
+  /** How many earlier memories of its session a memory's vector reads. */
+  int turns() {
+    return turns;
+  }
+
   /**
    * The texts to embed for drafts stored in this order: earlier drafts of the same session in the
    * same call count as stored before the later ones.
    */
   List<String> texts(List<Draft> drafts, Instant now) {
+    return texts(drafts, now, List.of());
+  }
+
+  /** {@link #texts(List, Instant)}, leaving out the stored memories in {@code excluded}. */
+  List<String> texts(List<Draft> drafts, Instant now, Collection<String> excluded) {
     List<String> texts = new ArrayList<>(drafts.size());
     Map<Owner, List<Integer>> bySession = new LinkedHashMap<>();
     for (int i = 0; i < drafts.size(); i++) {
@@ -64,7 +75,7 @@ final class SessionContext {
     }
     bySession.forEach((owner, indexes) -> {
       List<Instant> times = indexes.stream().map(i -> occurred(drafts.get(i), now)).toList();
-      List<List<MemoryRepository.Earlier>> stored = repository.earlierInSession(owner, times, turns);
+      List<List<MemoryRepository.Earlier>> stored = repository.earlierInSession(owner, times, turns, excluded);
       for (int k = 0; k < indexes.size(); k++) {
         Instant at = times.get(k);
         // Stored memories, then this call's earlier drafts: each list is latest last.

@@ -31,13 +31,15 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * A memory in a session is embedded with the memory before it in that session (its turn's
  * context), whether that one came earlier in the same call or was stored before, in the order the
  * turns occurred, never with another session's, user's or tenant's memory; a text update
- * re-embeds it the same way. Vectors are compared with the real model's vectors of the expected
+ * re-embeds it the same way. Whatever the order or concurrency of the writes, each turn ends up
+ * read by the turn after it: a turn stored late, changed or deleted re-embeds the turn after it. Vectors are compared with the real model's vectors of the expected
  * texts: the stored one must be nearer the text with its context than the text alone.
  */
 @SpringBootTest(
     classes = MemoryTestApplication.class,
     webEnvironment = SpringBootTest.WebEnvironment.NONE,
-    properties = {"nerve.targets=memory", "nerve.grpc.default-deadline=60s"})
+    // Maintenance runs only when a test calls it.
+    properties = {"nerve.targets=memory", "nerve.grpc.default-deadline=60s", "nerve.memory.long-term.purge-interval=1h"})
 class SessionContextIT {
 
   private static final String QUESTION = "Ben: Why did you take up pottery?";
@@ -47,6 +49,7 @@ class SessionContextIT {
   @Autowired ChannelFactory channels;
   @Autowired JdbcClient jdbc;
   @Autowired Embedder embedder;
+  @Autowired MemoryMaintenance maintenance;
 
   LongTermFixture lt;
   Identity ann;
@@ -88,9 +91,106 @@ class SessionContextIT {
     Memory early = lt.store(ann, turn(session, QUESTION, "2024-05-01T09:00:00Z")).getMemory();
     Memory between = lt.store(ann, turn(session, ANSWER, "2024-05-01T10:00:00Z")).getMemory();
 
-    assertEmbeddedAs(late.getId(), REPLY, null);
     assertEmbeddedAs(early.getId(), QUESTION, null);
     assertEmbeddedAs(between.getId(), QUESTION + "\n" + ANSWER, ANSWER);
+    // Stored first, it was embedded alone; each turn stored before it later re-embedded it.
+    assertEmbeddedAs(late.getId(), ANSWER + "\n" + REPLY, REPLY);
+    assertThat(marks()).as("marks left").isZero();
+  }
+
+  @Test
+  void turnsSentInReverseOrderInOneCallEachReadTheTurnBeforeThem() {
+    List<Memory> stored = storeMany(ann,
+        turn(session, REPLY, "2024-05-01T10:02:00Z"),
+        turn(session, ANSWER, "2024-05-01T10:01:00Z"),
+        turn(session, QUESTION, "2024-05-01T10:00:00Z"));
+
+    assertEmbeddedAs(stored.get(2).getId(), QUESTION, null);
+    assertEmbeddedAs(stored.get(1).getId(), QUESTION + "\n" + ANSWER, ANSWER);
+    assertEmbeddedAs(stored.get(0).getId(), ANSWER + "\n" + REPLY, REPLY);
+  }
+
+  @Test
+  void turnsStoredConcurrentlyEachEndUpReadingTheTurnBeforeThem() throws Exception {
+    int count = 16;
+    List<String> texts = new java.util.ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      texts.add((i % 2 == 0 ? "Ben" : "Ann") + ": turn " + i + " about " + List.of("pottery", "trains", "rain", "bread").get(i % 4));
+    }
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+    try {
+      List<java.util.concurrent.Future<Memory>> futures = new java.util.ArrayList<>();
+      // Later turns first, eight at a time: most find the turn before them missing or uncommitted.
+      for (int i = count - 1; i >= 0; i--) {
+        String at = Instant.parse("2024-05-01T10:00:00Z").plusSeconds(i).toString();
+        StoreMemoryRequest request = turn(session, texts.get(i), at);
+        futures.add(pool.submit(() -> lt.store(ann, request).getMemory()));
+      }
+      List<Memory> stored = new java.util.ArrayList<>();
+      for (var f : futures) {
+        stored.add(0, f.get(60, java.util.concurrent.TimeUnit.SECONDS));
+      }
+      // A refresh skips a memory another write holds and leaves it marked for maintenance.
+      maintenance.run();
+      assertThat(marks()).as("marks left").isZero();
+      assertEmbeddedAs(stored.get(0).getId(), texts.get(0), null);
+      for (int i = 1; i < count; i++) {
+        assertEmbeddedAs(stored.get(i).getId(), texts.get(i - 1) + "\n" + texts.get(i), texts.get(i));
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void deletingOrRewritingATurnReEmbedsTheTurnAfterIt() {
+    List<Memory> stored = storeMany(ann,
+        turn(session, QUESTION, "2024-05-01T10:00:00Z"),
+        turn(session, ANSWER, "2024-05-01T10:01:00Z"),
+        turn(session, REPLY, "2024-05-01T10:02:00Z"));
+
+    as(ann, () -> lt.stub().delete(dev.nerve.api.memory.v1.DeleteMemoryRequest.newBuilder().setId(stored.get(1).getId()).build()));
+    assertEmbeddedAs(stored.get(2).getId(), QUESTION + "\n" + REPLY, REPLY);
+
+    String question = "Ben: Why did you start running?";
+    as(ann, () -> lt.stub().update(UpdateMemoryRequest.newBuilder()
+        .setMemory(Memory.newBuilder().setId(stored.get(0).getId()).setText(question))
+        .setUpdateMask(FieldMask.newBuilder().addPaths("text"))
+        .build()));
+    assertEmbeddedAs(stored.get(2).getId(), question + "\n" + REPLY, REPLY);
+  }
+
+  @Test
+  void maintenanceReEmbedsWhatAWriteLeftMarked() {
+    List<Memory> stored = storeMany(ann,
+        turn(session, QUESTION, "2024-05-01T10:00:00Z"),
+        turn(session, ANSWER, "2024-05-01T10:01:00Z"));
+    String answer = stored.get(1).getId();
+    // As if the process had stopped between a write's commit and its re-embedding.
+    jdbc.sql("UPDATE memory.long_term_memory SET embedding = ? WHERE id = ?::uuid")
+        .params(bytes(embedder.embed(ANSWER)), answer).update();
+    jdbc.sql("INSERT INTO memory.context_refresh (memory_id, tenant_id) VALUES (?::uuid, ?)")
+        .params(answer, ann.tenantId()).update();
+    assertEmbeddedAs(answer, ANSWER, null);
+
+    maintenance.run();
+
+    assertEmbeddedAs(answer, QUESTION + "\n" + ANSWER, ANSWER);
+    assertThat(jdbc.sql("SELECT count(*) FROM memory.context_refresh WHERE memory_id = ?::uuid").param(answer)
+        .query(Long.class).single()).isZero();
+  }
+
+  private long marks() {
+    return jdbc.sql("SELECT count(*) FROM memory.context_refresh WHERE tenant_id = ?").param(ann.tenantId())
+        .query(Long.class).single();
+  }
+
+  private static byte[] bytes(float[] vector) {
+    ByteBuffer buffer = ByteBuffer.allocate(vector.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+    for (float v : vector) {
+      buffer.putFloat(v);
+    }
+    return buffer.array();
   }
 
   @Test

@@ -1,0 +1,153 @@
+package dev.nerve.memory.longterm;
+
+import dev.nerve.memory.embedding.Embedder;
+import dev.nerve.memory.longterm.LongTermMemories.Draft;
+import dev.nerve.memory.longterm.MemoryRepository.Position;
+import dev.nerve.memory.longterm.MemoryRepository.Refresh;
+import dev.nerve.memory.search.IndexSync;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Keeps session context ({@link SessionContext}) true whatever the order of writes: a memory's
+ * vector reads the turns just before it, so when a turn is stored before others late (an import
+ * out of order, or concurrent stores into one session), or a turn is changed or deleted, the
+ * memories after it are marked, inside the write's transaction, and re-embedded after its commit
+ * (and by maintenance, should that fail or the process stop). Marking runs under the change-feed
+ * lock, which every memory write holds from its end to its commit, so a write sees every write
+ * committed before it: of two concurrent stores into one session, the later one to commit finds
+ * what the other did not read.
+ */
+final class ContextRefresh {
+
+  private static final Logger log = LoggerFactory.getLogger(ContextRefresh.class);
+
+  private final MemoryRepository repository;
+  private final SessionContext context;
+  private final Embedder embedder;
+  private final TransactionTemplate tx;
+  private final IndexSync sync;
+
+  ContextRefresh(MemoryRepository repository, SessionContext context, Embedder embedder, TransactionTemplate tx, IndexSync sync) {
+    this.repository = repository;
+    this.context = context;
+    this.embedder = embedder;
+    this.tx = tx;
+    this.sync = sync;
+  }
+
+  /**
+   * Inside a store's transaction, after its rows and change-feed entries are written: marks the
+   * memories that did not read the new ones (stored after them in time but before them in fact),
+   * and the new ones whose own context changed between their embedding and now.
+   *
+   * @param drafts the stored drafts, in order
+   * @param embedded the texts their vectors were computed from
+   * @param created the new memory's id per draft, null where a draft merged into another memory
+   * @param now the time the drafts without {@code occurredAt} occurred at
+   * @return the marked memories
+   */
+  List<String> markAfterStore(List<Draft> drafts, List<String> embedded, List<String> created, Instant now) {
+    List<String> batch = new ArrayList<>();
+    for (int i = 0; i < drafts.size(); i++) {
+      if (created.get(i) != null && !drafts.get(i).owner().sessionId().isEmpty()) {
+        batch.add(created.get(i));
+      }
+    }
+    if (!context.enabled() || batch.isEmpty()) {
+      return List.of();
+    }
+    List<String> marked = new ArrayList<>(repository.markFollowers(repository.positions(batch), context.turns(), batch));
+    List<String> current = context.texts(drafts, now, batch);
+    Map<String, List<String>> changed = new LinkedHashMap<>();
+    for (int i = 0; i < drafts.size(); i++) {
+      if (created.get(i) != null && !current.get(i).equals(embedded.get(i))) {
+        changed.computeIfAbsent(drafts.get(i).owner().tenantId(), t -> new ArrayList<>()).add(created.get(i));
+      }
+    }
+    changed.forEach((tenant, ids) -> {
+      repository.markForRefresh(tenant, ids);
+      marked.addAll(ids);
+    });
+    return marked;
+  }
+
+  /**
+   * Inside an update's or delete's transaction, after its change-feed entry: marks the memories
+   * just after where the memory was ({@code before}) and is ({@code after}, null when deleted).
+   */
+  List<String> markAround(MemoryRow before, MemoryRow after) {
+    if (!context.enabled()) {
+      return List.of();
+    }
+    List<Position> positions = new ArrayList<>();
+    positions.add(new Position(before.owner(), before.occurredAt(), before.ordinal()));
+    if (after != null) {
+      positions.add(new Position(after.owner(), after.occurredAt(), after.ordinal()));
+    }
+    return repository.markFollowers(positions, context.turns(), List.of());
+  }
+
+  /**
+   * After a write's commit: re-embeds the memories it marked. A failure is only logged: the write
+   * itself succeeded, and maintenance refreshes what is still marked.
+   */
+  void refreshQuietly(Collection<String> marked) {
+    if (marked.isEmpty()) {
+      return;
+    }
+    try {
+      refresh(repository.refreshes(marked, marked.size()));
+    } catch (RuntimeException e) {
+      log.warn("re-embedding {} memories after a session change failed; maintenance retries: {}", marked.size(), e.toString());
+    }
+  }
+
+  /** Re-embeds the {@code limit} memories marked longest ago; returns how many were re-embedded. */
+  long refreshOldest(int limit) {
+    return refresh(repository.refreshes(null, limit));
+  }
+
+  /**
+   * Re-embeds marked memories from the turns now before them. Memories another transaction holds,
+   * or that changed since they were read, keep their mark for a later round; so does a memory
+   * marked again meanwhile (its new mark is not the one read).
+   */
+  private long refresh(List<Refresh> marks) {
+    if (marks.isEmpty()) {
+      return 0;
+    }
+    List<MemoryRow> rows = repository.rowsById(marks.stream().map(Refresh::memoryId).toList());
+    List<float[]> vectors = rows.isEmpty() ? List.of() : embedder.embed(rows.stream().map(context::text).toList());
+    long refreshed = tx.execute(status -> {
+      Map<String, Long> locked = repository.lockFree(rows.stream().map(MemoryRow::id).toList());
+      Set<String> done = new HashSet<>(marks.stream().map(Refresh::memoryId).toList());
+      rows.forEach(row -> done.remove(row.id()));
+      Map<String, List<String>> updated = new LinkedHashMap<>();
+      for (int i = 0; i < rows.size(); i++) {
+        MemoryRow row = rows.get(i);
+        Long version = locked.get(row.id());
+        if (version != null && version == row.version()) {
+          repository.updateEmbedding(row.id(), embedder.model(), vectors.get(i));
+          updated.computeIfAbsent(row.owner().tenantId(), t -> new ArrayList<>()).add(row.id());
+          done.add(row.id());
+        }
+      }
+      updated.forEach(repository::changed);
+      repository.lockFeed();
+      repository.clearRefreshes(marks.stream().filter(m -> done.contains(m.memoryId())).toList());
+      return updated.values().stream().mapToLong(List::size).sum();
+    });
+    sync.catchUp();
+    return refreshed;
+  }
+}
