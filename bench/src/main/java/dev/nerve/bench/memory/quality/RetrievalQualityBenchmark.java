@@ -26,6 +26,7 @@ import dev.nerve.platform.target.Target;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -33,7 +34,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
@@ -50,11 +56,21 @@ import org.springframework.context.ConfigurableApplicationContext;
  * bench/results/memory-quality.json. Service settings can be changed with {@code -Dnerve.memory...}.
  *
  * <p>Options: {@code --conversations=10 --sessions=18 --events=14 --seed=7
- * --out=bench/results/memory-quality.json}.
+ * --out=bench/results/memory-quality.json}, and how the import is sent: {@code --import-batch=128}
+ * turns per call, {@code --import-order=in-order} (each conversation's calls in turn order) or
+ * {@code shuffled} (every call of every conversation in a random order), {@code --import-callers=1}
+ * calls at once.
  */
 public final class RetrievalQualityBenchmark {
 
-  private static final int BATCH = 128;
+  /**
+   * How the import is sent.
+   *
+   * @param batch turns per StoreMany call
+   * @param shuffled calls in a random order (seeded) instead of each conversation's in turn order
+   * @param callers calls sent at once
+   */
+  record ImportPlan(int batch, boolean shuffled, int callers) {}
   private static final Identity IDENTITY = new Identity("quality", "bench", Set.of("operator"));
 
   private RetrievalQualityBenchmark() {}
@@ -79,6 +95,14 @@ public final class RetrievalQualityBenchmark {
     int sessions = Integer.parseInt(options.getOrDefault("sessions", "18"));
     int events = Integer.parseInt(options.getOrDefault("events", "14"));
     Path out = Path.of(options.getOrDefault("out", "bench/results/memory-quality.json"));
+    String order = options.getOrDefault("import-order", "in-order");
+    if (!order.equals("in-order") && !order.equals("shuffled")) {
+      throw new IllegalArgumentException("--import-order is in-order or shuffled, not " + order);
+    }
+    ImportPlan plan = new ImportPlan(
+        Integer.parseInt(options.getOrDefault("import-batch", "128")),
+        order.equals("shuffled"),
+        Integer.parseInt(options.getOrDefault("import-callers", "1")));
 
     ChatCorpus corpus = ChatCorpus.generate(seed, conversations, sessions, events);
     int turns = corpus.conversations().stream().mapToInt(c -> c.turns().size()).sum();
@@ -91,6 +115,9 @@ public final class RetrievalQualityBenchmark {
     results.parameter("conversations", conversations);
     results.parameter("sessions", sessions);
     results.parameter("eventsPerSpeaker", events);
+    results.parameter("importBatch", plan.batch());
+    results.parameter("importOrder", order);
+    results.parameter("importCallers", plan.callers());
     results.parameter("turns", turns);
     results.parameter("questions", corpus.questions().size());
     perType.forEach((type, n) -> results.parameter("questions_" + name(type), n));
@@ -110,7 +137,7 @@ public final class RetrievalQualityBenchmark {
             .run("--nerve.targets=memory", "--nerve.grpc.port=0", "--nerve.data-dir=" + dataDir)) {
       LongTermMemoryServiceBlockingStub stub =
           LongTermMemoryServiceGrpc.newBlockingStub(context.getBean(ChannelFactory.class).channel(Target.MEMORY));
-      Map<String, String> turnOfMemory = importAll(stub, corpus, results);
+      Map<String, String> turnOfMemory = importAll(stub, corpus, plan, seed, results);
       for (Mode mode : List.of(Mode.KEYWORD, Mode.SEMANTIC, Mode.HYBRID)) {
         Latencies latencies = new Latencies(corpus.questions().size());
         List<List<String>> ranked = new ArrayList<>();
@@ -140,45 +167,67 @@ public final class RetrievalQualityBenchmark {
     System.out.println("wrote " + out.toAbsolutePath());
   }
 
-  /** Imports every conversation through StoreMany; returns memory id to turn id. */
-  private static Map<String, String> importAll(LongTermMemoryServiceBlockingStub stub, ChatCorpus corpus, ResultsFile results) {
-    Map<String, String> turnOfMemory = new HashMap<>();
+  /** Imports every conversation through StoreMany as {@code plan} says; returns memory id to turn id. */
+  private static Map<String, String> importAll(
+      LongTermMemoryServiceBlockingStub stub, ChatCorpus corpus, ImportPlan plan, long seed, ResultsFile results)
+      throws Exception {
+    Map<String, String> turnOfMemory = new ConcurrentHashMap<>();
     // The first call loads the embedding model; keep it out of the rate.
     IdentityContext.callAs(IDENTITY, () -> stub.withDeadlineAfter(300, TimeUnit.SECONDS).storeMany(
         StoreManyMemoriesRequest.newBuilder().addItems(StoreMemoryRequest.newBuilder().setText("warm-up").setScope(MemoryScope.newBuilder().setSessionId("warm-up"))).build()));
-    long start = System.nanoTime();
+    List<Runnable> calls = new ArrayList<>();
     int stored = 0;
     for (ChatCorpus.Conversation c : corpus.conversations()) {
       List<ChatCorpus.Turn> turns = c.turns();
-      for (int i = 0; i < turns.size(); i += BATCH) {
-        StoreManyMemoriesRequest.Builder batch = StoreManyMemoriesRequest.newBuilder();
-        List<ChatCorpus.Turn> part = turns.subList(i, Math.min(turns.size(), i + BATCH));
-        for (ChatCorpus.Turn t : part) {
-          batch.addItems(
-              StoreMemoryRequest.newBuilder()
-                  .setScope(MemoryScope.newBuilder().setSessionId(c.id()))
-                  .setText(t.memoryText())
-                  .setSource("import:chat")
-                  .setOccurredAt(Timestamps.fromMillis(t.at().toEpochMilli()))
-                  .setMetadata(Struct.newBuilder().putFields("turn", Value.newBuilder().setStringValue(t.id()).build())));
-        }
-        StoreManyMemoriesResponse response =
-            IdentityContext.callAs(IDENTITY, () -> stub.withDeadlineAfter(300, TimeUnit.SECONDS).storeMany(batch.build()));
-        for (StoreManyResult r : response.getResultsList()) {
-          if (!r.hasMemory()) {
-            throw new IllegalStateException("turn " + part.get(r.getIndex()).id() + " was not stored: " + r.getError());
-          }
-          // A merged turn maps to the memory that absorbed it; the first turn keeps the id.
-          turnOfMemory.putIfAbsent(r.getMemory().getId(), part.get(r.getIndex()).id());
-        }
+      for (int i = 0; i < turns.size(); i += plan.batch()) {
+        List<ChatCorpus.Turn> part = turns.subList(i, Math.min(turns.size(), i + plan.batch()));
+        calls.add(() -> importPart(stub, c.id(), part, turnOfMemory));
         stored += part.size();
       }
+    }
+    if (plan.shuffled()) {
+      Collections.shuffle(calls, new Random(seed));
+    }
+    long start = System.nanoTime();
+    ExecutorService callers = Executors.newFixedThreadPool(plan.callers());
+    try {
+      List<Future<?>> sent = new ArrayList<>();
+      calls.forEach(call -> sent.add(callers.submit(call)));
+      for (Future<?> f : sent) {
+        f.get();
+      }
+    } finally {
+      callers.shutdownNow();
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     results.metric("memory.quality_ingest_per_s", stored / seconds, "memories/s");
     results.parameter("memories", turnOfMemory.size());
     System.out.printf(Locale.ROOT, "imported %d turns in %.1f s = %.1f/s through StoreMany (%d memories)%n", stored, seconds, stored / seconds, turnOfMemory.size());
     return turnOfMemory;
+  }
+
+  /** One StoreMany call of a conversation's consecutive turns. */
+  private static void importPart(
+      LongTermMemoryServiceBlockingStub stub, String conversation, List<ChatCorpus.Turn> part, Map<String, String> turnOfMemory) {
+    StoreManyMemoriesRequest.Builder batch = StoreManyMemoriesRequest.newBuilder();
+    for (ChatCorpus.Turn t : part) {
+      batch.addItems(
+          StoreMemoryRequest.newBuilder()
+              .setScope(MemoryScope.newBuilder().setSessionId(conversation))
+              .setText(t.memoryText())
+              .setSource("import:chat")
+              .setOccurredAt(Timestamps.fromMillis(t.at().toEpochMilli()))
+              .setMetadata(Struct.newBuilder().putFields("turn", Value.newBuilder().setStringValue(t.id()).build())));
+    }
+    StoreManyMemoriesResponse response =
+        IdentityContext.callAs(IDENTITY, () -> stub.withDeadlineAfter(300, TimeUnit.SECONDS).storeMany(batch.build()));
+    for (StoreManyResult r : response.getResultsList()) {
+      if (!r.hasMemory()) {
+        throw new IllegalStateException("turn " + part.get(r.getIndex()).id() + " was not stored: " + r.getError());
+      }
+      // A merged turn maps to the memory that absorbed it; the first turn keeps the id.
+      turnOfMemory.putIfAbsent(r.getMemory().getId(), part.get(r.getIndex()).id());
+    }
   }
 
   private static String turnOf(Map<String, String> turnOfMemory, String memoryId) {
