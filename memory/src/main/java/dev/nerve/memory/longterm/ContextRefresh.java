@@ -5,6 +5,7 @@ import dev.nerve.memory.longterm.LongTermMemories.Draft;
 import dev.nerve.memory.longterm.MemoryRepository.Position;
 import dev.nerve.memory.longterm.MemoryRepository.Refresh;
 import dev.nerve.memory.search.IndexSync;
+import dev.nerve.memory.support.Owner;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -54,9 +55,10 @@ final class ContextRefresh {
    * @param embedded the texts their vectors were computed from
    * @param created the new memory's id per draft, null where a draft merged into another memory
    * @param now the time the drafts without {@code occurredAt} occurred at
+   * @param seenSeq the change feed's last position before their context was read
    * @return the marked memories
    */
-  List<String> markAfterStore(List<Draft> drafts, List<String> embedded, List<String> created, Instant now) {
+  List<String> markAfterStore(List<Draft> drafts, List<String> embedded, List<String> created, Instant now, long seenSeq) {
     List<String> batch = new ArrayList<>();
     for (int i = 0; i < drafts.size(); i++) {
       if (created.get(i) != null && !drafts.get(i).owner().sessionId().isEmpty()) {
@@ -67,6 +69,12 @@ final class ContextRefresh {
       return List.of();
     }
     List<String> marked = new ArrayList<>(repository.markFollowers(repository.positions(batch), context.turns(), batch));
+    Set<Owner> sessions = new HashSet<>();
+    drafts.forEach(d -> sessions.add(d.owner()));
+    if (!repository.sessionsChangedSince(seenSeq, sessions, batch)) {
+      // No other write touched these sessions since their context was read: it is still true.
+      return marked;
+    }
     List<String> current = context.texts(drafts, now, batch);
     Map<String, List<String>> changed = new LinkedHashMap<>();
     for (int i = 0; i < drafts.size(); i++) {

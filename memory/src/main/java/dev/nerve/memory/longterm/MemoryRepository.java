@@ -357,6 +357,30 @@ final class MemoryRepository implements ChangeFeed {
         .list();
   }
 
+  /**
+   * Whether a memory of one of {@code sessions} changed after feed position {@code seq}, other than
+   * those in {@code except}; a change of a memory that no longer exists counts (its session is not
+   * known any more).
+   */
+  boolean sessionsChangedSince(long seq, Collection<Owner> sessions, Collection<String> except) {
+    List<Owner> owners = List.copyOf(sessions);
+    return jdbc.sql(
+            "SELECT EXISTS (SELECT 1 FROM memory.memory_change c"
+                + " LEFT JOIN memory.long_term_memory m ON m.id = c.memory_id"
+                + " WHERE c.seq > ? AND NOT c.memory_id = ANY(?::uuid[]) AND (m.id IS NULL"
+                + " OR (m.tenant_id, m.user_id, m.agent_id, m.session_id) IN"
+                + " (SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[]))))")
+        .params(
+            seq,
+            uuids(except),
+            owners.stream().map(Owner::tenantId).toArray(String[]::new),
+            owners.stream().map(Owner::userId).toArray(String[]::new),
+            owners.stream().map(Owner::agentId).toArray(String[]::new),
+            owners.stream().map(Owner::sessionId).toArray(String[]::new))
+        .query(Boolean.class)
+        .single();
+  }
+
   /** Marks the given memories for a context refresh. Call under the change-feed lock. */
   void markForRefresh(String tenantId, Collection<String> ids) {
     if (!ids.isEmpty()) {

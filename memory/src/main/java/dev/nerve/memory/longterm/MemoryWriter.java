@@ -75,6 +75,7 @@ final class MemoryWriter {
     }
     // One instant for the drafts without occurredAt, both in their vectors' context and in the rows.
     Instant now = Times.now();
+    long seenSeq = repository.lastSeq();
     List<String> texts = context.texts(drafts, now);
     List<float[]> vectors = embedder.embed(texts);
     sync.catchUp();
@@ -97,7 +98,7 @@ final class MemoryWriter {
                     s.memory().getId(),
                     s.memory().getVersion());
               }
-              marked.addAll(refresh.markAfterStore(drafts, texts, created, now));
+              marked.addAll(refresh.markAfterStore(drafts, texts, created, now, seenSeq));
               beforeCommit.accept(written);
               return written;
             });
