@@ -94,15 +94,17 @@ final class ContextRefresh {
    * just after where the memory was ({@code before}) and is ({@code after}, null when deleted).
    */
   List<String> markAround(MemoryRow before, MemoryRow after) {
-    if (!context.enabled()) {
-      return List.of();
-    }
     List<Position> positions = new ArrayList<>();
     positions.add(new Position(before.owner(), before.occurredAt(), before.ordinal()));
     if (after != null) {
       positions.add(new Position(after.owner(), after.occurredAt(), after.ordinal()));
     }
-    return repository.markFollowers(positions, context.turns(), List.of());
+    return markAfter(positions);
+  }
+
+  /** Inside a transaction that changed or removed memories at {@code positions}: marks the memories after them. */
+  List<String> markAfter(List<Position> positions) {
+    return context.enabled() ? repository.markFollowers(positions, context.turns(), List.of()) : List.of();
   }
 
   /**

@@ -5,6 +5,7 @@ import dev.nerve.memory.search.IndexSync;
 import dev.nerve.platform.concurrent.DaemonThreads;
 import dev.nerve.platform.idempotency.IdempotencyKeys;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -66,7 +67,12 @@ final class MemoryMaintenance implements AutoCloseable {
     long memories = 0;
     int purged;
     do {
-      purged = tx.execute(status -> repository.purgeExpired(Instant.now(), BATCH));
+      purged = tx.execute(status -> {
+        List<MemoryRepository.Position> gone = repository.purgeExpired(Instant.now(), BATCH);
+        // The turns after an expired one read it: refreshed below with the other marked ones.
+        refresh.markAfter(gone);
+        return gone.size();
+      });
       memories += purged;
     } while (purged == BATCH);
     if (memories > 0) {

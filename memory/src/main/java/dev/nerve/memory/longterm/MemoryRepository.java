@@ -229,23 +229,32 @@ final class MemoryRepository implements ChangeFeed {
   }
 
   /** Deletes up to {@code batch} memories expired at {@code now}; returns how many. */
-  int purgeExpired(Instant now, int batch) {
-    List<String[]> gone =
+  List<Position> purgeExpired(Instant now, int batch) {
+    List<String> tenants = new ArrayList<>();
+    List<String> ids = new ArrayList<>();
+    List<Position> gone =
         jdbc.sql(
                 "DELETE FROM memory.long_term_memory WHERE id IN (SELECT id FROM memory.long_term_memory"
-                    + " WHERE expires_at <= ? LIMIT ?) RETURNING id::text, tenant_id")
+                    + " WHERE expires_at <= ? LIMIT ?)"
+                    + " RETURNING id::text, tenant_id, user_id, agent_id, session_id, occurred_at, ordinal")
             .params(Times.sql(now), batch)
-            .query((rs, n) -> new String[] {rs.getString(1), rs.getString(2)})
+            .query((rs, n) -> {
+              ids.add(rs.getString(1));
+              tenants.add(rs.getString(2));
+              return new Position(
+                  new Owner(rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5)),
+                  Times.read(rs, "occurred_at"),
+                  rs.getLong(7));
+            })
             .list();
     if (gone.isEmpty()) {
-      return 0;
+      return gone;
     }
-    List<String> ids = gone.stream().map(g -> g[0]).toList();
     jdbc.sql("DELETE FROM memory.long_term_memory_version WHERE memory_id = ANY(?::uuid[])").param(uuids(ids)).update();
-    for (String[] g : gone) {
-      changed(g[1], List.of(g[0]));
+    for (int i = 0; i < ids.size(); i++) {
+      changed(tenants.get(i), List.of(ids.get(i)));
     }
-    return gone.size();
+    return gone;
   }
 
   /**

@@ -161,6 +161,24 @@ class SessionContextIT {
   }
 
   @Test
+  void aTurnThatExpiresIsNoLongerReadByTheTurnAfterIt() throws Exception {
+    Instant soon = Instant.now().plusMillis(1500);
+    List<Memory> stored = storeMany(ann,
+        turn(session, QUESTION, "2024-05-01T10:00:00Z"),
+        turn(session, ANSWER, "2024-05-01T10:01:00Z").toBuilder()
+            .setExpiresAt(Timestamps.fromMillis(soon.toEpochMilli())).build(),
+        turn(session, REPLY, "2024-05-01T10:02:00Z"));
+    assertEmbeddedAs(stored.get(2).getId(), ANSWER + "\n" + REPLY, REPLY);
+    Thread.sleep(Math.max(0, soon.toEpochMilli() - System.currentTimeMillis()) + 100);
+
+    maintenance.run();
+
+    assertThat(jdbc.sql("SELECT count(*) FROM memory.long_term_memory WHERE id = ?::uuid").param(stored.get(1).getId())
+        .query(Long.class).single()).as("purged").isZero();
+    assertEmbeddedAs(stored.get(2).getId(), QUESTION + "\n" + REPLY, REPLY);
+  }
+
+  @Test
   void maintenanceReEmbedsWhatAWriteLeftMarked() {
     List<Memory> stored = storeMany(ann,
         turn(session, QUESTION, "2024-05-01T10:00:00Z"),
