@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.UUID;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -63,30 +65,30 @@ final class HeldInserts {
    * Ends a held execution that has not ended; empty when it is not held, else whether it ended now
    * (like {@code UPDATE ... WHERE finished_at IS NULL}).
    */
-  Boolean finish(UUID id, String status, String output, String error, OffsetDateTime at) {
+  Optional<Boolean> finish(UUID id, String status, String output, String error, OffsetDateTime at) {
     Object[] row = runs.get(id);
     if (row == null) {
-      return null;
+      return Optional.empty();
     }
     if (row[RUN_FINISHED] != null) {
-      return false;
+      return Optional.of(false);
     }
     row[RUN_STATUS] = status;
     row[RUN_OUTPUT] = output;
     row[RUN_ERROR] = error;
     row[RUN_FINISHED] = at;
-    return true;
+    return Optional.of(true);
   }
 
-  /** Adds to a held execution's sequence; null when it is not held, else the new value. */
-  Long bumpSeq(UUID id, int n) {
+  /** Adds to a held execution's sequence; empty when it is not held, else the new value. */
+  OptionalLong bumpSeq(UUID id, int n) {
     Object[] row = runs.get(id);
     if (row == null) {
-      return null;
+      return OptionalLong.empty();
     }
     long seq = (Long) row[RUN_SEQ] + n;
     row[RUN_SEQ] = seq;
-    return seq;
+    return OptionalLong.of(seq);
   }
 
   /** Writes what is held, executions before their steps before their attempts, and forgets it. */

@@ -13,6 +13,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -132,10 +133,10 @@ public final class RunRepository {
   /** Finishes a running run; false when it had already finished (its end is recorded once). */
   boolean finish(UUID id, ExecutionStatus status, Value output, String error, Instant now) {
     HeldInserts inserts = held.get();
-    Boolean ended = inserts == null ? null
+    Optional<Boolean> ended = inserts == null ? Optional.empty()
         : inserts.finish(id, RunRow.name(status), output == null ? null : Json.print(output), error, Times.sql(now));
-    if (ended != null) {
-      return ended;
+    if (ended.isPresent()) {
+      return ended.get();
     }
     return sql(
                 "UPDATE automation.run SET status = ?, output = ?::jsonb, error = ?, finished_at = ?"
@@ -155,9 +156,9 @@ public final class RunRepository {
   /** Adds {@code n} to the run's change sequence; returns the new value. */
   long bumpSeq(UUID id, int n) {
     HeldInserts inserts = held.get();
-    Long seq = inserts == null ? null : inserts.bumpSeq(id, n);
-    if (seq != null) {
-      return seq;
+    OptionalLong seq = inserts == null ? OptionalLong.empty() : inserts.bumpSeq(id, n);
+    if (seq.isPresent()) {
+      return seq.getAsLong();
     }
     return sql("UPDATE automation.run SET seq = seq + ? WHERE id = ? RETURNING seq")
         .params(n, id)
