@@ -137,7 +137,7 @@ final class ContextRefresh {
       return 0;
     }
     List<MemoryRow> rows = repository.rowsById(marks.stream().map(Refresh::memoryId).toList());
-    List<float[]> vectors = rows.isEmpty() ? List.of() : embedder.embed(rows.stream().map(context::text).toList());
+    List<float[]> vectors = rows.isEmpty() ? List.of() : embedder.embed(context.texts(rows));
     long refreshed = tx.execute(status -> {
       Map<String, Long> locked = repository.lockFree(rows.stream().map(MemoryRow::id).toList());
       Set<String> done = new HashSet<>(marks.stream().map(Refresh::memoryId).toList());

@@ -291,21 +291,30 @@ final class MemoryRepository implements ChangeFeed {
   }
 
   /**
-   * Up to {@code limit} memories of {@code row}'s session before it (occurred earlier, or at the
-   * same time and stored earlier), latest first; {@code row} itself never.
+   * For each of {@code rows}, all of {@code owner}'s session: up to {@code limit} memories before
+   * it (occurred earlier, or at the same time and stored earlier), latest first; the row itself
+   * never. One query.
    */
-  List<Earlier> earlierThan(MemoryRow row, int limit) {
-    Owner owner = row.owner();
-    var at = Times.sql(row.occurredAt());
-    return jdbc.sql(
-            "SELECT text, occurred_at FROM memory.long_term_memory WHERE tenant_id = ? AND user_id = ?"
-                + " AND agent_id = ? AND session_id = ? AND session_id <> '' AND id <> ?::uuid"
-                + " AND (occurred_at < ? OR (occurred_at = ? AND ordinal < ?))"
-                + " ORDER BY occurred_at DESC, ordinal DESC LIMIT ?")
-        .params(owner.tenantId(), owner.userId(), owner.agentId(), owner.sessionId(), row.id(), at, at,
-            row.ordinal(), limit)
-        .query((rs, n) -> new Earlier(rs.getString(1), Times.read(rs, "occurred_at")))
-        .list();
+  List<List<Earlier>> earlierThan(Owner owner, List<MemoryRow> rows, int limit) {
+    List<List<Earlier>> found = new ArrayList<>();
+    rows.forEach(r -> found.add(new ArrayList<>()));
+    jdbc.sql(
+            "SELECT q.i, m.text, m.occurred_at FROM unnest(?::timestamptz[], ?::bigint[], ?::uuid[])"
+                + " WITH ORDINALITY AS q(t, o, id, i)"
+                + " CROSS JOIN LATERAL (SELECT text, occurred_at, ordinal FROM memory.long_term_memory"
+                + " WHERE tenant_id = ? AND user_id = ? AND agent_id = ? AND session_id = ? AND session_id <> ''"
+                + " AND id <> q.id AND (occurred_at < q.t OR (occurred_at = q.t AND ordinal < q.o))"
+                + " ORDER BY occurred_at DESC, ordinal DESC LIMIT ?) m"
+                + " ORDER BY q.i, m.occurred_at DESC, m.ordinal DESC")
+        .params(
+            rows.stream().map(r -> r.occurredAt().truncatedTo(ChronoUnit.MICROS).toString()).toArray(String[]::new),
+            rows.stream().map(MemoryRow::ordinal).toArray(Long[]::new),
+            uuids(rows.stream().map(MemoryRow::id).toList()),
+            owner.tenantId(), owner.userId(), owner.agentId(), owner.sessionId(), limit)
+        .query(rs -> {
+          found.get(rs.getInt(1) - 1).add(new Earlier(rs.getString(2), Times.read(rs, "occurred_at")));
+        });
+    return found;
   }
 
   /**

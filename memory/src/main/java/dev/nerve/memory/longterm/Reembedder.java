@@ -37,7 +37,7 @@ final class Reembedder {
     if (rows.isEmpty()) {
       return 0;
     }
-    List<float[]> vectors = embedder.embed(rows.stream().map(context::text).toList());
+    List<float[]> vectors = embedder.embed(context.texts(rows));
     tx.executeWithoutResult(
         status -> {
           for (int i = 0; i < rows.size(); i++) {

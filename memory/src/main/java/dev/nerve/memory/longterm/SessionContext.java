@@ -99,12 +99,31 @@ final class SessionContext {
 
   /** The text to embed for a stored (or about to be stored) memory, from the memories before it. */
   String text(MemoryRow row) {
-    if (turns == 0 || row.owner().sessionId().isEmpty()) {
-      return row.text();
+    return texts(List.of(row)).get(0);
+  }
+
+  /** {@link #text(MemoryRow)} of each row, with one query per session. */
+  List<String> texts(List<MemoryRow> rows) {
+    List<String> texts = new ArrayList<>(rows.stream().map(MemoryRow::text).toList());
+    if (turns == 0) {
+      return texts;
     }
-    List<MemoryRepository.Earlier> earlier = new ArrayList<>(repository.earlierThan(row, turns));
-    Collections.reverse(earlier);
-    return join(earlier.stream().map(MemoryRepository.Earlier::text).toList(), row.text());
+    Map<Owner, List<Integer>> bySession = new LinkedHashMap<>();
+    for (int i = 0; i < rows.size(); i++) {
+      if (!rows.get(i).owner().sessionId().isEmpty()) {
+        bySession.computeIfAbsent(rows.get(i).owner(), o -> new ArrayList<>()).add(i);
+      }
+    }
+    bySession.forEach((owner, indexes) -> {
+      List<List<MemoryRepository.Earlier>> earlier =
+          repository.earlierThan(owner, indexes.stream().map(rows::get).toList(), turns);
+      for (int k = 0; k < indexes.size(); k++) {
+        List<MemoryRepository.Earlier> oldestFirst = new ArrayList<>(earlier.get(k));
+        Collections.reverse(oldestFirst);
+        texts.set(indexes.get(k), join(oldestFirst.stream().map(MemoryRepository.Earlier::text).toList(), texts.get(indexes.get(k))));
+      }
+    });
+    return texts;
   }
 
   private static Instant occurred(Draft draft, Instant now) {
