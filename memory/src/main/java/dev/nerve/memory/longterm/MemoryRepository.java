@@ -265,52 +265,35 @@ final class MemoryRepository implements ChangeFeed {
    */
   record Earlier(String text, Instant occurredAt) {}
 
+  /** The storing order of a memory not stored yet: after every stored one. */
+  static final long NOT_STORED = Long.MAX_VALUE;
+
   /**
-   * For each time in {@code times}: up to {@code limit} memories of {@code owner}'s session that
-   * occurred at or before it, latest first (among equal times, the later stored first). One query;
-   * {@code session_id <> ''} lets a generic plan use the partial index of sessions. Memories in
-   * {@code excluded} are left out.
+   * For each place ({@code times[i]}, {@code ordinals[i]}) in {@code owner}'s session: up to
+   * {@code limit} memories before it (occurred earlier, or at the same time and stored earlier,
+   * which for {@link #NOT_STORED} is every one at that time), latest first; never the memory
+   * {@code selves[i]} (its stored place may differ when it is being moved, null for none) nor those
+   * in {@code excluded}. One query; {@code session_id <> ''} lets a generic plan use the partial
+   * index of sessions.
    */
-  List<List<Earlier>> earlierInSession(Owner owner, List<Instant> times, int limit, Collection<String> excluded) {
+  List<List<Earlier>> earlier(
+      Owner owner, List<Instant> times, List<Long> ordinals, List<String> selves, int limit, Collection<String> excluded) {
     List<List<Earlier>> found = new ArrayList<>();
     times.forEach(t -> found.add(new ArrayList<>()));
     jdbc.sql(
-            "SELECT q.i, m.text, m.occurred_at FROM unnest(?::timestamptz[]) WITH ORDINALITY AS q(t, i)"
+            "SELECT q.i, m.text, m.occurred_at FROM unnest(?::timestamptz[], ?::bigint[], ?::uuid[])"
+                + " WITH ORDINALITY AS q(t, o, self, i)"
                 + " CROSS JOIN LATERAL (SELECT text, occurred_at, ordinal FROM memory.long_term_memory"
                 + " WHERE tenant_id = ? AND user_id = ? AND agent_id = ? AND session_id = ? AND session_id <> ''"
-                + " AND occurred_at <= q.t AND NOT id = ANY(?::uuid[])"
+                + " AND (occurred_at < q.t OR (occurred_at = q.t AND ordinal < q.o))"
+                + " AND id IS DISTINCT FROM q.self AND NOT id = ANY(?::uuid[])"
                 + " ORDER BY occurred_at DESC, ordinal DESC LIMIT ?) m"
                 + " ORDER BY q.i, m.occurred_at DESC, m.ordinal DESC")
         .params(
             times.stream().map(t -> t.truncatedTo(ChronoUnit.MICROS).toString()).toArray(String[]::new),
+            ordinals.toArray(Long[]::new),
+            selves.toArray(String[]::new),
             owner.tenantId(), owner.userId(), owner.agentId(), owner.sessionId(), uuids(excluded), limit)
-        .query(rs -> {
-          found.get(rs.getInt(1) - 1).add(new Earlier(rs.getString(2), Times.read(rs, "occurred_at")));
-        });
-    return found;
-  }
-
-  /**
-   * For each of {@code rows}, all of {@code owner}'s session: up to {@code limit} memories before
-   * it (occurred earlier, or at the same time and stored earlier), latest first; the row itself
-   * never. One query.
-   */
-  List<List<Earlier>> earlierThan(Owner owner, List<MemoryRow> rows, int limit) {
-    List<List<Earlier>> found = new ArrayList<>();
-    rows.forEach(r -> found.add(new ArrayList<>()));
-    jdbc.sql(
-            "SELECT q.i, m.text, m.occurred_at FROM unnest(?::timestamptz[], ?::bigint[], ?::uuid[])"
-                + " WITH ORDINALITY AS q(t, o, id, i)"
-                + " CROSS JOIN LATERAL (SELECT text, occurred_at, ordinal FROM memory.long_term_memory"
-                + " WHERE tenant_id = ? AND user_id = ? AND agent_id = ? AND session_id = ? AND session_id <> ''"
-                + " AND id <> q.id AND (occurred_at < q.t OR (occurred_at = q.t AND ordinal < q.o))"
-                + " ORDER BY occurred_at DESC, ordinal DESC LIMIT ?) m"
-                + " ORDER BY q.i, m.occurred_at DESC, m.ordinal DESC")
-        .params(
-            rows.stream().map(r -> r.occurredAt().truncatedTo(ChronoUnit.MICROS).toString()).toArray(String[]::new),
-            rows.stream().map(MemoryRow::ordinal).toArray(Long[]::new),
-            uuids(rows.stream().map(MemoryRow::id).toList()),
-            owner.tenantId(), owner.userId(), owner.agentId(), owner.sessionId(), limit)
         .query(rs -> {
           found.get(rs.getInt(1) - 1).add(new Earlier(rs.getString(2), Times.read(rs, "occurred_at")));
         });

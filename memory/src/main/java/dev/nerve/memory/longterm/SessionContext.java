@@ -75,7 +75,8 @@ final class SessionContext {
     }
     bySession.forEach((owner, indexes) -> {
       List<Instant> times = indexes.stream().map(i -> occurred(drafts.get(i), now)).toList();
-      List<List<MemoryRepository.Earlier>> stored = repository.earlierInSession(owner, times, turns, excluded);
+      List<List<MemoryRepository.Earlier>> stored = repository.earlier(owner, times,
+          Collections.nCopies(times.size(), MemoryRepository.NOT_STORED), Collections.nCopies(times.size(), null), turns, excluded);
       for (int k = 0; k < indexes.size(); k++) {
         Instant at = times.get(k);
         // Stored memories, then this call's earlier drafts: each list is latest last.
@@ -115,8 +116,10 @@ final class SessionContext {
       }
     }
     bySession.forEach((owner, indexes) -> {
-      List<List<MemoryRepository.Earlier>> earlier =
-          repository.earlierThan(owner, indexes.stream().map(rows::get).toList(), turns);
+      List<MemoryRow> session = indexes.stream().map(rows::get).toList();
+      List<List<MemoryRepository.Earlier>> earlier = repository.earlier(
+          owner, session.stream().map(MemoryRow::occurredAt).toList(), session.stream().map(MemoryRow::ordinal).toList(),
+          session.stream().map(MemoryRow::id).toList(), turns, List.of());
       for (int k = 0; k < indexes.size(); k++) {
         List<MemoryRepository.Earlier> oldestFirst = new ArrayList<>(earlier.get(k));
         Collections.reverse(oldestFirst);

@@ -161,6 +161,22 @@ class SessionContextIT {
   }
 
   @Test
+  void movingATurnLaterReEmbedsItAfterItsNewPredecessorAndItsOldFollowerWithoutIt() {
+    List<Memory> stored = storeMany(ann,
+        turn(session, QUESTION, "2024-05-01T10:00:00Z"),
+        turn(session, ANSWER, "2024-05-01T10:01:00Z"));
+
+    as(ann, () -> lt.stub().update(UpdateMemoryRequest.newBuilder()
+        .setMemory(Memory.newBuilder().setId(stored.get(0).getId())
+            .setOccurredAt(Timestamps.fromMillis(Instant.parse("2024-05-01T10:02:00Z").toEpochMilli())))
+        .setUpdateMask(FieldMask.newBuilder().addPaths("occurred_at"))
+        .build()));
+
+    assertEmbeddedAs(stored.get(0).getId(), ANSWER + "\n" + QUESTION, QUESTION);
+    assertEmbeddedAs(stored.get(1).getId(), ANSWER, null);
+  }
+
+  @Test
   void aTurnThatExpiresIsNoLongerReadByTheTurnAfterIt() throws Exception {
     Instant soon = Instant.now().plusMillis(1500);
     List<Memory> stored = storeMany(ann,
