@@ -285,7 +285,8 @@ final class MemoryRepository implements ChangeFeed {
                 + " WITH ORDINALITY AS q(t, o, self, i)"
                 + " CROSS JOIN LATERAL (SELECT text, occurred_at, ordinal FROM memory.long_term_memory"
                 + " WHERE tenant_id = ? AND user_id = ? AND agent_id = ? AND session_id = ? AND session_id <> ''"
-                + " AND (occurred_at < q.t OR (occurred_at = q.t AND ordinal < q.o))"
+                // A row comparison, unlike the same condition spelled with OR, bounds the index scan.
+                + " AND (occurred_at, ordinal) < (q.t, q.o)"
                 + " AND id IS DISTINCT FROM q.self AND NOT id = ANY(?::uuid[])"
                 + " ORDER BY occurred_at DESC, ordinal DESC LIMIT ?) m"
                 + " ORDER BY q.i, m.occurred_at DESC, m.ordinal DESC")
@@ -340,7 +341,7 @@ final class MemoryRepository implements ChangeFeed {
                 + " CROSS JOIN LATERAL (SELECT id, tenant_id, ordinal FROM memory.long_term_memory"
                 + " WHERE tenant_id = p.tenant_id AND user_id = p.user_id AND agent_id = p.agent_id"
                 + " AND session_id = p.session_id AND session_id <> ''"
-                + " AND (occurred_at > p.occurred_at OR (occurred_at = p.occurred_at AND ordinal > p.ordinal))"
+                + " AND (occurred_at, ordinal) > (p.occurred_at, p.ordinal)"
                 + " ORDER BY occurred_at, ordinal LIMIT ?) f"
                 + " WHERE NOT (f.id = ANY(?::uuid[]) AND f.ordinal > p.ordinal)"
                 + " ON CONFLICT (memory_id) DO UPDATE SET marked_at = clock_timestamp()"
