@@ -70,7 +70,7 @@ final class ContextRefresh {
     }
     List<String> marked = new ArrayList<>(repository.markFollowers(repository.positions(batch), context.turns(), batch));
     Set<Owner> sessions = new HashSet<>();
-    drafts.forEach(d -> sessions.add(d.owner()));
+    drafts.stream().map(Draft::owner).filter(o -> !o.sessionId().isEmpty()).forEach(sessions::add);
     if (!repository.sessionsChangedSince(seenSeq, sessions, batch)) {
       // No other write touched these sessions since their context was read: it is still true.
       return marked;
@@ -100,6 +100,19 @@ final class ContextRefresh {
       positions.add(new Position(after.owner(), after.occurredAt(), after.ordinal()));
     }
     return markAfter(positions);
+  }
+
+  /**
+   * Inside a store's transaction, for a memory a semantic merge rewrote: marks the memories after
+   * its old and new place, and the memory itself (its vector read the draft's place).
+   */
+  List<String> markRewritten(MemoryRow before, MemoryRow after) {
+    List<String> marked = new ArrayList<>(markAround(before, after));
+    if (context.enabled() && !after.owner().sessionId().isEmpty()) {
+      repository.markForRefresh(after.owner().tenantId(), List.of(after.id()));
+      marked.add(after.id());
+    }
+    return marked;
   }
 
   /** Inside a transaction that changed or removed memories at {@code positions}: marks the memories after them. */

@@ -87,7 +87,8 @@ final class MemoryWriter {
     List<Stored> stored =
         tx.execute(
             status -> {
-              List<Stored> written = write(drafts, vectors, candidates, now);
+              List<Rewrite> rewritten = new ArrayList<>();
+              List<Stored> written = write(drafts, vectors, candidates, now, rewritten);
               List<String> created = new ArrayList<>();
               for (int i = 0; i < written.size(); i++) {
                 Stored s = written.get(i);
@@ -99,6 +100,7 @@ final class MemoryWriter {
                     s.memory().getVersion());
               }
               marked.addAll(refresh.markAfterStore(drafts, texts, created, now, seenSeq));
+              rewritten.forEach(r -> marked.addAll(refresh.markRewritten(r.before(), r.after())));
               beforeCommit.accept(written);
               return written;
             });
@@ -117,10 +119,15 @@ final class MemoryWriter {
 
   /**
    * Resolves every draft against its twin (an existing memory, locked, or one written earlier in
-   * this batch), then writes new rows, updated rows, versions and feed entries in batches.
+   * this batch), then writes new rows, updated rows, versions and feed entries in batches; adds
+   * the memories a semantic merge rewrote to {@code rewritten}.
    */
   private List<Stored> write(
-      List<Draft> drafts, List<float[]> vectors, List<DuplicateFinder.Candidates> candidates, Instant now) {
+      List<Draft> drafts,
+      List<float[]> vectors,
+      List<DuplicateFinder.Candidates> candidates,
+      Instant now,
+      List<Rewrite> rewritten) {
     Map<String, MemoryRow> latest = new LinkedHashMap<>();
     Set<String> created = new LinkedHashSet<>();
     List<MemoryRow> versions = new ArrayList<>();
@@ -141,6 +148,7 @@ final class MemoryWriter {
       } else {
         row = MemoryMerge.similar(twin.get().row(), draft, embedder.model(), vector, now);
         outcome = Outcome.DEDUPLICATED_SIMILAR;
+        rewritten.add(new Rewrite(twin.get().row(), row));
       }
       latest.put(row.id(), row);
       versions.add(row);
@@ -157,6 +165,9 @@ final class MemoryWriter {
     byTenant.forEach(repository::changed);
     return result;
   }
+
+  /** A memory a semantic merge gave another text (and maybe another time). */
+  private record Rewrite(MemoryRow before, MemoryRow after) {}
 
   private MemoryRow created(Draft draft, float[] vector, Instant now) {
     return new MemoryRow(

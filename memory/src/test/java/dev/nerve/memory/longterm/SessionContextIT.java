@@ -177,6 +177,24 @@ class SessionContextIT {
   }
 
   @Test
+  void aSemanticMergeThatRewritesATurnReEmbedsTheTurnAfterIt() {
+    List<Memory> stored = storeMany(ann,
+        turn(session, QUESTION, "2024-05-01T10:00:00Z"),
+        turn(session, ANSWER, "2024-05-01T10:01:00Z"),
+        turn(session, REPLY, "2024-05-01T10:02:00Z"));
+    String rewritten = "Ann: It calms me down after long shifts at the hospital.";
+
+    var merged = lt.store(ann, turn(session, rewritten, "2024-05-01T10:00:30Z").toBuilder()
+        .setDedupe(dev.nerve.api.memory.v1.DedupePolicy.newBuilder()
+            .setMode(dev.nerve.api.memory.v1.DedupeMode.DEDUPE_MODE_SEMANTIC).setThreshold(0.8))
+        .build());
+
+    assertThat(merged.getMemory().getId()).as("merged into the answer").isEqualTo(stored.get(1).getId());
+    assertEmbeddedAs(stored.get(1).getId(), QUESTION + "\n" + rewritten, rewritten);
+    assertEmbeddedAs(stored.get(2).getId(), rewritten + "\n" + REPLY, REPLY);
+  }
+
+  @Test
   void aTurnThatExpiresIsNoLongerReadByTheTurnAfterIt() throws Exception {
     Instant soon = Instant.now().plusMillis(1500);
     List<Memory> stored = storeMany(ann,
