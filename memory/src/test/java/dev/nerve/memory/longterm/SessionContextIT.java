@@ -75,6 +75,14 @@ class SessionContextIT {
         .getResultsList().stream().map(r -> r.getMemory()).toList();
   }
 
+  /** The question, answer and reply one minute apart, stored in one call. */
+  private List<Memory> questionAnswerReply() {
+    return storeMany(ann,
+        turn(session, QUESTION, "2024-05-01T10:00:00Z"),
+        turn(session, ANSWER, "2024-05-01T10:01:00Z"),
+        turn(session, REPLY, "2024-05-01T10:02:00Z"));
+  }
+
   @Test
   void aTurnIsEmbeddedAfterTheTurnBeforeItFromTheSameCallOrAnEarlierOne() {
     List<Memory> first = storeMany(ann, turn(session, QUESTION, "2024-05-01T10:00:00Z"), turn(session, ANSWER, "2024-05-01T10:01:00Z"));
@@ -144,10 +152,7 @@ class SessionContextIT {
 
   @Test
   void deletingOrRewritingATurnReEmbedsTheTurnAfterIt() {
-    List<Memory> stored = storeMany(ann,
-        turn(session, QUESTION, "2024-05-01T10:00:00Z"),
-        turn(session, ANSWER, "2024-05-01T10:01:00Z"),
-        turn(session, REPLY, "2024-05-01T10:02:00Z"));
+    List<Memory> stored = questionAnswerReply();
 
     as(ann, () -> lt.stub().delete(dev.nerve.api.memory.v1.DeleteMemoryRequest.newBuilder().setId(stored.get(1).getId()).build()));
     assertEmbeddedAs(stored.get(2).getId(), QUESTION + "\n" + REPLY, REPLY);
@@ -178,10 +183,7 @@ class SessionContextIT {
 
   @Test
   void aSemanticMergeThatRewritesATurnReEmbedsTheTurnAfterIt() {
-    List<Memory> stored = storeMany(ann,
-        turn(session, QUESTION, "2024-05-01T10:00:00Z"),
-        turn(session, ANSWER, "2024-05-01T10:01:00Z"),
-        turn(session, REPLY, "2024-05-01T10:02:00Z"));
+    List<Memory> stored = questionAnswerReply();
     String rewritten = "Ann: It calms me down after long shifts at the hospital.";
 
     var merged = lt.store(ann, turn(session, rewritten, "2024-05-01T10:00:30Z").toBuilder()
