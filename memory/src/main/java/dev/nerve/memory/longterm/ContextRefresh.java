@@ -46,6 +46,19 @@ final class ContextRefresh {
     this.sync = sync;
   }
 
+  /** {@link #feedPosition} of drafts whose vectors read no session. */
+  static final long UNWATCHED = -1;
+
+  /**
+   * Before the drafts' context is read: the change feed's position to check against at commit, or
+   * {@link #UNWATCHED} when no draft has a session (or vectors read none), which costs no query.
+   */
+  long feedPosition(List<Draft> drafts) {
+    return context.enabled() && drafts.stream().anyMatch(d -> !d.owner().sessionId().isEmpty())
+        ? repository.lastSeq()
+        : UNWATCHED;
+  }
+
   /**
    * Inside a store's transaction, after its rows and change-feed entries are written: marks the
    * memories that did not read the new ones (stored after them in time but before them in fact),
@@ -55,10 +68,13 @@ final class ContextRefresh {
    * @param embedded the texts their vectors were computed from
    * @param created the new memory's id per draft, null where a draft merged into another memory
    * @param now the time the drafts without {@code occurredAt} occurred at
-   * @param seenSeq the change feed's last position before their context was read
+   * @param seenSeq {@link #feedPosition} of the drafts, read before their context was
    * @return the marked memories
    */
   List<String> markAfterStore(List<Draft> drafts, List<String> embedded, List<String> created, Instant now, long seenSeq) {
+    if (seenSeq == UNWATCHED) {
+      return List.of();
+    }
     List<String> batch = new ArrayList<>();
     for (int i = 0; i < drafts.size(); i++) {
       if (created.get(i) != null && !drafts.get(i).owner().sessionId().isEmpty()) {
@@ -151,26 +167,29 @@ final class ContextRefresh {
     }
     List<MemoryRow> rows = repository.rowsById(marks.stream().map(Refresh::memoryId).toList());
     List<float[]> vectors = rows.isEmpty() ? List.of() : embedder.embed(context.texts(rows));
-    long refreshed = tx.execute(status -> {
+    long count = tx.execute(status -> {
       Map<String, Long> locked = repository.lockFree(rows.stream().map(MemoryRow::id).toList());
-      Set<String> done = new HashSet<>(marks.stream().map(Refresh::memoryId).toList());
-      rows.forEach(row -> done.remove(row.id()));
-      Map<String, List<String>> updated = new LinkedHashMap<>();
+      Set<String> present = new HashSet<>(rows.stream().map(MemoryRow::id).toList());
+      Set<String> refreshed = new HashSet<>();
+      Map<String, List<String>> byTenant = new LinkedHashMap<>();
       for (int i = 0; i < rows.size(); i++) {
         MemoryRow row = rows.get(i);
         Long version = locked.get(row.id());
         if (version != null && version == row.version()) {
           repository.updateEmbedding(row.id(), embedder.model(), vectors.get(i));
-          updated.computeIfAbsent(row.owner().tenantId(), t -> new ArrayList<>()).add(row.id());
-          done.add(row.id());
+          byTenant.computeIfAbsent(row.owner().tenantId(), t -> new ArrayList<>()).add(row.id());
+          refreshed.add(row.id());
         }
       }
-      updated.forEach(repository::changed);
+      byTenant.forEach(repository::changed);
       repository.lockFeed();
-      repository.clearRefreshes(marks.stream().filter(m -> done.contains(m.memoryId())).toList());
-      return updated.values().stream().mapToLong(List::size).sum();
+      // Done: the refreshed ones, and the marks of memories that are gone.
+      repository.clearRefreshes(marks.stream()
+          .filter(m -> refreshed.contains(m.memoryId()) || !present.contains(m.memoryId()))
+          .toList());
+      return (long) refreshed.size();
     });
     sync.catchUp();
-    return refreshed;
+    return count;
   }
 }

@@ -16,11 +16,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -424,21 +422,17 @@ final class MemoryRepository implements ChangeFeed {
     return versions;
   }
 
-  /** Whether the given memories exist, by id. */
-  Set<String> existing(Collection<String> ids) {
-    return new HashSet<>(jdbc.sql("SELECT id::text FROM memory.long_term_memory WHERE id = ANY(?::uuid[])")
-        .param(uuids(ids))
-        .query(String.class)
-        .list());
-  }
-
   /** Clears the marks that were not renewed since they were read. Call under the change-feed lock. */
   void clearRefreshes(Collection<Refresh> done) {
-    for (Refresh r : done) {
-      jdbc.sql("DELETE FROM memory.context_refresh WHERE memory_id = ?::uuid AND marked_at = ?")
-          .params(r.memoryId(), Times.sql(r.markedAt()))
-          .update();
+    if (done.isEmpty()) {
+      return;
     }
+    jdbc.sql("DELETE FROM memory.context_refresh WHERE (memory_id, marked_at) IN"
+            + " (SELECT * FROM unnest(?::uuid[], ?::timestamptz[]))")
+        .params(
+            uuids(done.stream().map(Refresh::memoryId).toList()),
+            done.stream().map(r -> r.markedAt().truncatedTo(ChronoUnit.MICROS).toString()).toArray(String[]::new))
+        .update();
   }
 
   /** Takes the change-feed lock (held to the commit), which serializes every memory write's end. */

@@ -75,7 +75,7 @@ final class MemoryWriter {
     }
     // One instant for the drafts without occurredAt, both in their vectors' context and in the rows.
     Instant now = Times.now();
-    long seenSeq = repository.lastSeq();
+    long seenSeq = refresh.feedPosition(drafts);
     List<String> texts = context.texts(drafts, now);
     List<float[]> vectors = embedder.embed(texts);
     sync.catchUp();
