@@ -101,6 +101,8 @@ public record MemoryProperties(
    *     reads (their ends, then its own text), so a reply is found by what it replies to; 0 embeds
    *     each text alone. Applies to memories embedded from then on (stores, text updates,
    *     re-embedding after a model change)
+   * @param queryQuestionWords whether keyword queries drop the question words (pronouns,
+   *     auxiliaries, "what", "when", ...) that {@code english} analysis keeps in texts
    */
   public record LongTerm(
       @DefaultValue("0.95") double dedupeThreshold,
@@ -119,7 +121,8 @@ public record MemoryProperties(
       @DefaultValue("0.9") double neighbourDecay,
       @DefaultValue("10") int neighbourHits,
       @DefaultValue("english") dev.nerve.memory.search.KeywordAnalysis keywordAnalysis,
-      @DefaultValue("1") int sessionContextTurns) {}
+      @DefaultValue("1") int sessionContextTurns,
+      @DefaultValue("true") boolean queryQuestionWords) {}
 
   /**
    * Embeddings.

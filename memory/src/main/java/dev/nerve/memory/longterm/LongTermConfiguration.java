@@ -48,7 +48,11 @@ public class LongTermConfiguration {
 
   @Bean(destroyMethod = "close")
   SearchIndex memorySearchIndex(NerveProperties nerve, MemoryProperties properties) {
-    return new SearchIndex(nerve.dataDir().resolve("memory-index"), 64, properties.longTerm().keywordAnalysis());
+    return new SearchIndex(
+        nerve.dataDir().resolve("memory-index"),
+        64,
+        properties.longTerm().keywordAnalysis(),
+        properties.longTerm().queryQuestionWords());
   }
 
   // Its first tick reads the change feed at once: after the migrations that create it.

@@ -66,6 +66,7 @@ public final class SearchIndex implements AutoCloseable {
 
   private final Analyzer analyzer = new StandardAnalyzer();
   private final KeywordAnalysis analysis;
+  private final boolean questionWords;
   private final FSDirectory directory;
   private final IndexWriter writer;
   private final SearcherManager searchers;
@@ -104,7 +105,16 @@ public final class SearchIndex implements AutoCloseable {
    * is emptied on open and rebuilt, like one of another format.
    */
   public SearchIndex(Path path, double ramBufferMb, KeywordAnalysis analysis) {
+    this(path, ramBufferMb, analysis, true);
+  }
+
+  /**
+   * {@link #SearchIndex(Path, double, KeywordAnalysis)}, with queries dropping question words
+   * ({@link KeywordAnalysis#queryFilter}) when {@code questionWords}, or analysed as texts are.
+   */
+  public SearchIndex(Path path, double ramBufferMb, KeywordAnalysis analysis, boolean questionWords) {
     this.analysis = analysis;
+    this.questionWords = questionWords;
     try {
       directory = FSDirectory.open(path);
       IndexWriterConfig config = new IndexWriterConfig(analyzer);
@@ -227,10 +237,7 @@ public final class SearchIndex implements AutoCloseable {
    */
   public List<Hit> keyword(SearchFilter filter, String text, int k, String model, float[] vector) {
     String tenantKey = TenantTerms.key(filter.tenantId());
-    Query terms;
-    try (Analyzer tenantAnalyzer = TenantTerms.analyzer(analysis, tenantKey)) {
-      terms = new QueryBuilder(tenantAnalyzer).createBooleanQuery("text", text, Occur.SHOULD);
-    }
+    Query terms = keywordTerms(tenantKey, text);
     if (terms == null) {
       return List.of();
     }
@@ -260,13 +267,11 @@ public final class SearchIndex implements AutoCloseable {
   public double keywordCeiling(SearchFilter filter, String text) {
     String tenantKey = TenantTerms.key(filter.tenantId());
     java.util.Set<Term> terms = new java.util.LinkedHashSet<>();
-    try (Analyzer tenantAnalyzer = TenantTerms.analyzer(analysis, tenantKey)) {
-      Query query = new QueryBuilder(tenantAnalyzer).createBooleanQuery("text", text, Occur.SHOULD);
-      if (query == null) {
-        return 0;
-      }
-      query.visit(org.apache.lucene.search.QueryVisitor.termCollector(terms));
+    Query query = keywordTerms(tenantKey, text);
+    if (query == null) {
+      return 0;
     }
+    query.visit(org.apache.lucene.search.QueryVisitor.termCollector(terms));
     try {
       IndexSearcher shared = searchers.acquire();
       try {
@@ -290,6 +295,25 @@ public final class SearchIndex implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * The query's keyword terms in the tenant, any of which may match; null when it has none. A query
+   * made of question words only ("What was that?") keeps them rather than match nothing.
+   */
+  private Query keywordTerms(String tenantKey, String text) {
+    Query terms = null;
+    if (questionWords) {
+      try (Analyzer query = TenantTerms.queryAnalyzer(analysis, tenantKey, true)) {
+        terms = new QueryBuilder(query).createBooleanQuery("text", text, Occur.SHOULD);
+      }
+    }
+    if (terms == null) {
+      try (Analyzer plain = TenantTerms.queryAnalyzer(analysis, tenantKey, false)) {
+        terms = new QueryBuilder(plain).createBooleanQuery("text", text, Occur.SHOULD);
+      }
+    }
+    return terms;
   }
 
   /** Approximate (HNSW) nearest neighbours among filtered memories embedded by {@code model}. */

@@ -55,13 +55,17 @@ final class TenantTerms {
     }
   }
 
-  /** The text analyzer ({@code analysis}) with the tenant's key before each term. */
-  static Analyzer analyzer(KeywordAnalysis analysis, String tenantKey) {
+  /**
+   * The query analyzer ({@code analysis}, with its query stop words when {@code questionWords})
+   * with the tenant's key before each term.
+   */
+  static Analyzer queryAnalyzer(KeywordAnalysis analysis, String tenantKey, boolean questionWords) {
     return new Analyzer() {
       @Override
       protected TokenStreamComponents createComponents(String field) {
         Tokenizer source = new StandardTokenizer();
-        return new TokenStreamComponents(source, new Prefix(analysis.filter(source), tenantKey + SEPARATOR));
+        TokenStream terms = questionWords ? analysis.queryFilter(source) : analysis.filter(source);
+        return new TokenStreamComponents(source, new Prefix(terms, tenantKey + SEPARATOR));
       }
 
       @Override
