@@ -286,6 +286,8 @@ final class MemoryRepository implements ChangeFeed {
                 // A row comparison, unlike the same condition spelled with OR, bounds the index scan.
                 + " AND (occurred_at, ordinal) < (q.t, q.o)"
                 + " AND id IS DISTINCT FROM q.self AND NOT id = ANY(?::uuid[])"
+                // An expired memory no longer counts, even before maintenance purges it.
+                + " AND (expires_at IS NULL OR expires_at > now())"
                 + " ORDER BY occurred_at DESC, ordinal DESC LIMIT ?) m"
                 + " ORDER BY q.i, m.occurred_at DESC, m.ordinal DESC")
         .params(

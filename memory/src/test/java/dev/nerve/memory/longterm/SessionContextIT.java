@@ -215,6 +215,21 @@ class SessionContextIT {
   }
 
   @Test
+  void aTurnStoredAfterTheTurnBeforeItExpiredDoesNotReadIt() throws Exception {
+    Instant soon = Instant.now().plusMillis(1500);
+    storeMany(ann,
+        turn(session, QUESTION, "2024-05-01T10:00:00Z"),
+        turn(session, ANSWER, "2024-05-01T10:01:00Z").toBuilder()
+            .setExpiresAt(Timestamps.fromMillis(soon.toEpochMilli())).build());
+    Thread.sleep(Math.max(0, soon.toEpochMilli() - System.currentTimeMillis()) + 100);
+
+    // Maintenance has not purged the expired answer yet.
+    Memory reply = storeMany(ann, turn(session, REPLY, "2024-05-01T10:02:00Z")).get(0);
+
+    assertEmbeddedAs(reply.getId(), QUESTION + "\n" + REPLY, REPLY);
+  }
+
+  @Test
   void maintenanceReEmbedsWhatAWriteLeftMarked() {
     List<Memory> stored = storeMany(ann,
         turn(session, QUESTION, "2024-05-01T10:00:00Z"),
