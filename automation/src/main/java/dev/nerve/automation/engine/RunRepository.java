@@ -133,15 +133,16 @@ public final class RunRepository {
   /** Finishes a running run; false when it had already finished (its end is recorded once). */
   boolean finish(UUID id, ExecutionStatus status, Value output, String error, Instant now) {
     HeldInserts inserts = held.get();
+    String printed = output == null ? null : Json.print(output);
     Optional<Boolean> ended = inserts == null ? Optional.empty()
-        : inserts.finish(id, RunRow.name(status), output == null ? null : Json.print(output), error, Times.sql(now));
+        : inserts.finish(id, RunRow.name(status), printed, error, Times.sql(now));
     if (ended.isPresent()) {
       return ended.get();
     }
     return sql(
                 "UPDATE automation.run SET status = ?, output = ?::jsonb, error = ?, finished_at = ?"
                     + " WHERE id = ? AND finished_at IS NULL")
-            .params(RunRow.name(status), output == null ? null : Json.print(output), error, Times.sql(now), id)
+            .params(RunRow.name(status), printed, error, Times.sql(now), id)
             .update()
         == 1;
   }
