@@ -222,6 +222,7 @@ final class MemoryRepository implements ChangeFeed {
         jdbc.sql("DELETE FROM memory.long_term_memory_version WHERE tenant_id = ? AND user_id = ?")
             .params(tenantId, userId)
             .update();
+    jdbc.sql("DELETE FROM memory.context_refresh WHERE memory_id = ANY(?::uuid[])").param(uuids(ids)).update();
     changed(tenantId, ids);
     return new long[] {ids.size(), versions - ids.size()};
   }

@@ -400,6 +400,8 @@ class LongTermMemoryIT {
     lt.store(user(tenant, "carol"), "Carol lives in Lisbon");
     Memory carolDup = lt.store(user(tenant, "carol"), "Carol lives in Lisbon.").getMemory();
     Memory dave = lt.store(user(tenant, "dave"), "Dave lives in Porto").getMemory();
+    // As if carol's memory were waiting for a session-context refresh.
+    jdbc.sql("INSERT INTO memory.context_refresh (memory_id, tenant_id) VALUES (?::uuid, ?)").params(carolDup.getId(), tenant).update();
 
     fails(() -> as(user(tenant, "dave"), () -> lt.stub().forgetUser(ForgetUserRequest.newBuilder().setUserId("carol").build())), ErrorCode.PERMISSION_DENIED, null);
     ForgetUserResponse forgotten = as(admin(tenant, "root"), () -> lt.stub().forgetUser(ForgetUserRequest.newBuilder().setUserId("carol").build()));
@@ -411,6 +413,7 @@ class LongTermMemoryIT {
     assertThat(lt.search(user(tenant, "carol"), "Lisbon").getHitsList()).isEmpty();
     assertThat(ids(lt.search(user(tenant, "dave"), "Porto"))).containsExactly(dave.getId());
     assertThat(jdbc.sql("SELECT count(*) FROM memory.long_term_memory WHERE tenant_id = ? AND user_id = 'carol'").param(tenant).query(Long.class).single()).isZero();
+    assertThat(jdbc.sql("SELECT count(*) FROM memory.context_refresh WHERE tenant_id = ?").param(tenant).query(Long.class).single()).isZero();
   }
 
   @Test
