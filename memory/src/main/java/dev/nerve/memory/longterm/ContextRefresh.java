@@ -6,6 +6,8 @@ import dev.nerve.memory.longterm.MemoryRepository.Position;
 import dev.nerve.memory.longterm.MemoryRepository.Refresh;
 import dev.nerve.memory.search.IndexSync;
 import dev.nerve.memory.support.Owner;
+import dev.nerve.platform.concurrent.DaemonThreads;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -14,6 +16,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -28,9 +33,19 @@ import org.springframework.transaction.support.TransactionTemplate;
  * committed before it: of two concurrent stores into one session, the later one to commit finds
  * what the other did not read.
  */
-final class ContextRefresh {
+final class ContextRefresh implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(ContextRefresh.class);
+
+  /**
+   * Delays of the retries after a refresh left memories marked because another transaction held
+   * them (typically the next write into the same session, about to commit); what is still marked
+   * after the last one waits for maintenance.
+   */
+  static final List<Duration> RETRIES = List.of(Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ofSeconds(5));
+
+  private final ScheduledExecutorService retries =
+      Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("memory-context-refresh"));
 
   private final MemoryRepository repository;
   private final SessionContext context;
@@ -137,18 +152,38 @@ final class ContextRefresh {
   }
 
   /**
-   * After a write's commit: re-embeds the memories it marked. A failure is only logged: the write
-   * itself succeeded, and maintenance refreshes what is still marked.
+   * After a write's commit: re-embeds the memories it marked. Those another transaction held are
+   * tried again in the background ({@link #RETRIES}). A failure is only logged: the write itself
+   * succeeded, and maintenance refreshes what is still marked.
    */
   void refreshQuietly(Collection<String> marked) {
+    refreshQuietly(marked, 0);
+  }
+
+  /** Refreshes what is marked of {@code marked}, and schedules retry {@code attempt} for what stays marked. */
+  private void refreshQuietly(Collection<String> marked, int attempt) {
     if (marked.isEmpty()) {
       return;
     }
     try {
-      refresh(repository.refreshes(marked, marked.size()));
+      List<Refresh> marks = repository.refreshes(marked, marked.size());
+      if (refresh(marks) < marks.size() && attempt < RETRIES.size()) {
+        List<String> left = repository.refreshes(marked, marked.size()).stream().map(Refresh::memoryId).toList();
+        if (!left.isEmpty()) {
+          retries.schedule(() -> refreshQuietly(left, attempt + 1), RETRIES.get(attempt).toMillis(), TimeUnit.MILLISECONDS);
+        }
+      }
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // Shutting down: maintenance refreshes what is still marked after the restart.
     } catch (RuntimeException e) {
       log.warn("re-embedding {} memories after a session change failed; maintenance retries: {}", marked.size(), e.toString());
     }
+  }
+
+  /** Stops the pending retries (their memories stay marked for maintenance). */
+  @Override
+  public void close() {
+    retries.shutdownNow();
   }
 
   /** Re-embeds the {@code limit} memories marked longest ago; returns how many were re-embedded. */

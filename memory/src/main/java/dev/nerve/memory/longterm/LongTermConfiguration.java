@@ -95,7 +95,7 @@ public class LongTermConfiguration {
     return new MemoryWriter(repository, new DuplicateFinder(repository, index), sync, embedder, context, tx, events, activity, refresh);
   }
 
-  @Bean
+  @Bean(destroyMethod = "close")
   ContextRefresh memoryContextRefresh(
       MemoryRepository repository, SessionContext context, Embedder embedder, TransactionTemplate tx, IndexSync sync) {
     return new ContextRefresh(repository, context, embedder, tx, sync);

@@ -50,6 +50,7 @@ class SessionContextIT {
   @Autowired JdbcClient jdbc;
   @Autowired Embedder embedder;
   @Autowired MemoryMaintenance maintenance;
+  @Autowired org.springframework.transaction.support.TransactionTemplate tx;
 
   LongTermFixture lt;
   Identity ann;
@@ -227,6 +228,39 @@ class SessionContextIT {
     Memory reply = storeMany(ann, turn(session, REPLY, "2024-05-01T10:02:00Z")).get(0);
 
     assertEmbeddedAs(reply.getId(), QUESTION + "\n" + REPLY, REPLY);
+  }
+
+  @Test
+  void aTurnAnotherTransactionHeldIsReEmbeddedSoonAfterItIsReleased() throws Exception {
+    Memory answer = storeMany(ann, turn(session, ANSWER, "2024-05-01T10:01:00Z")).get(0);
+    java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    Thread holder = new Thread(() -> tx.executeWithoutResult(status -> {
+      jdbc.sql("SELECT id FROM memory.long_term_memory WHERE id = ?::uuid FOR UPDATE").param(answer.getId()).query().listOfRows();
+      held.countDown();
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }));
+    holder.start();
+    held.await();
+
+    // The question arrives late: the answer is marked, but the refresh after the store skips it.
+    storeMany(ann, turn(session, QUESTION, "2024-05-01T10:00:00Z"));
+    assertEmbeddedAs(answer.getId(), ANSWER, null);
+    assertThat(marks()).isEqualTo(1);
+    release.countDown();
+    holder.join();
+
+    // No maintenance round runs in this test (purge-interval 1h): a background retry does it.
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (marks() > 0 && System.currentTimeMillis() < deadline) {
+      Thread.sleep(50);
+    }
+    assertThat(marks()).isZero();
+    assertEmbeddedAs(answer.getId(), QUESTION + "\n" + ANSWER, ANSWER);
   }
 
   @Test
