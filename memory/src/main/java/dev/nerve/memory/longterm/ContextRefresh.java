@@ -203,20 +203,8 @@ final class ContextRefresh implements AutoCloseable {
     List<MemoryRow> rows = repository.rowsById(marks.stream().map(Refresh::memoryId).toList());
     List<float[]> vectors = rows.isEmpty() ? List.of() : embedder.embed(context.texts(rows));
     long count = tx.execute(status -> {
-      Map<String, Long> locked = repository.lockFree(rows.stream().map(MemoryRow::id).toList());
       Set<String> present = new HashSet<>(rows.stream().map(MemoryRow::id).toList());
-      Set<String> refreshed = new HashSet<>();
-      Map<String, List<String>> byTenant = new LinkedHashMap<>();
-      for (int i = 0; i < rows.size(); i++) {
-        MemoryRow row = rows.get(i);
-        Long version = locked.get(row.id());
-        if (version != null && version == row.version()) {
-          repository.updateEmbedding(row.id(), embedder.model(), vectors.get(i));
-          byTenant.computeIfAbsent(row.owner().tenantId(), t -> new ArrayList<>()).add(row.id());
-          refreshed.add(row.id());
-        }
-      }
-      byTenant.forEach(repository::changed);
+      Set<String> refreshed = repository.updateEmbeddingsIfUnchanged(rows, embedder.model(), vectors);
       repository.lockFeed();
       // Done: the refreshed ones, and the marks of memories that are gone.
       repository.clearRefreshes(marks.stream()

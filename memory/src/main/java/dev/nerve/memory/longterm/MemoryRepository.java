@@ -17,6 +17,9 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Set;
+import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -134,17 +137,41 @@ final class MemoryRepository implements ChangeFeed {
     appendVersions(List.of(row));
   }
 
-  /** Replaces a memory's vector (model change); not a new version of its content. */
-  void updateEmbedding(String id, String model, float[] vector) {
-    jdbc.sql(
-            "UPDATE memory.long_term_memory SET embedding_model = ?, embedding_dimension = ?,"
-                + " embedding = ? WHERE id = ?")
-        .params(model, vector.length, bytes(vector), UUID.fromString(id))
-        .update();
-    jdbc.sql("UPDATE memory.long_term_memory_version SET embedding_model = ?, embedding_dimension = ?"
-            + " WHERE memory_id = ? AND version = (SELECT version FROM memory.long_term_memory WHERE id = ?)")
-        .params(model, vector.length, UUID.fromString(id), UUID.fromString(id))
-        .update();
+  /**
+   * Replaces the vectors of memories re-embedded from {@code rows} as they were read (not a new
+   * version of their content), and appends their change-feed entries; returns the ids written. A
+   * memory another transaction holds, or whose version moved since it was read, is left as it is:
+   * its vector may have been computed from a text or place it no longer has. Call inside a
+   * transaction.
+   */
+  Set<String> updateEmbeddingsIfUnchanged(List<MemoryRow> rows, String model, List<float[]> vectors) {
+    Map<String, Long> versions = lockFree(rows.stream().map(MemoryRow::id).toList());
+    List<Object[]> current = new ArrayList<>();
+    List<Object[]> versionRows = new ArrayList<>();
+    Map<String, List<String>> byTenant = new LinkedHashMap<>();
+    Set<String> written = new LinkedHashSet<>();
+    for (int i = 0; i < rows.size(); i++) {
+      MemoryRow row = rows.get(i);
+      Long version = versions.get(row.id());
+      if (version != null && version == row.version() && written.add(row.id())) {
+        UUID id = UUID.fromString(row.id());
+        float[] vector = vectors.get(i);
+        current.add(new Object[] {model, vector.length, bytes(vector), id});
+        versionRows.add(new Object[] {model, vector.length, id, row.version()});
+        byTenant.computeIfAbsent(row.owner().tenantId(), t -> new ArrayList<>()).add(row.id());
+      }
+    }
+    if (!current.isEmpty()) {
+      batch.batchUpdate(
+          "UPDATE memory.long_term_memory SET embedding_model = ?, embedding_dimension = ?, embedding = ? WHERE id = ?",
+          current);
+      batch.batchUpdate(
+          "UPDATE memory.long_term_memory_version SET embedding_model = ?, embedding_dimension = ?"
+              + " WHERE memory_id = ? AND version = ?",
+          versionRows);
+      byTenant.forEach(this::changed);
+    }
+    return written;
   }
 
   /** Deletes a memory and its versions; returns whether it existed. */

@@ -3,6 +3,7 @@ package dev.nerve.memory.longterm;
 import dev.nerve.memory.embedding.Embedder;
 import dev.nerve.memory.search.IndexSync;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -32,23 +33,28 @@ final class Reembedder {
     return drain(() -> repository.embeddedByOtherModel(embedder.model(), batch));
   }
 
-  /** Re-embeds the given memories; returns how many. */
+  /**
+   * Re-embeds the given memories; returns how many. A memory that changed while it was embedded
+   * (its update embedded it anew) is read and embedded again, as is one another transaction held,
+   * up to {@value #ATTEMPTS} times; one still held after that keeps its vector for the next round.
+   */
   long reembed(List<MemoryRow> rows) {
-    if (rows.isEmpty()) {
-      return 0;
+    long written = 0;
+    List<MemoryRow> pending = rows;
+    for (int attempt = 0; attempt < ATTEMPTS && !pending.isEmpty(); attempt++) {
+      List<MemoryRow> read = pending;
+      List<float[]> vectors = embedder.embed(context.texts(read));
+      Set<String> done = tx.execute(status -> repository.updateEmbeddingsIfUnchanged(read, embedder.model(), vectors));
+      written += done.size();
+      List<String> left = read.stream().map(MemoryRow::id).filter(id -> !done.contains(id)).toList();
+      pending = left.isEmpty() ? List.of() : repository.rowsById(left);
     }
-    List<float[]> vectors = embedder.embed(context.texts(rows));
-    tx.executeWithoutResult(
-        status -> {
-          for (int i = 0; i < rows.size(); i++) {
-            MemoryRow row = rows.get(i);
-            repository.updateEmbedding(row.id(), embedder.model(), vectors.get(i));
-            repository.changed(row.owner().tenantId(), List.of(row.id()));
-          }
-        });
     sync.catchUp();
-    return rows.size();
+    return written;
   }
+
+  /** Rounds of re-reading and re-embedding the memories a round could not write. */
+  static final int ATTEMPTS = 3;
 
   private long drain(Supplier<List<MemoryRow>> next) {
     long total = 0;
@@ -57,7 +63,12 @@ final class Reembedder {
       if (rows.isEmpty()) {
         return total;
       }
-      total += reembed(rows);
+      long written = reembed(rows);
+      if (written == 0) {
+        // Every memory of the batch is held by other transactions: the next round takes them.
+        return total;
+      }
+      total += written;
     }
   }
 }

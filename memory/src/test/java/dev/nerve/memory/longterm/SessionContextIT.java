@@ -50,6 +50,8 @@ class SessionContextIT {
   @Autowired JdbcClient jdbc;
   @Autowired Embedder embedder;
   @Autowired MemoryMaintenance maintenance;
+  @Autowired MemoryRepository repository;
+  @Autowired Reembedder reembedder;
   @Autowired org.springframework.transaction.support.TransactionTemplate tx;
 
   LongTermFixture lt;
@@ -261,6 +263,21 @@ class SessionContextIT {
     }
     assertThat(marks()).isZero();
     assertEmbeddedAs(answer.getId(), QUESTION + "\n" + ANSWER, ANSWER);
+  }
+
+  @Test
+  void reEmbeddingAMemoryThatChangedSinceItWasReadEmbedsItsCurrentText() {
+    Memory memory = storeMany(ann, turn(session, ANSWER, "2024-05-01T10:01:00Z")).get(0);
+    // A re-embedding (model change, index rebuild) read the memory, then an update changed it.
+    MemoryRow read = repository.rowsById(List.of(memory.getId())).get(0);
+    as(ann, () -> lt.stub().update(UpdateMemoryRequest.newBuilder()
+        .setMemory(Memory.newBuilder().setId(memory.getId()).setText(REPLY))
+        .setUpdateMask(FieldMask.newBuilder().addPaths("text"))
+        .build()));
+
+    assertThat(reembedder.reembed(List.of(read))).isEqualTo(1);
+
+    assertEmbeddedAs(memory.getId(), REPLY, null);
   }
 
   @Test
