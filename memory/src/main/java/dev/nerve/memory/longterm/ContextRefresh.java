@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -166,14 +167,11 @@ final class ContextRefresh implements AutoCloseable {
       return;
     }
     try {
-      List<Refresh> marks = repository.refreshes(marked, marked.size());
-      if (refresh(marks) < marks.size() && attempt < RETRIES.size()) {
-        List<String> left = repository.refreshes(marked, marked.size()).stream().map(Refresh::memoryId).toList();
-        if (!left.isEmpty()) {
-          retries.schedule(() -> refreshQuietly(left, attempt + 1), RETRIES.get(attempt).toMillis(), TimeUnit.MILLISECONDS);
-        }
+      List<String> skipped = refresh(repository.refreshes(marked, marked.size())).skipped();
+      if (!skipped.isEmpty() && attempt < RETRIES.size()) {
+        retries.schedule(() -> refreshQuietly(skipped, attempt + 1), RETRIES.get(attempt).toMillis(), TimeUnit.MILLISECONDS);
       }
-    } catch (java.util.concurrent.RejectedExecutionException e) {
+    } catch (RejectedExecutionException e) {
       // Shutting down: maintenance refreshes what is still marked after the restart.
     } catch (RuntimeException e) {
       log.warn("re-embedding {} memories after a session change failed; maintenance retries: {}", marked.size(), e.toString());
@@ -188,31 +186,43 @@ final class ContextRefresh implements AutoCloseable {
 
   /** Re-embeds the {@code limit} memories marked longest ago; returns how many were re-embedded. */
   long refreshOldest(int limit) {
-    return refresh(repository.refreshes(null, limit));
+    return refresh(repository.refreshes(null, limit)).refreshed();
+  }
+
+  /**
+   * What a refresh did.
+   *
+   * @param refreshed how many memories were re-embedded
+   * @param skipped memories that exist and keep their mark: another transaction held them, or they
+   *     changed since they were read
+   */
+  private record Round(long refreshed, List<String> skipped) {
+    static final Round NONE = new Round(0, List.of());
   }
 
   /**
    * Re-embeds marked memories from the turns now before them. Memories another transaction holds,
    * or that changed since they were read, keep their mark for a later round; so does a memory
-   * marked again meanwhile (its new mark is not the one read).
+   * marked again meanwhile (its new mark is not the one read, and the write that marked it
+   * refreshes it).
    */
-  private long refresh(List<Refresh> marks) {
+  private Round refresh(List<Refresh> marks) {
     if (marks.isEmpty()) {
-      return 0;
+      return Round.NONE;
     }
     List<MemoryRow> rows = repository.rowsById(marks.stream().map(Refresh::memoryId).toList());
     List<float[]> vectors = rows.isEmpty() ? List.of() : embedder.embed(context.texts(rows));
-    long count = tx.execute(status -> {
+    Set<String> refreshed = tx.execute(status -> {
       Set<String> present = new HashSet<>(rows.stream().map(MemoryRow::id).toList());
-      Set<String> refreshed = repository.updateEmbeddingsIfUnchanged(rows, embedder.model(), vectors);
+      Set<String> written = repository.updateEmbeddingsIfUnchanged(rows, embedder.model(), vectors);
       repository.lockFeed();
       // Done: the refreshed ones, and the marks of memories that are gone.
       repository.clearRefreshes(marks.stream()
-          .filter(m -> refreshed.contains(m.memoryId()) || !present.contains(m.memoryId()))
+          .filter(m -> written.contains(m.memoryId()) || !present.contains(m.memoryId()))
           .toList());
-      return (long) refreshed.size();
+      return written;
     });
     sync.catchUp();
-    return count;
+    return new Round(refreshed.size(), rows.stream().map(MemoryRow::id).filter(id -> !refreshed.contains(id)).toList());
   }
 }

@@ -16,12 +16,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.List;
-import java.util.Set;
-import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -254,10 +254,9 @@ final class MemoryRepository implements ChangeFeed {
     return new long[] {ids.size(), versions - ids.size()};
   }
 
-  /** Deletes up to {@code batch} memories expired at {@code now}; returns how many. */
+  /** Deletes up to {@code batch} memories expired at {@code now}, with their feed entries; returns where they were. */
   List<Position> purgeExpired(Instant now, int batch) {
-    List<String> tenants = new ArrayList<>();
-    List<String> ids = new ArrayList<>();
+    Map<String, List<String>> byTenant = new LinkedHashMap<>();
     List<Position> gone =
         jdbc.sql(
                 "DELETE FROM memory.long_term_memory WHERE id IN (SELECT id FROM memory.long_term_memory"
@@ -265,8 +264,7 @@ final class MemoryRepository implements ChangeFeed {
                     + " RETURNING id::text, tenant_id, user_id, agent_id, session_id, occurred_at, ordinal")
             .params(Times.sql(now), batch)
             .query((rs, n) -> {
-              ids.add(rs.getString(1));
-              tenants.add(rs.getString(2));
+              byTenant.computeIfAbsent(rs.getString(2), t -> new ArrayList<>()).add(rs.getString(1));
               return new Position(
                   new Owner(rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5)),
                   Times.read(rs, "occurred_at"),
@@ -276,10 +274,9 @@ final class MemoryRepository implements ChangeFeed {
     if (gone.isEmpty()) {
       return gone;
     }
+    List<String> ids = byTenant.values().stream().flatMap(List::stream).toList();
     jdbc.sql("DELETE FROM memory.long_term_memory_version WHERE memory_id = ANY(?::uuid[])").param(uuids(ids)).update();
-    for (int i = 0; i < ids.size(); i++) {
-      changed(tenants.get(i), List.of(ids.get(i)));
-    }
+    byTenant.forEach(this::changed);
     return gone;
   }
 
