@@ -21,6 +21,10 @@ import java.util.SplittableRandom;
  * the topic's words. Around them: greetings and goodbyes that repeat almost word for word in
  * every session, generic reactions, reactions that echo the topic's words, asides that mention
  * the same kinds of things in another context, and the partner's own events of the same kinds.
+ * A share of the events is brought up again a few sessions later (a callback: "Any regrets about
+ * deciding to adopt Luna?" "No regrets! I'd adopt Luna all over again."), in the event's own
+ * words but without its time, as chats come back to what they told; these are drawn from a
+ * random of their own, so a corpus without callbacks is the same as one generated before them.
  */
 final class ChatCorpus {
 
@@ -121,6 +125,17 @@ final class ChatCorpus {
           "I was nervous at first, not gonna lie.", "It's been on my list forever.", "Everyone was super nice about it.",
           "Honestly it made my whole week.", "I've been telling everyone about it.", "We'll see how it goes.",
           "It's funny how things work out.");
+  /** The partner bringing up an earlier event again ({@code {vp}}: what the speaker did). */
+  private static final List<String> CALLBACK_QUESTIONS =
+      List.of(
+          "Are you still glad you decided to {vp}?", "So, any regrets about deciding to {vp}?",
+          "I was telling a friend how you decided to {vp}. How do you feel about it now?",
+          "Do you ever think back to when you decided to {vp}?");
+  /** The speaker's answers to the callback questions, in the same order. */
+  private static final List<String> CALLBACK_ANSWERS =
+      List.of(
+          "So glad! I'd {vp} all over again.", "Not at all, deciding to {vp} was one of my best calls this year.",
+          "Honestly, I'm really glad I decided to {vp}.", "All the time. Deciding to {vp} changed a lot for me.");
   private static final List<String> QUESTIONS_BACK =
       List.of(
           "What have you been up to?", "How's work going for you?", "Anything new on your side?", "How was your weekend?",
@@ -164,15 +179,25 @@ final class ChatCorpus {
    * Generates {@code count} conversations of {@code sessions} sessions each, with their questions.
    */
   static ChatCorpus generate(long seed, int count, int sessions, int eventsPerSpeaker) {
+    return generate(seed, count, sessions, eventsPerSpeaker, 0);
+  }
+
+  /**
+   * Generates {@code count} conversations of {@code sessions} sessions each, with their questions,
+   * bringing up about {@code callbacks} (0..1) of the events again in a later session.
+   */
+  static ChatCorpus generate(long seed, int count, int sessions, int eventsPerSpeaker, double callbacks) {
     ChatCorpus corpus = new ChatCorpus();
     SplittableRandom random = new SplittableRandom(seed);
     for (int c = 1; c <= count; c++) {
-      corpus.conversation("chat-" + c, random.split(), sessions, eventsPerSpeaker);
+      corpus.conversation(
+          "chat-" + c, random.split(), new SplittableRandom(seed * 31 + c), callbacks, sessions, eventsPerSpeaker);
     }
     return corpus;
   }
 
-  private void conversation(String id, SplittableRandom random, int sessionCount, int eventsPerSpeaker) {
+  private void conversation(
+      String id, SplittableRandom random, SplittableRandom callbackRandom, double callbacks, int sessionCount, int eventsPerSpeaker) {
     List<String> names = new ArrayList<>(NAMES);
     shuffle(names, random);
     String a = names.get(0);
@@ -186,14 +211,26 @@ final class ChatCorpus {
     for (int s = 0; s < sessionCount; s++) {
       perSession.add(new ArrayList<>());
     }
+    List<List<Event>> callbacksPerSession = new ArrayList<>();
+    for (int s = 0; s < sessionCount; s++) {
+      callbacksPerSession.add(new ArrayList<>());
+    }
     for (int i = 0; i < events.size(); i++) {
-      perSession.get(i < sessionCount ? i : random.nextInt(sessionCount)).add(events.get(i));
+      int session = i < sessionCount ? i : random.nextInt(sessionCount);
+      perSession.get(session).add(events.get(i));
+      if (callbackRandom.nextDouble() < callbacks) {
+        int later = session + 1 + callbackRandom.nextInt(4);
+        if (later < sessionCount) {
+          callbacksPerSession.get(later).add(events.get(i));
+        }
+      }
     }
     Instant date = Instant.parse("2023-01-05T10:00:00Z").plus(Duration.ofDays(random.nextInt(300)));
     List<Session> sessions = new ArrayList<>();
     for (int s = 1; s <= sessionCount; s++) {
       date = date.plus(Duration.ofDays(3 + random.nextInt(19))).plus(Duration.ofMinutes(random.nextInt(600) - 300));
-      sessions.add(session(id, s, date, random, perSession.get(s - 1), s % 2 == 1 ? a : b, s % 2 == 1 ? b : a));
+      sessions.add(
+          session(id, s, date, random, perSession.get(s - 1), callbackRandom, callbacksPerSession.get(s - 1), s % 2 == 1 ? a : b, s % 2 == 1 ? b : a));
     }
     conversations.add(new Conversation(id, List.of(a, b), sessions));
     questions(id, random, events, List.of(a, b));
@@ -232,7 +269,15 @@ final class ChatCorpus {
   }
 
   private Session session(
-      String conversation, int number, Instant date, SplittableRandom random, List<Event> events, String first, String second) {
+      String conversation,
+      int number,
+      Instant date,
+      SplittableRandom random,
+      List<Event> events,
+      SplittableRandom callbackRandom,
+      List<Event> callbacks,
+      String first,
+      String second) {
     List<Turn> turns = new ArrayList<>();
     TurnWriter out = new TurnWriter(conversation, number, date, turns);
     out.say(first, fill(pick(GREETINGS, random), first, second));
@@ -240,6 +285,18 @@ final class ChatCorpus {
     if (random.nextDouble() < 0.5) {
       out.say(first, pick(FILLERS, random));
       out.say(second, pick(FILLERS, random));
+    }
+    for (Event e : callbacks) {
+      String partner = e.speaker.equals(first) ? second : first;
+      String done = e.kind.temporal().replace("When did {X} ", "").replace("?", "");
+      int form = callbackRandom.nextInt(CALLBACK_QUESTIONS.size());
+      out.say(partner, sentence(CALLBACK_QUESTIONS.get(form).replace("{vp}", done), e.values, "", e.speaker).replace(" my ", " your "));
+      String answer = sentence(CALLBACK_ANSWERS.get(form).replace("{vp}", done), e.values, "", e.speaker);
+      if (callbackRandom.nextDouble() < 0.3) {
+        // A time in the answer that is not the event's: "telling my mom about it last night".
+        answer += " I was just telling my mom about it " + pick(TIMES, callbackRandom) + ".";
+      }
+      out.say(e.speaker, answer);
     }
     for (Event e : events) {
       String partner = e.speaker.equals(first) ? second : first;

@@ -55,7 +55,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * over the same turns, and reports evidence recall@5/@10 and hit@10 per question type. Writes
  * bench/results/memory-quality.json. Service settings can be changed with {@code -Dnerve.memory...}.
  *
- * <p>Options: {@code --conversations=10 --sessions=18 --events=14 --seed=7
+ * <p>Options: {@code --conversations=10 --sessions=18 --events=14 --callbacks=0.5 --seed=7
  * --out=bench/results/memory-quality.json}, and how the import is sent: {@code --import-batch=128}
  * turns per call, {@code --import-order=in-order} (each conversation's calls in turn order) or
  * {@code shuffled} (every call of every conversation in a random order), {@code --import-callers=1}
@@ -94,6 +94,7 @@ public final class RetrievalQualityBenchmark {
     int conversations = Integer.parseInt(options.getOrDefault("conversations", "10"));
     int sessions = Integer.parseInt(options.getOrDefault("sessions", "18"));
     int events = Integer.parseInt(options.getOrDefault("events", "14"));
+    double callbacks = Double.parseDouble(options.getOrDefault("callbacks", "0.5"));
     Path out = Path.of(options.getOrDefault("out", "bench/results/memory-quality.json"));
     String order = options.getOrDefault("import-order", "in-order");
     if (!order.equals("in-order") && !order.equals("shuffled")) {
@@ -104,7 +105,7 @@ public final class RetrievalQualityBenchmark {
         order.equals("shuffled"),
         Integer.parseInt(options.getOrDefault("import-callers", "1")));
 
-    ChatCorpus corpus = ChatCorpus.generate(seed, conversations, sessions, events);
+    ChatCorpus corpus = ChatCorpus.generate(seed, conversations, sessions, events, callbacks);
     int turns = corpus.conversations().stream().mapToInt(c -> c.turns().size()).sum();
     Map<Type, Integer> perType = new EnumMap<>(Type.class);
     corpus.questions().forEach(q -> perType.merge(q.type(), 1, Integer::sum));
@@ -115,6 +116,7 @@ public final class RetrievalQualityBenchmark {
     results.parameter("conversations", conversations);
     results.parameter("sessions", sessions);
     results.parameter("eventsPerSpeaker", events);
+    results.parameter("callbacks", callbacks);
     results.parameter("importBatch", plan.batch());
     results.parameter("importOrder", order);
     results.parameter("importCallers", plan.callers());
