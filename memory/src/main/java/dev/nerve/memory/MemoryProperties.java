@@ -79,8 +79,8 @@ public record MemoryProperties(
    *
    * @param dedupeThreshold cosine similarity at or above which a store with dedupe mode SEMANTIC
    *     merges into an existing memory of the same scope, when the request gives no threshold
-   * @param keywordWeight default weight of the BM25 ranking in reciprocal rank fusion
-   * @param vectorWeight default weight of the vector ranking in reciprocal rank fusion
+   * @param keywordWeight default weight of the BM25 ranking in fusion
+   * @param vectorWeight default weight of the vector ranking in fusion
    * @param recencyWeight default weight of recency in the final blend
    * @param importanceWeight default weight of importance in the final blend
    * @param rrfK the k constant of reciprocal rank fusion
@@ -103,6 +103,10 @@ public record MemoryProperties(
    *     re-embedding after a model change)
    * @param queryQuestionWords whether keyword queries drop the question words (pronouns,
    *     auxiliaries, "what", "when", ...) that {@code english} analysis keeps in texts
+   * @param keywordLengthNormalization BM25's {@code b} (0..1): how much a memory's keyword score is
+   *     scaled by its length; 0 scores which of the query's words it holds and how often
+   * @param timeBoost time-aware search: when a query asks when something happened, the relevance
+   *     of memories that say when something happened is raised by this share (0 switches it off)
    */
   public record LongTerm(
       @DefaultValue("0.95") double dedupeThreshold,
@@ -122,7 +126,9 @@ public record MemoryProperties(
       @DefaultValue("10") int neighbourHits,
       @DefaultValue("english") dev.nerve.memory.search.KeywordAnalysis keywordAnalysis,
       @DefaultValue("1") int sessionContextTurns,
-      @DefaultValue("true") boolean queryQuestionWords) {}
+      @DefaultValue("true") boolean queryQuestionWords,
+      @DefaultValue("0") double keywordLengthNormalization,
+      @DefaultValue("0.2") double timeBoost) {}
 
   /**
    * Embeddings.

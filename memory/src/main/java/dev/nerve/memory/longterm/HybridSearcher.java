@@ -2,6 +2,7 @@ package dev.nerve.memory.longterm;
 
 import dev.nerve.memory.search.SearchFilter;
 import dev.nerve.memory.search.SearchIndex;
+import dev.nerve.memory.search.TimeLanguage;
 import dev.nerve.platform.concurrent.DaemonThreads;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,8 +22,10 @@ import java.util.concurrent.Executors;
  *
  * <pre>
  * convex (default):
- *   ceiling   = sum over the query's terms of idf / (1 + k1)       (what a memory of average length
- *                                                                  containing each term once scores)
+ *   ceiling   = sum over the query's terms of idf / (1 + k1)       (what a memory containing each
+ *                                                                  term once scores: of any length
+ *                                                                  without length normalization, the
+ *                                                                  default; of average length with it)
  *   keyword   = min(1, bm25 / ceiling)                             (0 when the text did not match)
  *   vector    = (cosine - min_cosine) / (max_cosine - min_cosine) over the candidates
  *                                                                  (also for keyword-only candidates)
@@ -30,6 +33,8 @@ import java.util.concurrent.Executors;
  * rrf:
  *   relevance = (wk / (k + rank_bm25) + wv / (k + rank_vector)) / ((wk + wv) / (k + 1))
  * both:
+ *   relevance = relevance * (1 + timeBoost)                        (only when the query asks when
+ *                                                                  and the memory mentions a time)
  *   recency   = 0.5 ^ (age / halfLife)                             (age = asOf - occurredAt)
  *   score     = (relevance + wr * recency + wi * importance) / (1 + wr + wi)
  * </pre>
@@ -37,7 +42,10 @@ import java.util.concurrent.Executors;
  * Convex fusion keeps how decisive a score is where rank fusion counts one rank like another, and
  * the strong-match rule ({@link #pinDecisiveKeywordMatch}) ranks first a memory that matches the
  * query's keyword content decisively better than any other, however far down the vector ranking
- * it sits (measured in docs/benchmarks.md). The blend's score is computed after fusion, so the
+ * it sits (measured in docs/benchmarks.md). Time-aware search answers "when" questions ({@link
+ * TimeLanguage#asksForTime}) with the turn that dated the event rather than the later turns that
+ * only come back to it: memories whose text mentions a time get their relevance raised, so the
+ * lift scales with how well they match and a dated turn about something else stays low. The blend's score is computed after fusion, so the
  * pinned memory gets just above the best score. The fused list is deterministic for a
  * given index state and {@code asOf}, which is what makes keyset pagination over it stable. The
  * two rankings are independent, so the vector one runs on the searcher's own threads (one per
@@ -48,6 +56,7 @@ public final class HybridSearcher implements AutoCloseable {
   private final SearchIndex index;
   private final Fusion fusion;
   private final Expansion expansion;
+  private final double timeBoost;
   private final int rrfK;
   private final int depth;
   private final double halfLifeMillis;
@@ -78,14 +87,25 @@ public final class HybridSearcher implements AutoCloseable {
   }
 
   public HybridSearcher(SearchIndex index, int rrfK, int depth, java.time.Duration halfLife) {
-    this(index, Fusion.CONVEX, Expansion.OFF, rrfK, depth, halfLife);
+    this(index, Fusion.CONVEX, Expansion.OFF, 0, rrfK, depth, halfLife);
   }
 
+  /**
+   * @param timeBoost share by which a "when" query raises the relevance of memories that mention a
+   *     time; 0 switches time-aware search off
+   */
   public HybridSearcher(
-      SearchIndex index, Fusion fusion, Expansion expansion, int rrfK, int depth, java.time.Duration halfLife) {
+      SearchIndex index,
+      Fusion fusion,
+      Expansion expansion,
+      double timeBoost,
+      int rrfK,
+      int depth,
+      java.time.Duration halfLife) {
     this.index = index;
     this.fusion = fusion;
     this.expansion = expansion;
+    this.timeBoost = timeBoost;
     this.rrfK = rrfK;
     this.depth = depth;
     this.halfLifeMillis = Math.max(1, halfLife.toMillis());
@@ -116,6 +136,7 @@ public final class HybridSearcher implements AutoCloseable {
     double relevance;
     double recency;
     double importance;
+    boolean timeBoosted;
     double score;
     long occurredMillis;
     String neighbourOf = "";
@@ -133,6 +154,7 @@ public final class HybridSearcher implements AutoCloseable {
     public double score() {
       return score;
     }
+
   }
 
   /**
@@ -223,6 +245,7 @@ public final class HybridSearcher implements AutoCloseable {
     }
     Normalization normalization = new Normalization(ceiling, lowest, highest);
     double[] span = {lowest, highest};
+    boolean asksWhen = timeBoost > 0 && query != null && TimeLanguage.asksForTime(query);
     for (Candidate c : ranked) {
       SearchIndex.Hit hit = hits.get(c.id);
       c.relevance =
@@ -230,6 +253,10 @@ public final class HybridSearcher implements AutoCloseable {
             case RRF -> best == 0 ? 0 : c.rrf / best;
             case CONVEX -> convex(c, ceiling, span, weights);
           };
+      if (asksWhen && hit.mentionsTime()) {
+        c.relevance *= 1 + timeBoost;
+        c.timeBoosted = true;
+      }
       c.occurredMillis = hit.occurredMillis();
       c.recency = recency(hit.occurredMillis(), asOf);
       c.importance = hit.importance();

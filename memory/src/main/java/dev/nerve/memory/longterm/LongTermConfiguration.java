@@ -6,6 +6,7 @@ import dev.nerve.memory.context.Contexts;
 import dev.nerve.memory.embedding.Embedder;
 import dev.nerve.memory.search.ChangeNotifications;
 import dev.nerve.memory.search.IndexSync;
+import dev.nerve.memory.search.KeywordQueries;
 import dev.nerve.memory.search.SearchIndex;
 import dev.nerve.memory.shortterm.Promotion;
 import dev.nerve.memory.shortterm.ShortTermMemory;
@@ -52,7 +53,7 @@ public class LongTermConfiguration {
         nerve.dataDir().resolve("memory-index"),
         64,
         properties.longTerm().keywordAnalysis(),
-        properties.longTerm().queryQuestionWords());
+        new KeywordQueries(properties.longTerm().queryQuestionWords(), properties.longTerm().keywordLengthNormalization()));
   }
 
   // Its first tick reads the change feed at once: after the migrations that create it.
@@ -124,6 +125,7 @@ public class LongTermConfiguration {
         index,
         settings.fusion(),
         new HybridSearcher.Expansion(settings.neighbourWindow(), settings.neighbourDecay(), settings.neighbourHits()),
+        settings.timeBoost(),
         settings.rrfK(),
         settings.candidates(),
         settings.recencyHalfLife());

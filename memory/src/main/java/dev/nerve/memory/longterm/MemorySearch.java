@@ -216,6 +216,7 @@ final class MemorySearch {
         .setRrfScore(c.rrf)
         .setRelevance(c.relevance)
         .setNeighbourOf(c.neighbourOf)
+        .setTimeBoosted(c.timeBoosted)
         .setRecency(c.recency)
         .setImportance(c.importance)
         .build();

@@ -10,6 +10,7 @@ import org.apache.lucene.document.DoubleDocValuesField;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.KnnFloatVectorField;
 import org.apache.lucene.document.LongField;
+import org.apache.lucene.document.NumericDocValuesField;
 import org.apache.lucene.document.SortedDocValuesField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.TextField;
@@ -30,6 +31,8 @@ final class IndexSchema {
 
   private static final char SEP = '\u0000';
   static final int MAX_META_TERM_BYTES = 1024;
+  /** Doc value 1 on memories whose text says when something happened ({@link TimeLanguage}). */
+  static final String TIME_MENTION = "time_mention";
   /** Starts with a control character, which canonical JSON never does, so no value can collide. */
   private static final String DIGEST_PREFIX = "\u0000sha256:";
 
@@ -124,6 +127,9 @@ final class IndexSchema {
         new LongField(
             "expires", m.expiresAt() == null ? Long.MAX_VALUE : m.expiresAt().toEpochMilli(), Field.Store.NO));
     doc.add(new DoubleDocValuesField("importance", m.importance()));
+    if (TimeLanguage.mentionsTime(m.text())) {
+      doc.add(new NumericDocValuesField(TIME_MENTION, 1));
+    }
     doc.add(new KnnFloatVectorField(vectorField(m.model()), m.vector(), VectorSimilarityFunction.DOT_PRODUCT));
     return doc;
   }

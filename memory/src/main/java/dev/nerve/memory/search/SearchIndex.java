@@ -33,6 +33,7 @@ import org.apache.lucene.search.SortedNumericSortField;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TermRangeQuery;
 import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.search.similarities.BM25Similarity;
 import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.util.BytesRef;
 import org.apache.lucene.util.QueryBuilder;
@@ -56,7 +57,7 @@ public final class SearchIndex implements AutoCloseable {
    * an index built before it differ. It is committed with the index; an index of another format is
    * emptied on open and rebuilt (tools that keep built indexes key them by it too).
    */
-  public static final String FORMAT = "v5-hnsw-f32";
+  public static final String FORMAT = "v6-hnsw-f32";
 
   /** Lucene's default BM25 term-frequency saturation, which every keyword search scores with. */
   private static final double BM25_K1 = 1.2;
@@ -66,7 +67,8 @@ public final class SearchIndex implements AutoCloseable {
 
   private final Analyzer analyzer = new StandardAnalyzer();
   private final KeywordAnalysis analysis;
-  private final boolean questionWords;
+  private final KeywordQueries queries;
+  private final BM25Similarity similarity;
   private final FSDirectory directory;
   private final IndexWriter writer;
   private final SearcherManager searchers;
@@ -82,12 +84,19 @@ public final class SearchIndex implements AutoCloseable {
    * @param occurredMillis when the memory's event happened (epoch milliseconds)
    * @param importance 0..1
    * @param similarity cosine similarity to the query vector when the search computed it, else NaN
+   * @param mentionsTime whether the memory's text says when something happened ({@link
+   *     TimeLanguage#mentionsTime})
    */
-  public record Hit(String id, float score, long occurredMillis, double importance, double similarity) {
+  public record Hit(String id, float score, long occurredMillis, double importance, double similarity, boolean mentionsTime) {
 
     /** A hit without a computed similarity. */
     public Hit(String id, float score, long occurredMillis, double importance) {
-      this(id, score, occurredMillis, importance, Double.NaN);
+      this(id, score, occurredMillis, importance, Double.NaN, false);
+    }
+
+    /** This hit with the cosine similarity to the query vector. */
+    Hit withSimilarity(double cosine) {
+      return new Hit(id, score, occurredMillis, importance, cosine, mentionsTime);
     }
   }
 
@@ -105,16 +114,14 @@ public final class SearchIndex implements AutoCloseable {
    * is emptied on open and rebuilt, like one of another format.
    */
   public SearchIndex(Path path, double ramBufferMb, KeywordAnalysis analysis) {
-    this(path, ramBufferMb, analysis, true);
+    this(path, ramBufferMb, analysis, KeywordQueries.DEFAULT);
   }
 
-  /**
-   * {@link #SearchIndex(Path, double, KeywordAnalysis)}, with queries dropping question words
-   * ({@link KeywordAnalysis#queryFilter}) when {@code questionWords}, or analysed as texts are.
-   */
-  public SearchIndex(Path path, double ramBufferMb, KeywordAnalysis analysis, boolean questionWords) {
+  /** {@link #SearchIndex(Path, double, KeywordAnalysis)}, with keyword queries made as {@code queries} says. */
+  public SearchIndex(Path path, double ramBufferMb, KeywordAnalysis analysis, KeywordQueries queries) {
     this.analysis = analysis;
-    this.questionWords = questionWords;
+    this.queries = queries;
+    this.similarity = new BM25Similarity((float) BM25_K1, (float) queries.lengthNormalization());
     try {
       directory = FSDirectory.open(path);
       IndexWriterConfig config = new IndexWriterConfig(analyzer);
@@ -245,7 +252,7 @@ public final class SearchIndex implements AutoCloseable {
     try {
       IndexSearcher shared = searchers.acquire();
       try {
-        IndexSearcher searcher = TenantTerms.searcher(shared.getIndexReader(), tenantKey);
+        IndexSearcher searcher = TenantTerms.searcher(shared.getIndexReader(), tenantKey, similarity);
         ScoreDoc[] docs = searcher.search(query, k).scoreDocs;
         List<Hit> hits = hits(searcher, docs);
         return vector == null ? hits : withSimilarities(searcher, docs, hits, IndexSchema.vectorField(model), vector);
@@ -258,8 +265,9 @@ public final class SearchIndex implements AutoCloseable {
   }
 
   /**
-   * The BM25 score a memory of average length would get by containing each of the query's terms
-   * once (terms the tenant's memories never use count for nothing): the sum over those terms of
+   * The BM25 score a memory would get by containing each of the query's terms once (of any length
+   * without length normalization, {@link KeywordQueries}; of average length with it; terms the
+   * tenant's memories never use count for nothing): the sum over those terms of
    * idf / (1 + k1), with the tenant's statistics. Dividing a keyword score by it says how much of
    * the query a memory matches, whatever the query's length or the rarity of its words; 0 when no
    * term of the query occurs.
@@ -275,7 +283,7 @@ public final class SearchIndex implements AutoCloseable {
     try {
       IndexSearcher shared = searchers.acquire();
       try {
-        IndexSearcher searcher = TenantTerms.searcher(shared.getIndexReader(), tenantKey);
+        IndexSearcher searcher = TenantTerms.searcher(shared.getIndexReader(), tenantKey, similarity);
         org.apache.lucene.search.CollectionStatistics collection = searcher.collectionStatistics("text");
         if (collection == null) {
           return 0;
@@ -303,7 +311,7 @@ public final class SearchIndex implements AutoCloseable {
    */
   private Query keywordTerms(String tenantKey, String text) {
     Query terms = null;
-    if (questionWords) {
+    if (queries.dropQuestionWords()) {
       try (Analyzer query = TenantTerms.queryAnalyzer(analysis, tenantKey, true)) {
         terms = new QueryBuilder(query).createBooleanQuery("text", text, Occur.SHOULD);
       }
@@ -613,8 +621,7 @@ public final class SearchIndex implements AutoCloseable {
         for (int d = 0; d < Math.min(stored.length, vector.length); d++) {
           dot += stored[d] * vector[d];
         }
-        Hit hit = hits.get(i);
-        result.set(i, new Hit(hit.id(), hit.score(), hit.occurredMillis(), hit.importance(), dot));
+        result.set(i, hits.get(i).withSimilarity(dot));
       }
     }
     return result;
@@ -630,11 +637,13 @@ public final class SearchIndex implements AutoCloseable {
       // Doc values iterate forward only, so each hit gets fresh iterators of its leaf.
       SortedNumericDocValues occurred = DocValues.getSortedNumeric(leaf.reader(), "occurred");
       NumericDocValues importance = DocValues.getNumeric(leaf.reader(), "importance");
+      NumericDocValues timed = DocValues.getNumeric(leaf.reader(), IndexSchema.TIME_MENTION);
       SortedDocValues ids = DocValues.getSorted(leaf.reader(), "id");
       String id = ids.advanceExact(local) ? ids.lookupOrd(ids.ordValue()).utf8ToString() : "";
       long occurredMillis = occurred.advanceExact(local) ? occurred.nextValue() : 0;
       double weight = importance.advanceExact(local) ? Double.longBitsToDouble(importance.longValue()) : 0;
-      hits.add(new Hit(id, Float.isNaN(doc.score) ? 0 : doc.score, occurredMillis, weight));
+      boolean mentionsTime = timed.advanceExact(local) && timed.longValue() == 1;
+      hits.add(new Hit(id, Float.isNaN(doc.score) ? 0 : doc.score, occurredMillis, weight, Double.NaN, mentionsTime));
     }
     return hits;
   }

@@ -20,6 +20,7 @@ import org.apache.lucene.index.Terms;
 import org.apache.lucene.index.TermsEnum;
 import org.apache.lucene.search.CollectionStatistics;
 import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.similarities.Similarity;
 import org.apache.lucene.util.BytesRef;
 
 /**
@@ -124,9 +125,9 @@ final class TenantTerms {
     };
   }
 
-  /** A searcher over {@code reader} whose text-field statistics are the tenant's own. */
-  static IndexSearcher searcher(IndexReader reader, String tenantKey) {
-    return new IndexSearcher(reader) {
+  /** A searcher over {@code reader} scoring with {@code similarity} and the tenant's own text-field statistics. */
+  static IndexSearcher searcher(IndexReader reader, String tenantKey, Similarity similarity) {
+    IndexSearcher searcher = new IndexSearcher(reader) {
       @Override
       public CollectionStatistics collectionStatistics(String field) throws IOException {
         if (!field.equals("text")) {
@@ -152,6 +153,8 @@ final class TenantTerms {
         return new CollectionStatistics(field, getIndexReader().maxDoc(), docCount, length, length);
       }
     };
+    searcher.setSimilarity(similarity);
+    return searcher;
   }
 
   /** Puts a fixed prefix before every term. */

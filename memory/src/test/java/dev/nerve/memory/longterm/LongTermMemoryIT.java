@@ -45,7 +45,9 @@ import io.lettuce.core.RedisClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -187,6 +189,27 @@ class LongTermMemoryIT {
     assertThat(plain.getHits(0).hasExplanation()).isFalse();
     assertThat(explained.getTotalCandidates()).isEqualTo(2);
     assertThat(strict.getHitsList()).extracting(h -> h.getMemory().getId()).containsExactly(kubernetes.getId());
+  }
+
+  @Test
+  void aWhenQuestionRaisesTheMemoriesThatSayWhenAndExplainSaysSo() {
+    Identity alice = user(freshTenant(), "alice");
+    Memory dated =
+        lt.store(alice, StoreMemoryRequest.newBuilder().setText("Big news, we adopted a puppy last weekend! We named her Luna.").build()).getMemory();
+    Memory callback = lt.store(alice, StoreMemoryRequest.newBuilder().setText("So glad I decided to adopt Luna.").build()).getMemory();
+
+    Map<String, ScoreExplanation> asked = explanations(lt.search(alice, SearchMemoriesRequest.newBuilder().setQuery("When did I adopt Luna?").setExplain(true).build()));
+    Map<String, ScoreExplanation> told = explanations(lt.search(alice, SearchMemoriesRequest.newBuilder().setQuery("adopting Luna").setExplain(true).build()));
+
+    assertThat(asked.get(dated.getId()).getTimeBoosted()).isTrue();
+    assertThat(asked.get(callback.getId()).getTimeBoosted()).isFalse();
+    assertThat(told.values()).noneMatch(ScoreExplanation::getTimeBoosted);
+  }
+
+  private static Map<String, ScoreExplanation> explanations(SearchResult result) {
+    Map<String, ScoreExplanation> byId = new HashMap<>();
+    result.getHitsList().forEach(hit -> byId.put(hit.getMemory().getId(), hit.getExplanation()));
+    return byId;
   }
 
   @Test

@@ -38,8 +38,33 @@ class KeywordQueryTest {
     }
   }
 
+  @Test
+  void aMemoryScoresForTheQueryWordsItHoldsWhateverItsLength() {
+    List<IndexedMemory> memories =
+        List.of(
+            memory("echo", "Ann: Pottery? Fun!"),
+            memory("told", "Ben: Oh, and I took my first pottery class last weekend, it was a long day but totally worth it."),
+            memory("other", "Ann: The weather was lovely at the lake."));
+    try (SearchIndex byDefault = new SearchIndex(dir.resolve("default"), 16, KeywordAnalysis.ENGLISH, KeywordQueries.DEFAULT);
+        SearchIndex lengthNormalized = new SearchIndex(dir.resolve("b"), 16, KeywordAnalysis.ENGLISH, new KeywordQueries(true, 0.75))) {
+      byDefault.apply(memories, List.of(), 1);
+      lengthNormalized.apply(memories, List.of(), 1);
+      List<SearchIndex.Hit> hits = byDefault.keyword(filter(), "Who took a pottery class?", 10);
+      List<SearchIndex.Hit> potteryOnly = byDefault.keyword(filter(), "pottery", 10);
+      List<SearchIndex.Hit> normalized = lengthNormalized.keyword(filter(), "pottery", 10);
+
+      assertThat(ids(hits).get(0)).isEqualTo("told");
+      // One word each: the same score, the share of the query either holds.
+      assertThat(potteryOnly.get(0).score()).isEqualTo(potteryOnly.get(1).score());
+      assertThat(potteryOnly.get(0).score() / byDefault.keywordCeiling(filter(), "pottery")).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-6));
+      // Lucene's length normalization lifts the short echo above the turn that told it.
+      assertThat(ids(normalized)).containsExactly("echo", "told");
+      assertThat(normalized.get(0).score()).isGreaterThan(normalized.get(1).score());
+    }
+  }
+
   private static SearchIndex index(Path path, boolean questionWords) {
-    SearchIndex index = new SearchIndex(path, 16, KeywordAnalysis.ENGLISH, questionWords);
+    SearchIndex index = new SearchIndex(path, 16, KeywordAnalysis.ENGLISH, new KeywordQueries(questionWords, 0));
     index.apply(
         List.of(
             memory("phrasing", "Ann: What did you do this weekend?"),
