@@ -45,11 +45,11 @@ import java.util.concurrent.Executors;
  * it sits (measured in docs/benchmarks.md). Time-aware search answers "when" questions ({@link
  * TimeLanguage#asksForTime}) with the turn that dated the event rather than the later turns that
  * only come back to it: memories whose text mentions a time get their relevance raised, so the
- * lift scales with how well they match and a dated turn about something else stays low. The blend's score is computed after fusion, so the
- * pinned memory gets just above the best score. The fused list is deterministic for a
- * given index state and {@code asOf}, which is what makes keyset pagination over it stable. The
- * two rankings are independent, so the vector one runs on the searcher's own threads (one per
- * core) while the calling thread runs BM25.
+ * lift scales with how well they match and a dated turn about something else stays low. The
+ * blend's score is computed after fusion, so the pinned memory gets just above the best score.
+ * The fused list is deterministic for a given index state and {@code asOf}, which is what makes
+ * keyset pagination over it stable. The two rankings are independent, so the vector one runs on
+ * the searcher's own threads (one per core) while the calling thread runs BM25.
  */
 public final class HybridSearcher implements AutoCloseable {
 
@@ -154,7 +154,6 @@ public final class HybridSearcher implements AutoCloseable {
     public double score() {
       return score;
     }
-
   }
 
   /**

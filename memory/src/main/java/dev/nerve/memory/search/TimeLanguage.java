@@ -10,7 +10,8 @@ import java.util.regex.Pattern;
  * June", "2023", "3/14", "at 6pm"). A chat turn that tells an event usually dates it relative to
  * the day it was said, which its {@code occurredAt} pins; the turns that come back to the event
  * later rarely do. Words only, no parsing of what the time is: the ranking needs to know that a
- * turn dates something, not which date.
+ * turn dates something, not which date. Whether a text mentions a time is indexed, so a change to
+ * what {@link #mentionsTime} recognises goes with a new {@link SearchIndex#FORMAT}.
  */
 public final class TimeLanguage {
 
