@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,30 +32,13 @@ class TimeAwareSearchTest {
 
   @TempDir Path dir;
 
-  @Test
-  void aWhenQuestionRanksTheTurnThatDatedTheEventFirst() {
-    try (SearchIndex index = index();
-        HybridSearcher timeAware = searcher(index, 0.2);
-        HybridSearcher plain = searcher(index, 0)) {
-      String question = "When did Ann adopt Luna?";
-      assertThat(ids(timeAware, question)).containsExactly("dated", "callback", "filler");
-      // Without it, the short callback that repeats the question's words wins.
-      assertThat(ids(plain, question)).containsExactly("callback", "dated", "filler");
-    }
-  }
+  private SearchIndex index;
+  private HybridSearcher timeAware;
+  private HybridSearcher plain;
 
-  @Test
-  void otherQuestionsRankAsWithoutIt() {
-    try (SearchIndex index = index();
-        HybridSearcher timeAware = searcher(index, 0.2);
-        HybridSearcher plain = searcher(index, 0)) {
-      String question = "What did Ann adopt? Luna?";
-      assertThat(ids(timeAware, question)).isEqualTo(ids(plain, question)).startsWith("callback");
-    }
-  }
-
-  private SearchIndex index() {
-    SearchIndex index = new SearchIndex(dir, 16, KeywordAnalysis.ENGLISH, KeywordQueries.DEFAULT);
+  @BeforeEach
+  void indexThreeTurns() {
+    index = new SearchIndex(dir, 16, KeywordAnalysis.ENGLISH, KeywordQueries.DEFAULT);
     index.apply(
         List.of(
             memory("dated", "Ann: Big news, we adopted a puppy last weekend! We named her Luna.", DATED),
@@ -61,7 +46,29 @@ class TimeAwareSearchTest {
             memory("filler", "Ben: Traffic was terrible this morning.", OTHER)),
         List.of(),
         1);
-    return index;
+    timeAware = searcher(index, 0.2);
+    plain = searcher(index, 0);
+  }
+
+  @AfterEach
+  void close() {
+    timeAware.close();
+    plain.close();
+    index.close();
+  }
+
+  @Test
+  void aWhenQuestionRanksTheTurnThatDatedTheEventFirst() {
+    String question = "When did Ann adopt Luna?";
+    assertThat(ids(timeAware, question)).containsExactly("dated", "callback", "filler");
+    // Without it, the short callback that repeats the question's words wins.
+    assertThat(ids(plain, question)).containsExactly("callback", "dated", "filler");
+  }
+
+  @Test
+  void otherQuestionsRankAsWithoutIt() {
+    String question = "What did Ann adopt? Luna?";
+    assertThat(ids(timeAware, question)).isEqualTo(ids(plain, question)).startsWith("callback");
   }
 
   private static HybridSearcher searcher(SearchIndex index, double timeBoost) {
