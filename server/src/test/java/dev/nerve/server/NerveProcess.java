@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -143,12 +144,40 @@ final class NerveProcess implements AutoCloseable {
     process.waitFor(30, TimeUnit.SECONDS);
   }
 
-  /** A free loopback port for the child to listen on. */
+  /** Lowest port handed out below the kernel's ephemeral range. */
+  private static final int LOWEST_PORT = 10_000;
+
+  /**
+   * A free loopback port for the child to listen on, drawn from below the kernel's ephemeral range
+   * when there is room: a port from that range (what binding port 0 hands out) can be taken by any
+   * outgoing connection between this check and the child's bind, and once was ("Port ... was
+   * already in use" in a split-topology run).
+   */
   static int freePort() {
+    int ephemeralLow = ephemeralRangeStart();
+    if (ephemeralLow - LOWEST_PORT > 1_000) {
+      for (int attempt = 0; attempt < 100; attempt++) {
+        int port = LOWEST_PORT + java.util.concurrent.ThreadLocalRandom.current().nextInt(ephemeralLow - LOWEST_PORT);
+        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+          return socket.getLocalPort();
+        } catch (IOException taken) {
+          // in use: draw another
+        }
+      }
+    }
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /** First port of Linux's ephemeral range (32768 elsewhere, its usual value). */
+  private static int ephemeralRangeStart() {
+    try {
+      return Integer.parseInt(Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim().split("\\s+")[0]);
+    } catch (IOException | RuntimeException e) {
+      return 32_768;
     }
   }
 
