@@ -202,7 +202,7 @@ public final class MemoryBenchmark {
       boolean headline)
       throws IOException {
     String label = label(size);
-    Path dir = cacheRoot.resolve("seed" + seed + "-n" + size + "-" + SearchIndex.FORMAT);
+    Path dir = cacheRoot.resolve("seed" + seed + "-n" + size + "-" + SearchIndex.format());
     Path built = dir.resolve("built.properties");
     if (!Files.exists(built)) {
       build(corpus, size, dir, built);
@@ -295,7 +295,7 @@ public final class MemoryBenchmark {
     Properties info = new Properties();
     info.setProperty("seconds", String.format(Locale.ROOT, "%.1f", seconds));
     info.setProperty("date", Instant.now().toString());
-    info.setProperty("format", SearchIndex.FORMAT);
+    info.setProperty("format", SearchIndex.format());
     try (var out = Files.newBufferedWriter(built)) {
       info.store(out, "memory benchmark index");
     }

@@ -55,9 +55,18 @@ public final class SearchIndex implements AutoCloseable {
   /**
    * Version of the document schema and codec, changed whenever either changes in a way that makes
    * an index built before it differ. It is committed with the index; an index of another format is
-   * emptied on open and rebuilt (tools that keep built indexes key them by it too).
+   * emptied on open and rebuilt (tools that keep built indexes key them by it too, through {@link
+   * #format()}).
    */
-  public static final String FORMAT = "v6-hnsw-f32";
+  static final String FORMAT = "v6-hnsw-f32";
+
+  /**
+   * The {@link #FORMAT} of this version: a method, not a public constant, which the compiler would
+   * copy into code built against an older version of this class.
+   */
+  public static String format() {
+    return FORMAT;
+  }
 
   /** Lucene's default BM25 term-frequency saturation, which every keyword search scores with. */
   private static final double BM25_K1 = 1.2;

@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
  * the day it was said, which its {@code occurredAt} pins; the turns that come back to the event
  * later rarely do. Words only, no parsing of what the time is: the ranking needs to know that a
  * turn dates something, not which date. Whether a text mentions a time is indexed, so a change to
- * what {@link #mentionsTime} recognises goes with a new {@link SearchIndex#FORMAT}.
+ * what {@link #mentionsTime} recognises goes with a new {@link SearchIndex#format()}.
  */
 public final class TimeLanguage {
 
