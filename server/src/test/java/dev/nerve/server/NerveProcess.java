@@ -173,9 +173,10 @@ final class NerveProcess implements AutoCloseable {
   }
 
   /** First port of Linux's ephemeral range (32768 elsewhere, its usual value). */
-  private static int ephemeralRangeStart() {
-    try {
-      return Integer.parseInt(Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim().split("\\s+")[0]);
+  static int ephemeralRangeStart() {
+    // A reader, not Files.readString: /proc files report size 0, and readAllBytes returned "3".
+    try (BufferedReader range = Files.newBufferedReader(Path.of("/proc/sys/net/ipv4/ip_local_port_range"))) {
+      return Integer.parseInt(range.readLine().trim().split("\\s+")[0]);
     } catch (IOException | RuntimeException e) {
       return 32_768;
     }
