@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /** A {@code nerve serve} running as its own JVM, with its console output captured. */
@@ -157,7 +158,7 @@ final class NerveProcess implements AutoCloseable {
     int ephemeralLow = ephemeralRangeStart();
     if (ephemeralLow - LOWEST_PORT > 1_000) {
       for (int attempt = 0; attempt < 100; attempt++) {
-        int port = LOWEST_PORT + java.util.concurrent.ThreadLocalRandom.current().nextInt(ephemeralLow - LOWEST_PORT);
+        int port = LOWEST_PORT + ThreadLocalRandom.current().nextInt(ephemeralLow - LOWEST_PORT);
         try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
           return socket.getLocalPort();
         } catch (IOException taken) {

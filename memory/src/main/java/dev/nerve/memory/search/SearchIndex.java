@@ -98,11 +98,6 @@ public final class SearchIndex implements AutoCloseable {
    */
   public record Hit(String id, float score, long occurredMillis, double importance, double similarity, boolean mentionsTime) {
 
-    /** A hit without a computed similarity. */
-    public Hit(String id, float score, long occurredMillis, double importance) {
-      this(id, score, occurredMillis, importance, Double.NaN, false);
-    }
-
     /** This hit with the cosine similarity to the query vector. */
     Hit withSimilarity(double cosine) {
       return new Hit(id, score, occurredMillis, importance, cosine, mentionsTime);
