@@ -63,6 +63,7 @@ public final class MemoryBenchmark {
     int warmup = Integer.parseInt(options.getOrDefault("warmup", "1000"));
     int recallQueries = Integer.parseInt(options.getOrDefault("recall-queries", "100"));
     int ingest = Integer.parseInt(options.getOrDefault("ingest", "2000"));
+    int ingestWarmup = Integer.parseInt(options.getOrDefault("ingest-warmup", "512"));
     List<Integer> sizes =
         Stream.of(options.getOrDefault("sizes", "10000,100000,1000000").split(",")).map(Integer::parseInt).toList();
     Path out = Path.of(options.getOrDefault("out", "bench/results/memory.json"));
@@ -78,7 +79,8 @@ public final class MemoryBenchmark {
     SyntheticCorpus corpus = new SyntheticCorpus(seed, 20_000, 1_000);
     if (ingest > 0) {
       results.parameter("loadAverageBefore_ingest", BenchmarkRun.loadAverage());
-      ingest(corpus, ingest, results);
+      results.parameter("ingestWarmup", ingestWarmup);
+      ingest(corpus, ingest, ingestWarmup, results);
       results.parameter("loadAverageAfter_ingest", BenchmarkRun.loadAverage());
     }
     for (int size : sizes) {
@@ -91,8 +93,12 @@ public final class MemoryBenchmark {
     System.out.println("wrote " + out.toAbsolutePath());
   }
 
-  /** Ingest through LongTermMemories.storeAll (embedding, dedupe, PostgreSQL, index), batched. */
-  static void ingest(SyntheticCorpus corpus, int count, ResultsFile results) throws IOException {
+  /**
+   * Ingest through LongTermMemories.storeAll (embedding, dedupe, PostgreSQL, index), batched, after
+   * {@code warmup} memories stored the same way and not timed (the JIT, PostgreSQL's and Lucene's
+   * first segments), as the search part warms up before it measures.
+   */
+  static void ingest(SyntheticCorpus corpus, int count, int warmup, ResultsFile results) throws IOException {
     Path dataDir = Files.createTempDirectory("nerve-bench-memory");
     try (ConfigurableApplicationContext context =
         new SpringApplicationBuilder(BenchApplication.class)
@@ -114,14 +120,9 @@ public final class MemoryBenchmark {
       double embedRate = sample.size() / ((System.nanoTime() - embedStart) / 1e9);
       results.metric("memory.embed_per_s", embedRate, "texts/s");
       System.out.printf(Locale.ROOT, "embedding alone: %.1f texts/s%n", embedRate);
+      storeInBatches(memories, owner, corpus, 3L * count + 2_000, warmup, batch);
       long start = System.nanoTime();
-      for (int i = 0; i < count; i += batch) {
-        List<LongTermMemories.Draft> drafts = new ArrayList<>();
-        for (int j = i; j < Math.min(count, i + batch); j++) {
-          drafts.add(draft(owner, corpus.text(j)));
-        }
-        memories.storeAll(drafts);
-      }
+      storeInBatches(memories, owner, corpus, 0, count, batch);
       double seconds = (System.nanoTime() - start) / 1e9;
       results.metric("memory.ingest_per_s", count / seconds, "memories/s");
       results.parameter("ingestCount", count);
@@ -137,17 +138,7 @@ public final class MemoryBenchmark {
         int first = offset + c * count / callers;
         int last = offset + (c + 1) * count / callers;
         Thread thread =
-            new Thread(
-                () -> {
-                  for (int i = first; i < last; i += batch) {
-                    List<LongTermMemories.Draft> drafts = new ArrayList<>();
-                    for (int j = i; j < Math.min(last, i + batch); j++) {
-                      drafts.add(draft(owner, corpus.text(j)));
-                    }
-                    memories.storeAll(drafts);
-                  }
-                },
-                "ingest-" + c);
+            new Thread(() -> storeInBatches(memories, owner, corpus, first, last - first, batch), "ingest-" + c);
         thread.start();
         threads.add(thread);
       }
@@ -178,6 +169,18 @@ public final class MemoryBenchmark {
       results.metric("memory.search_e2e_p50_ms_" + label(count), latencies.percentileMs(50), "ms");
       results.metric("memory.search_e2e_p99_ms_" + label(count), latencies.percentileMs(99), "ms");
       System.out.printf(Locale.ROOT, "e2e search at %d: p50 %.2f ms, p99 %.2f ms%n", count, latencies.percentileMs(50), latencies.percentileMs(99));
+    }
+  }
+
+  /** Stores the corpus texts {@code first} to {@code first + count} in calls of {@code batch}. */
+  private static void storeInBatches(
+      LongTermMemories memories, Owner owner, SyntheticCorpus corpus, long first, int count, int batch) {
+    for (long i = first; i < first + count; i += batch) {
+      List<LongTermMemories.Draft> drafts = new ArrayList<>();
+      for (long j = i; j < Math.min(first + count, i + batch); j++) {
+        drafts.add(draft(owner, corpus.text(j)));
+      }
+      memories.storeAll(drafts);
     }
   }
 
