@@ -1,11 +1,10 @@
 package dev.nerve.server;
 
+import dev.nerve.platform.embedded.LoopbackPorts;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /** A {@code nerve serve} running as its own JVM, with its console output captured. */
@@ -53,7 +51,7 @@ final class NerveProcess implements AutoCloseable {
   static NerveProcess startPackaged(List<String> jvmOptions, List<String> args, Map<String, String> environment) {
     Path jar = Path.of("target", "nerve-exec.jar");
     List<String> launch = new ArrayList<>(jvmOptions);
-    if (java.nio.file.Files.isRegularFile(jar)) {
+    if (Files.isRegularFile(jar)) {
       launch.addAll(List.of("-jar", jar.toAbsolutePath().toString()));
     } else {
       launch.addAll(List.of("-cp", System.getProperty("java.class.path"), NerveMain.class.getName()));
@@ -73,7 +71,7 @@ final class NerveProcess implements AutoCloseable {
     List<String> line = new ArrayList<>();
     line.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     line.addAll(List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
-    if (java.nio.file.Files.isRegularFile(jar)) {
+    if (Files.isRegularFile(jar)) {
       line.addAll(List.of("-jar", jar.toAbsolutePath().toString()));
     } else {
       line.addAll(List.of("-cp", System.getProperty("java.class.path"), NerveMain.class.getName()));
@@ -145,42 +143,9 @@ final class NerveProcess implements AutoCloseable {
     process.waitFor(30, TimeUnit.SECONDS);
   }
 
-  /** Lowest port handed out below the kernel's ephemeral range. */
-  private static final int LOWEST_PORT = 10_000;
-
-  /**
-   * A free loopback port for the child to listen on, drawn from below the kernel's ephemeral range
-   * when there is room: a port from that range (what binding port 0 hands out) can be taken by any
-   * outgoing connection between this check and the child's bind, and once was ("Port ... was
-   * already in use" in a split-topology run).
-   */
+  /** A free loopback port for the child to listen on ({@link LoopbackPorts}: not one a connection can take). */
   static int freePort() {
-    int ephemeralLow = ephemeralRangeStart();
-    if (ephemeralLow - LOWEST_PORT > 1_000) {
-      for (int attempt = 0; attempt < 100; attempt++) {
-        int port = LOWEST_PORT + ThreadLocalRandom.current().nextInt(ephemeralLow - LOWEST_PORT);
-        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-          return socket.getLocalPort();
-        } catch (IOException taken) {
-          // in use: draw another
-        }
-      }
-    }
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  /** First port of Linux's ephemeral range (32768 elsewhere, its usual value). */
-  static int ephemeralRangeStart() {
-    // A reader, not Files.readString: /proc files report size 0, and readAllBytes returned "3".
-    try (BufferedReader range = Files.newBufferedReader(Path.of("/proc/sys/net/ipv4/ip_local_port_range"))) {
-      return Integer.parseInt(range.readLine().trim().split("\\s+")[0]);
-    } catch (IOException | RuntimeException e) {
-      return 32_768;
-    }
+    return LoopbackPorts.free();
   }
 
   @Override

@@ -3,11 +3,10 @@ package dev.nerve.gateway.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.nerve.platform.embedded.LoopbackPorts;
 import dev.nerve.platform.storage.EmbeddedPostgresServer;
 import dev.nerve.testing.TestServers;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -25,7 +24,7 @@ class AuditBufferIT {
   @Test
   void entriesSurviveAnOutageInOrderAndOverflowIsCounted() throws Exception {
     Path dir = TestServers.tempDirectory("audit-outage");
-    int port = freePort();
+    int port = LoopbackPorts.free();
     EmbeddedPostgresServer postgres = start(dir, port);
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
     try (HikariDataSource dataSource = dataSource(postgres);
@@ -71,11 +70,5 @@ class AuditBufferIT {
     dataSource.setValidationTimeout(500);
     dataSource.setMaximumPoolSize(2);
     return dataSource;
-  }
-
-  private static int freePort() throws Exception {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
   }
 }

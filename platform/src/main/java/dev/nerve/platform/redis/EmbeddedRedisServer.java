@@ -1,15 +1,16 @@
 package dev.nerve.platform.redis;
 
 import dev.nerve.platform.embedded.DirectoryLock;
+import dev.nerve.platform.embedded.LoopbackPorts;
 import dev.nerve.platform.embedded.Orphans;
 import dev.nerve.platform.embedded.Watchdog;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,7 +27,8 @@ import redis.embedded.core.ExecutableProvider;
 import redis.embedded.model.OsArchitecture;
 
 /**
- * A real Redis server (the binary shipped in the embedded-redis jar) on a free loopback port. It
+ * A real Redis server (the binary shipped in the embedded-redis jar) on a free loopback port
+ * ({@link LoopbackPorts}). It
  * keeps nothing on disk because Redis only holds data Nerve can lose or rebuild, but everything it
  * needs (binary, configuration, pid file, working directory) lives in one directory under the data
  * directory, never in {@code /tmp}. A {@link Watchdog} shell starts it and stops it when this JVM
@@ -54,6 +56,12 @@ public final class EmbeddedRedisServer implements AutoCloseable {
 
   /** Starts a server on {@code port} (0 picks a free one) with {@code directory} as its home. */
   public static EmbeddedRedisServer start(Path directory, int port) {
+    return port > 0
+        ? startOn(directory, port)
+        : LoopbackPorts.startOnFreePort(free -> startOn(directory, free));
+  }
+
+  private static EmbeddedRedisServer startOn(Path directory, int port) {
     Path home = directory.toAbsolutePath().normalize();
     DirectoryLock lock = DirectoryLock.acquire(home);
     try {
@@ -65,9 +73,8 @@ public final class EmbeddedRedisServer implements AutoCloseable {
               Optional.of(home.resolve("redis.pid")),
               command -> Orphans.withoutDeletedMark(command).equals(binary.toString())),
           Duration.ofSeconds(10));
-      int listen = port > 0 ? port : freePort();
       Path config = home.resolve("redis.conf");
-      Files.writeString(config, config(home, listen), StandardCharsets.UTF_8);
+      Files.writeString(config, config(home, port), StandardCharsets.UTF_8);
       List<String> output = new CopyOnWriteArrayList<>();
       String script =
           """
@@ -88,8 +95,8 @@ public final class EmbeddedRedisServer implements AutoCloseable {
                     log.debug("redis: {}", line);
                   })
               .orElseThrow(() -> new IllegalStateException("embedded Redis needs sh to run"));
-      awaitReady(listen, watchdog, output);
-      return new EmbeddedRedisServer(listen, watchdog, lock);
+      awaitReady(port, watchdog, output);
+      return new EmbeddedRedisServer(port, watchdog, lock);
     } catch (IOException e) {
       lock.close();
       throw new UncheckedIOException("cannot start embedded Redis in " + home, e);
@@ -152,7 +159,7 @@ public final class EmbeddedRedisServer implements AutoCloseable {
       if (ping(port)) {
         return;
       }
-      boolean serverRuns = watchdog.process().children().anyMatch(ProcessHandle::isAlive);
+      boolean serverRuns = watchdog.process().children().anyMatch(EmbeddedRedisServer::running);
       if (!watchdog.alive() || (!serverRuns && !output.isEmpty())) {
         watchdog.close(Duration.ofSeconds(5));
         throw new IllegalStateException("embedded Redis did not start:\n" + String.join("\n", output));
@@ -168,6 +175,25 @@ public final class EmbeddedRedisServer implements AutoCloseable {
     throw new IllegalStateException("embedded Redis did not answer within " + STARTUP + ":\n" + String.join("\n", output));
   }
 
+  /**
+   * Whether the process still runs: a server that exited (its port taken, say) stays a zombie,
+   * which {@link ProcessHandle#isAlive} counts as alive, until the watchdog shell reaps it, and the
+   * shell does not while it waits for the JVM's line. On Linux its state in {@code /proc} tells.
+   */
+  private static boolean running(ProcessHandle process) {
+    if (!process.isAlive()) {
+      return false;
+    }
+    // A reader, not Files.readString: /proc files report size 0.
+    try (BufferedReader stat = Files.newBufferedReader(Path.of("/proc", Long.toString(process.pid()), "stat"))) {
+      String line = stat.readLine();
+      int name = line.lastIndexOf(')'); // the state follows the parenthesised command name
+      return name < 0 || name + 2 >= line.length() || line.charAt(name + 2) != 'Z';
+    } catch (IOException | RuntimeException e) {
+      return true; // no /proc: as alive as the handle says
+    }
+  }
+
   /** Whether a Redis answers PING on the port. */
   static boolean ping(int port) {
     try (Socket socket = new Socket()) {
@@ -181,14 +207,6 @@ public final class EmbeddedRedisServer implements AutoCloseable {
       return read == 5 && new String(reply, StandardCharsets.US_ASCII).equals("+PONG");
     } catch (IOException e) {
       return false;
-    }
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException("no free port for embedded Redis", e);
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.nerve.platform.storage;
 
 import dev.nerve.platform.embedded.DirectoryLock;
+import dev.nerve.platform.embedded.LoopbackPorts;
 import dev.nerve.platform.embedded.Orphans;
 import dev.nerve.platform.embedded.Watchdog;
 import io.zonky.test.db.postgres.embedded.DefaultPostgresBinaryResolver;
@@ -66,8 +67,14 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     return start(dataDirectory, runtimeDirectory, durable, 0);
   }
 
-  /** As {@link #start(Path, Path, boolean)} on a given port (0 picks a free one). */
+  /**
+   * As {@link #start(Path, Path, boolean)} on a given port (0 picks a free one: {@link
+   * LoopbackPorts#free()}, not zonky's pick from the ephemeral range). Unlike Redis, a start whose
+   * port was taken is not tried again in this JVM: zonky keeps its lock on the data directory
+   * after a failed start, so the start fails after the startup wait and the next one picks anew.
+   */
   public static EmbeddedPostgresServer start(Path dataDirectory, Path runtimeDirectory, boolean durable, int port) {
+    int listen = port > 0 ? port : LoopbackPorts.free();
     Path data = dataDirectory.toAbsolutePath().normalize();
     Path runtime = runtimeDirectory.toAbsolutePath().normalize();
     DirectoryLock lock = DirectoryLock.acquire(runtime);
@@ -87,8 +94,13 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                       DefaultPostgresBinaryResolver.INSTANCE.getPgBinary(system, architecture))
               .setDataDirectory(data.toFile())
               .setCleanDataDirectory(false)
-              .setPort(port)
+              .setPort(listen)
               .setPGStartupWait(Duration.ofSeconds(60))
+              // zonky's readiness check connects to the port and reads without a timeout: with
+              // one, a port another process took and listens on fails the start instead of
+              // hanging it for good.
+              .setConnectConfig("connectTimeout", "5")
+              .setConnectConfig("socketTimeout", "5")
               .setServerConfig("max_connections", "200")
               // Later options win over zonky's -F, so these turn fsync back on.
               .setServerConfig("fsync", durable ? "on" : "off")
