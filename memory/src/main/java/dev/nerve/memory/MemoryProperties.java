@@ -106,7 +106,8 @@ public record MemoryProperties(
    * @param keywordLengthNormalization BM25's {@code b} (0..1): how much a memory's keyword score is
    *     scaled by its length; 0 scores which of the query's words it holds and how often
    * @param timeBoost time-aware search: when a query asks when something happened, the relevance
-   *     of memories that say when something happened is raised by this share (0 switches it off)
+   *     of memories that say when something happened is raised by this share (0 switches it off;
+   *     below 0 fails the start)
    */
   public record LongTerm(
       @DefaultValue("0.95") double dedupeThreshold,

@@ -92,7 +92,7 @@ public final class HybridSearcher implements AutoCloseable {
 
   /**
    * @param timeBoost share by which a "when" query raises the relevance of memories that mention a
-   *     time; 0 switches time-aware search off
+   *     time; 0 switches time-aware search off, a negative or infinite share is refused
    */
   public HybridSearcher(
       SearchIndex index,
@@ -102,6 +102,10 @@ public final class HybridSearcher implements AutoCloseable {
       int rrfK,
       int depth,
       java.time.Duration halfLife) {
+    if (!(timeBoost >= 0 && Double.isFinite(timeBoost))) {
+      throw new IllegalArgumentException(
+          "nerve.memory.long-term.time-boost must be 0 (off) or more, not " + timeBoost);
+    }
     this.index = index;
     this.fusion = fusion;
     this.expansion = expansion;

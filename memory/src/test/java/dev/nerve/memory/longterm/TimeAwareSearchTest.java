@@ -1,6 +1,7 @@
 package dev.nerve.memory.longterm;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.nerve.memory.search.IndexedMemory;
 import dev.nerve.memory.search.KeywordAnalysis;
@@ -69,6 +70,15 @@ class TimeAwareSearchTest {
   void otherQuestionsRankAsWithoutIt() {
     String question = "What did Ann adopt? Luna?";
     assertThat(ids(timeAware, question)).isEqualTo(ids(plain, question)).startsWith("callback");
+  }
+
+  @Test
+  void aNegativeOrInfiniteBoostIsRefused() {
+    for (double boost : new double[] {-0.2, Double.NaN, Double.POSITIVE_INFINITY}) {
+      assertThatThrownBy(() -> searcher(index, boost))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("nerve.memory.long-term.time-boost");
+    }
   }
 
   private static HybridSearcher searcher(SearchIndex index, double timeBoost) {
