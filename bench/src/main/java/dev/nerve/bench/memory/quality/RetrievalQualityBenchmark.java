@@ -165,6 +165,9 @@ public final class RetrievalQualityBenchmark {
       rankings.put(Mode.BM25, ranked);
     }
     report(corpus.questions(), rankings, results);
+    if (options.containsKey("misses")) {
+      writeMisses(Path.of(options.get("misses")), corpus, rankings.get(Mode.HYBRID));
+    }
     results.write(out, "memory-quality", BenchmarkRun.commit());
     System.out.println("wrote " + out.toAbsolutePath());
   }
@@ -252,6 +255,34 @@ public final class RetrievalQualityBenchmark {
       default -> {}
     }
     return request.build();
+  }
+
+  /**
+   * Writes, for every question whose evidence hybrid search did not all bring into its top 10, the
+   * question, the evidence turns it missed and the ten turns it returned, for reading what ranks
+   * above the answers.
+   */
+  private static void writeMisses(Path file, ChatCorpus corpus, List<List<String>> hybrid) throws java.io.IOException {
+    Map<String, ChatCorpus.Turn> turns = new HashMap<>();
+    corpus.conversations().forEach(c -> c.turns().forEach(t -> turns.put(t.id(), t)));
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < corpus.questions().size(); i++) {
+      Question q = corpus.questions().get(i);
+      List<String> ranked = hybrid.get(i);
+      List<String> missed = q.evidence().stream().filter(e -> !ranked.contains(e)).toList();
+      if (missed.isEmpty()) {
+        continue;
+      }
+      text.append("## ").append(name(q.type())).append(": ").append(q.text()).append('\n');
+      missed.forEach(e -> text.append("  missed ").append(e).append("  ").append(turns.get(e).speaker()).append(": ").append(turns.get(e).text()).append('\n'));
+      for (int r = 0; r < ranked.size(); r++) {
+        String id = ranked.get(r);
+        ChatCorpus.Turn turn = turns.get(id);
+        text.append(String.format(Locale.ROOT, "  %2d %s %s  %s%n", r + 1, q.evidence().contains(id) ? "*" : " ", id,
+            turn == null ? "?" : turn.speaker() + ": " + turn.text()));
+      }
+    }
+    Files.writeString(file, text);
   }
 
   /** Evidence recall@5 and @10 and hit@10, per mode and question type and over all questions. */
