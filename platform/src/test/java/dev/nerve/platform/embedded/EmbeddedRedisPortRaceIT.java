@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nerve.platform.redis.EmbeddedRedisServer;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -27,14 +25,12 @@ class EmbeddedRedisPortRaceIT {
 
   @TempDir Path dataDir;
 
-  /** The other process: it binds the first port each server is given. */
-  private final List<ServerSocket> takers = new ArrayList<>();
+  /** The other process: it binds ports before the server does. */
+  private final PortTaker taker = new PortTaker();
 
   @AfterEach
   void release() throws IOException {
-    for (ServerSocket taker : takers) {
-      taker.close();
-    }
+    taker.close();
   }
 
   @Test
@@ -64,12 +60,7 @@ class EmbeddedRedisPortRaceIT {
   private int takenFirst(List<Integer> tried, int port) {
     tried.add(port);
     if (tried.size() == 1) {
-      try {
-        ServerSocket taker = new ServerSocket(port, 50, InetAddress.getLoopbackAddress());
-        takers.add(taker);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+      taker.take(port);
     }
     return port;
   }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.ArrayList;
@@ -19,14 +18,12 @@ import org.junit.jupiter.api.Test;
  */
 class LoopbackPortsTest {
 
-  /** Sockets standing in for the other process that took a port. */
-  private final List<ServerSocket> takers = new ArrayList<>();
+  /** The other process: it binds ports before the server does. */
+  private final PortTaker taker = new PortTaker();
 
   @AfterEach
   void release() throws IOException {
-    for (ServerSocket taker : takers) {
-      taker.close();
-    }
+    taker.close();
   }
 
   @Test
@@ -51,7 +48,7 @@ class LoopbackPortsTest {
             port -> {
               tried.add(port);
               if (tried.size() == 1) {
-                take(port);
+                taker.take(port);
                 throw new IllegalStateException("could not bind: Address already in use");
               }
               return port;
@@ -83,18 +80,10 @@ class LoopbackPortsTest {
                 LoopbackPorts.startOnFreePort(
                     port -> {
                       tried.add(port);
-                      take(port);
+                      taker.take(port);
                       throw new IllegalStateException("could not bind " + port);
                     }))
         .hasMessageStartingWith("could not bind");
     assertThat(tried).hasSize(3).doesNotHaveDuplicates();
-  }
-
-  private void take(int port) {
-    try {
-      takers.add(new ServerSocket(port, 1, InetAddress.getLoopbackAddress()));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }
