@@ -1,6 +1,6 @@
 package dev.nerve.server;
 
-import dev.nerve.platform.embedded.LoopbackPorts;
+import dev.nerve.testing.TestPorts;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -143,9 +143,9 @@ final class NerveProcess implements AutoCloseable {
     process.waitFor(30, TimeUnit.SECONDS);
   }
 
-  /** A free loopback port for the child to listen on ({@link LoopbackPorts}: not one a connection can take). */
+  /** A free loopback port for the child to listen on ({@link TestPorts}: not one a connection can take). */
   static int freePort() {
-    return LoopbackPorts.free();
+    return TestPorts.free();
   }
 
   @Override

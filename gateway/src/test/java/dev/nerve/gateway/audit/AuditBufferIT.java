@@ -3,8 +3,8 @@ package dev.nerve.gateway.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
-import dev.nerve.platform.embedded.LoopbackPorts;
 import dev.nerve.platform.storage.EmbeddedPostgresServer;
+import dev.nerve.testing.TestPorts;
 import dev.nerve.testing.TestServers;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
@@ -24,7 +24,7 @@ class AuditBufferIT {
   @Test
   void entriesSurviveAnOutageInOrderAndOverflowIsCounted() throws Exception {
     Path dir = TestServers.tempDirectory("audit-outage");
-    int port = LoopbackPorts.free();
+    int port = TestPorts.free();
     EmbeddedPostgresServer postgres = start(dir, port);
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
     try (HikariDataSource dataSource = dataSource(postgres);

@@ -1,65 +1,35 @@
 package dev.nerve.platform.embedded;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.IntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Free loopback ports for a server that another process will bind (embedded PostgreSQL and Redis,
- * child processes in tests). A port is drawn from below the kernel's ephemeral range when there is
- * room: a port from that range (what binding port 0 hands out) can be taken by any outgoing
- * connection or port-0 bind on the machine between this check and the server's own bind, and
- * was ("Port ... was already in use"). Ports below the range are only ever taken by an explicit
- * bind, and {@link #startOnFreePort} starts a server again on another port when one was.
+ * Free loopback ports for the servers Nerve starts itself (embedded Redis): picked as any server
+ * picks "a free port", from the kernel's ephemeral range, so a server that runs for days never
+ * sits on the registered port of a service started after it. Another process can bind the port
+ * between the pick and the server's own bind, so {@link #startOnFreePort} starts the server again
+ * on another port when its start failed because the port was taken.
  */
 public final class LoopbackPorts {
 
-  /** Lowest port handed out: above the registered services most machines run. */
-  static final int LOWEST = 10_000;
-
-  /** Fewest ports between {@link #LOWEST} and the ephemeral range worth drawing from. */
-  private static final int ROOM = 1_000;
-
-  /** Starts tried by {@link #startOnFreePort}, each on a newly drawn port. */
+  /** Starts tried by {@link #startOnFreePort}, each on a newly picked port. */
   private static final int ATTEMPTS = 3;
 
   private static final Logger log = LoggerFactory.getLogger(LoopbackPorts.class);
 
   private LoopbackPorts() {}
 
-  /** A loopback port free at the time of the call. */
+  /** A loopback port free at the time of the call, from the ephemeral range. */
   public static int free() {
-    int ephemeralLow = ephemeralRangeStart();
-    if (ephemeralLow - LOWEST > ROOM) {
-      for (int attempt = 0; attempt < 100; attempt++) {
-        int port = LOWEST + ThreadLocalRandom.current().nextInt(ephemeralLow - LOWEST);
-        if (bindable(port)) {
-          return port;
-        }
-      }
-    }
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
     } catch (IOException e) {
       throw new UncheckedIOException("no free loopback port", e);
-    }
-  }
-
-  /** First port of Linux's ephemeral range (32768, its usual value, where it cannot be read). */
-  public static int ephemeralRangeStart() {
-    // A reader, not Files.readString: /proc files report size 0, and readAllBytes returned "3".
-    try (BufferedReader range = Files.newBufferedReader(Path.of("/proc/sys/net/ipv4/ip_local_port_range"))) {
-      return Integer.parseInt(range.readLine().trim().split("\\s+")[0]);
-    } catch (IOException | RuntimeException e) {
-      return 32_768;
     }
   }
 
@@ -82,7 +52,8 @@ public final class LoopbackPorts {
     }
   }
 
-  private static boolean bindable(int port) {
+  /** Whether the loopback port can be bound right now. */
+  public static boolean bindable(int port) {
     try {
       new ServerSocket(port, 1, InetAddress.getLoopbackAddress()).close();
       return true;

@@ -28,10 +28,10 @@ import redis.embedded.model.OsArchitecture;
 
 /**
  * A real Redis server (the binary shipped in the embedded-redis jar) on a free loopback port
- * ({@link LoopbackPorts}). It
- * keeps nothing on disk because Redis only holds data Nerve can lose or rebuild, but everything it
- * needs (binary, configuration, pid file, working directory) lives in one directory under the data
- * directory, never in {@code /tmp}. A {@link Watchdog} shell starts it and stops it when this JVM
+ * ({@link LoopbackPorts}, started again on another when the port was taken). It keeps nothing on
+ * disk because Redis only holds data Nerve can lose or rebuild, but everything it needs (binary,
+ * configuration, pid file, working directory) lives in one directory under the data directory,
+ * never in {@code /tmp}. A {@link Watchdog} shell starts it and stops it when this JVM
  * is gone; a server a crashed Nerve left running in the directory is stopped before starting.
  */
 public final class EmbeddedRedisServer implements AutoCloseable {

@@ -1,7 +1,6 @@
 package dev.nerve.platform.storage;
 
 import dev.nerve.platform.embedded.DirectoryLock;
-import dev.nerve.platform.embedded.LoopbackPorts;
 import dev.nerve.platform.embedded.Orphans;
 import dev.nerve.platform.embedded.Watchdog;
 import io.zonky.test.db.postgres.embedded.DefaultPostgresBinaryResolver;
@@ -68,13 +67,12 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
   }
 
   /**
-   * As {@link #start(Path, Path, boolean)} on a given port (0 picks a free one: {@link
-   * LoopbackPorts#free()}, not zonky's pick from the ephemeral range). Unlike Redis, a start whose
-   * port was taken is not tried again in this JVM: zonky keeps its lock on the data directory
-   * after a failed start, so the start fails after the startup wait and the next one picks anew.
+   * As {@link #start(Path, Path, boolean)} on a given port (0 picks a free one). Unlike Redis, a
+   * start whose port another process took before PostgreSQL bound it is not tried again in this
+   * JVM: zonky keeps its lock on the data directory after a failed start, so the start fails after
+   * the startup wait and the next one picks anew.
    */
   public static EmbeddedPostgresServer start(Path dataDirectory, Path runtimeDirectory, boolean durable, int port) {
-    int listen = port > 0 ? port : LoopbackPorts.free();
     Path data = dataDirectory.toAbsolutePath().normalize();
     Path runtime = runtimeDirectory.toAbsolutePath().normalize();
     DirectoryLock lock = DirectoryLock.acquire(runtime);
@@ -94,7 +92,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                       DefaultPostgresBinaryResolver.INSTANCE.getPgBinary(system, architecture))
               .setDataDirectory(data.toFile())
               .setCleanDataDirectory(false)
-              .setPort(listen)
+              .setPort(port)
               .setPGStartupWait(Duration.ofSeconds(60))
               // zonky's readiness check connects to the port and reads without a timeout: with
               // one, a port another process took and listens on fails the start instead of
