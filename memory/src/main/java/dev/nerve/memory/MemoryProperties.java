@@ -108,6 +108,9 @@ public record MemoryProperties(
    * @param timeBoost time-aware search: when a query asks when something happened, the relevance
    *     of memories that say when something happened is raised by this share (0 switches it off;
    *     below 0 fails the start)
+   * @param questionPenalty the relevance of a memory that mostly asks (a chat partner's question:
+   *     it matches questions about its topic and tells nothing) is lowered by this share (0
+   *     switches it off; 0 to below 1)
    */
   public record LongTerm(
       @DefaultValue("0.95") double dedupeThreshold,
@@ -129,7 +132,8 @@ public record MemoryProperties(
       @DefaultValue("1") int sessionContextTurns,
       @DefaultValue("true") boolean queryQuestionWords,
       @DefaultValue("0") double keywordLengthNormalization,
-      @DefaultValue("0.2") double timeBoost) {}
+      @DefaultValue("0.2") double timeBoost,
+      @DefaultValue("0.2") double questionPenalty) {}
 
   /**
    * Embeddings.

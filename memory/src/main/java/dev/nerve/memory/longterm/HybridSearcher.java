@@ -1,6 +1,7 @@
 package dev.nerve.memory.longterm;
 
 import dev.nerve.memory.search.SearchFilter;
+import dev.nerve.memory.search.QuestionShape;
 import dev.nerve.memory.search.SearchIndex;
 import dev.nerve.memory.search.TimeLanguage;
 import dev.nerve.platform.concurrent.DaemonThreads;
@@ -35,6 +36,7 @@ import java.util.concurrent.Executors;
  * both:
  *   relevance = relevance * (1 + timeBoost)                        (only when the query asks when
  *                                                                  and the memory mentions a time)
+ *   relevance = relevance * (1 - questionPenalty)                  (only when the memory mostly asks)
  *   recency   = 0.5 ^ (age / halfLife)                             (age = asOf - occurredAt)
  *   score     = (relevance + wr * recency + wi * importance) / (1 + wr + wi)
  * </pre>
@@ -45,7 +47,9 @@ import java.util.concurrent.Executors;
  * it sits (measured in docs/benchmarks.md). Time-aware search answers "when" questions ({@link
  * TimeLanguage#asksForTime}) with the turn that dated the event rather than the later turns that
  * only come back to it: memories whose text mentions a time get their relevance raised, so the
- * lift scales with how well they match and a dated turn about something else stays low. The
+ * lift scales with how well they match and a dated turn about something else stays low. A memory
+ * that mostly asks ({@link QuestionShape}: a chat partner's "What got you into woodworking?") is
+ * lowered: it matches questions about its topic closely and tells nothing of it. The
  * blend's score is computed after fusion, so the pinned memory gets just above the best score.
  * The fused list is deterministic for a given index state and {@code asOf}, which is what makes
  * keyset pagination over it stable. The two rankings are independent, so the vector one runs on
@@ -56,7 +60,7 @@ public final class HybridSearcher implements AutoCloseable {
   private final SearchIndex index;
   private final Fusion fusion;
   private final Expansion expansion;
-  private final double timeBoost;
+  private final TextRules textRules;
   private final int rrfK;
   private final int depth;
   private final double halfLifeMillis;
@@ -86,30 +90,52 @@ public final class HybridSearcher implements AutoCloseable {
     public static final Expansion OFF = new Expansion(0, 0, 0);
   }
 
+  /** A searcher with convex fusion, no expansion and the default {@link TextRules}. */
   public HybridSearcher(SearchIndex index, int rrfK, int depth, java.time.Duration halfLife) {
-    this(index, Fusion.CONVEX, Expansion.OFF, 0, rrfK, depth, halfLife);
+    this(index, Fusion.CONVEX, Expansion.OFF, TextRules.DEFAULT, rrfK, depth, halfLife);
   }
 
   /**
+   * How a memory's text shape moves its relevance, decided from the text once, when it is
+   * indexed.
+   *
    * @param timeBoost share by which a "when" query raises the relevance of memories that mention a
-   *     time; 0 switches time-aware search off, a negative or infinite share is refused
+   *     time (time-aware search); 0 switches it off
+   * @param questionPenalty share by which the relevance of a memory that mostly asks ({@link
+   *     QuestionShape}) is lowered, whatever the query; 0 switches it off
    */
+  public record TextRules(double timeBoost, double questionPenalty) {
+
+    /** The service defaults. */
+    public static final TextRules DEFAULT = new TextRules(0.2, 0.2);
+
+    /** Text shape moves nothing. */
+    public static final TextRules OFF = new TextRules(0, 0);
+
+    public TextRules {
+      if (!(timeBoost >= 0 && Double.isFinite(timeBoost))) {
+        throw new IllegalArgumentException(
+            "nerve.memory.long-term.time-boost must be 0 (off) or more, not " + timeBoost);
+      }
+      if (!(questionPenalty >= 0 && questionPenalty < 1)) {
+        throw new IllegalArgumentException(
+            "nerve.memory.long-term.question-penalty must lie in 0 (off) to below 1, not " + questionPenalty);
+      }
+    }
+  }
+
   public HybridSearcher(
       SearchIndex index,
       Fusion fusion,
       Expansion expansion,
-      double timeBoost,
+      TextRules textRules,
       int rrfK,
       int depth,
       java.time.Duration halfLife) {
-    if (!(timeBoost >= 0 && Double.isFinite(timeBoost))) {
-      throw new IllegalArgumentException(
-          "nerve.memory.long-term.time-boost must be 0 (off) or more, not " + timeBoost);
-    }
     this.index = index;
     this.fusion = fusion;
     this.expansion = expansion;
-    this.timeBoost = timeBoost;
+    this.textRules = textRules;
     this.rrfK = rrfK;
     this.depth = depth;
     this.halfLifeMillis = Math.max(1, halfLife.toMillis());
@@ -141,6 +167,7 @@ public final class HybridSearcher implements AutoCloseable {
     double recency;
     double importance;
     boolean timeBoosted;
+    boolean questionLowered;
     double score;
     long occurredMillis;
     String neighbourOf = "";
@@ -248,7 +275,7 @@ public final class HybridSearcher implements AutoCloseable {
     }
     Normalization normalization = new Normalization(ceiling, lowest, highest);
     double[] span = {lowest, highest};
-    boolean asksWhen = timeBoost > 0 && query != null && TimeLanguage.asksForTime(query);
+    boolean asksWhen = textRules.timeBoost() > 0 && query != null && TimeLanguage.asksForTime(query);
     for (Candidate c : ranked) {
       SearchIndex.Hit hit = hits.get(c.id);
       c.relevance =
@@ -257,8 +284,12 @@ public final class HybridSearcher implements AutoCloseable {
             case CONVEX -> convex(c, ceiling, span, weights);
           };
       if (asksWhen && hit.mentionsTime()) {
-        c.relevance *= 1 + timeBoost;
+        c.relevance *= 1 + textRules.timeBoost();
         c.timeBoosted = true;
+      }
+      if (textRules.questionPenalty() > 0 && hit.mostlyAsks()) {
+        c.relevance *= 1 - textRules.questionPenalty();
+        c.questionLowered = true;
       }
       c.occurredMillis = hit.occurredMillis();
       c.recency = recency(hit.occurredMillis(), asOf);

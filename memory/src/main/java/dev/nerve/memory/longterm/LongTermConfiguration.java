@@ -125,7 +125,7 @@ public class LongTermConfiguration {
         index,
         settings.fusion(),
         new HybridSearcher.Expansion(settings.neighbourWindow(), settings.neighbourDecay(), settings.neighbourHits()),
-        settings.timeBoost(),
+        new HybridSearcher.TextRules(settings.timeBoost(), settings.questionPenalty()),
         settings.rrfK(),
         settings.candidates(),
         settings.recencyHalfLife());

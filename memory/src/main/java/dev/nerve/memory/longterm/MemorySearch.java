@@ -217,6 +217,7 @@ final class MemorySearch {
         .setRelevance(c.relevance)
         .setNeighbourOf(c.neighbourOf)
         .setTimeBoosted(c.timeBoosted)
+        .setQuestionLowered(c.questionLowered)
         .setRecency(c.recency)
         .setImportance(c.importance)
         .build();

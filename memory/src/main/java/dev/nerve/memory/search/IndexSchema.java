@@ -33,6 +33,8 @@ final class IndexSchema {
   static final int MAX_META_TERM_BYTES = 1024;
   /** Doc value 1 on memories whose text says when something happened ({@link TimeLanguage}). */
   static final String TIME_MENTION = "time_mention";
+  /** Doc value 1 on memories whose text mostly asks ({@link QuestionShape}). */
+  static final String MOSTLY_ASKS = "mostly_asks";
   /** Starts with a control character, which canonical JSON never does, so no value can collide. */
   private static final String DIGEST_PREFIX = "\u0000sha256:";
 
@@ -129,6 +131,9 @@ final class IndexSchema {
     doc.add(new DoubleDocValuesField("importance", m.importance()));
     if (TimeLanguage.mentionsTime(m.text())) {
       doc.add(new NumericDocValuesField(TIME_MENTION, 1));
+    }
+    if (QuestionShape.mostlyAsks(m.text())) {
+      doc.add(new NumericDocValuesField(MOSTLY_ASKS, 1));
     }
     doc.add(new KnnFloatVectorField(vectorField(m.model()), m.vector(), VectorSimilarityFunction.DOT_PRODUCT));
     return doc;

@@ -58,7 +58,7 @@ public final class SearchIndex implements AutoCloseable {
    * emptied on open and rebuilt (tools that keep built indexes key them by it too, through {@link
    * #format()}).
    */
-  static final String FORMAT = "v6-hnsw-f32";
+  static final String FORMAT = "v7-hnsw-f32";
 
   /**
    * The {@link #FORMAT} of this version: a method, not a public constant, which the compiler would
@@ -95,12 +95,20 @@ public final class SearchIndex implements AutoCloseable {
    * @param similarity cosine similarity to the query vector when the search computed it, else NaN
    * @param mentionsTime whether the memory's text says when something happened ({@link
    *     TimeLanguage#mentionsTime})
+   * @param mostlyAsks whether the memory's text mostly asks ({@link QuestionShape})
    */
-  public record Hit(String id, float score, long occurredMillis, double importance, double similarity, boolean mentionsTime) {
+  public record Hit(
+      String id,
+      float score,
+      long occurredMillis,
+      double importance,
+      double similarity,
+      boolean mentionsTime,
+      boolean mostlyAsks) {
 
     /** This hit with the cosine similarity to the query vector. */
     Hit withSimilarity(double cosine) {
-      return new Hit(id, score, occurredMillis, importance, cosine, mentionsTime);
+      return new Hit(id, score, occurredMillis, importance, cosine, mentionsTime, mostlyAsks);
     }
   }
 
@@ -642,12 +650,14 @@ public final class SearchIndex implements AutoCloseable {
       SortedNumericDocValues occurred = DocValues.getSortedNumeric(leaf.reader(), "occurred");
       NumericDocValues importance = DocValues.getNumeric(leaf.reader(), "importance");
       NumericDocValues timed = DocValues.getNumeric(leaf.reader(), IndexSchema.TIME_MENTION);
+      NumericDocValues asking = DocValues.getNumeric(leaf.reader(), IndexSchema.MOSTLY_ASKS);
       SortedDocValues ids = DocValues.getSorted(leaf.reader(), "id");
       String id = ids.advanceExact(local) ? ids.lookupOrd(ids.ordValue()).utf8ToString() : "";
       long occurredMillis = occurred.advanceExact(local) ? occurred.nextValue() : 0;
       double weight = importance.advanceExact(local) ? Double.longBitsToDouble(importance.longValue()) : 0;
       boolean mentionsTime = timed.advanceExact(local) && timed.longValue() == 1;
-      hits.add(new Hit(id, Float.isNaN(doc.score) ? 0 : doc.score, occurredMillis, weight, Double.NaN, mentionsTime));
+      boolean mostlyAsks = asking.advanceExact(local) && asking.longValue() == 1;
+      hits.add(new Hit(id, Float.isNaN(doc.score) ? 0 : doc.score, occurredMillis, weight, Double.NaN, mentionsTime, mostlyAsks));
     }
     return hits;
   }

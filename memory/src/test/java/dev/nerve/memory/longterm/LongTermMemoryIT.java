@@ -206,6 +206,19 @@ class LongTermMemoryIT {
     assertThat(told.values()).noneMatch(ScoreExplanation::getTimeBoosted);
   }
 
+  @Test
+  void aMemoryThatMostlyAsksIsLoweredAndExplainSaysSo() {
+    Identity alice = user(freshTenant(), "alice");
+    Memory asked = lt.store(alice, StoreMemoryRequest.newBuilder().setText("Congrats on the loft! What do you like about it?").build()).getMemory();
+    Memory told = lt.store(alice, StoreMemoryRequest.newBuilder().setText("I like the park right across the street from the loft.").build()).getMemory();
+
+    Map<String, ScoreExplanation> explained =
+        explanations(lt.search(alice, SearchMemoriesRequest.newBuilder().setQuery("What do I like about the loft?").setExplain(true).build()));
+
+    assertThat(explained.get(asked.getId()).getQuestionLowered()).isTrue();
+    assertThat(explained.get(told.getId()).getQuestionLowered()).isFalse();
+  }
+
   private static Map<String, ScoreExplanation> explanations(SearchResult result) {
     Map<String, ScoreExplanation> byId = new HashMap<>();
     result.getHitsList().forEach(hit -> byId.put(hit.getMemory().getId(), hit.getExplanation()));

@@ -75,7 +75,7 @@ class TimeAwareSearchTest {
   @Test
   void aNegativeOrInfiniteBoostIsRefused() {
     for (double boost : new double[] {-0.2, Double.NaN, Double.POSITIVE_INFINITY}) {
-      assertThatThrownBy(() -> searcher(index, boost))
+      assertThatThrownBy(() -> new HybridSearcher.TextRules(boost, 0))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("nerve.memory.long-term.time-boost");
     }
@@ -83,7 +83,13 @@ class TimeAwareSearchTest {
 
   private static HybridSearcher searcher(SearchIndex index, double timeBoost) {
     return new HybridSearcher(
-        index, HybridSearcher.Fusion.CONVEX, HybridSearcher.Expansion.OFF, timeBoost, 60, 50, Duration.ofDays(30));
+        index,
+        HybridSearcher.Fusion.CONVEX,
+        HybridSearcher.Expansion.OFF,
+        new HybridSearcher.TextRules(timeBoost, 0),
+        60,
+        50,
+        Duration.ofDays(30));
   }
 
   private static List<String> ids(HybridSearcher searcher, String question) {
