@@ -6,6 +6,7 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -80,6 +81,29 @@ public final class Watchdog implements AutoCloseable {
   /** Whether the shell still runs. */
   public boolean alive() {
     return process.isAlive();
+  }
+
+  /**
+   * Whether a process the script started still runs. One that exited stays a zombie until the
+   * shell reaps it, which the shell does not while it waits in {@code read}, and {@link
+   * ProcessHandle#isAlive} counts a zombie as alive; on Linux the state in {@code /proc} tells.
+   */
+  public boolean childRuns() {
+    return process.children().anyMatch(Watchdog::running);
+  }
+
+  private static boolean running(ProcessHandle child) {
+    if (!child.isAlive()) {
+      return false;
+    }
+    // A reader, not Files.readString: /proc files report size 0.
+    try (BufferedReader stat = Files.newBufferedReader(Path.of("/proc", Long.toString(child.pid()), "stat"))) {
+      String line = stat.readLine();
+      int name = line.lastIndexOf(')'); // the state follows the parenthesised command name
+      return name < 0 || name + 2 >= line.length() || line.charAt(name + 2) != 'Z';
+    } catch (IOException | RuntimeException e) {
+      return true; // no /proc: as alive as the handle says
+    }
   }
 
   /** Sends one line to the script's {@code read}. */

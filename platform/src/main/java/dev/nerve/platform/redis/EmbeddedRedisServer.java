@@ -4,7 +4,6 @@ import dev.nerve.platform.embedded.DirectoryLock;
 import dev.nerve.platform.embedded.LoopbackPorts;
 import dev.nerve.platform.embedded.Orphans;
 import dev.nerve.platform.embedded.Watchdog;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -159,8 +158,7 @@ public final class EmbeddedRedisServer implements AutoCloseable {
       if (ping(port)) {
         return;
       }
-      boolean serverRuns = watchdog.process().children().anyMatch(EmbeddedRedisServer::running);
-      if (!watchdog.alive() || (!serverRuns && !output.isEmpty())) {
+      if (!watchdog.alive() || (!watchdog.childRuns() && !output.isEmpty())) {
         watchdog.close(Duration.ofSeconds(5));
         throw new IllegalStateException("embedded Redis did not start:\n" + String.join("\n", output));
       }
@@ -173,25 +171,6 @@ public final class EmbeddedRedisServer implements AutoCloseable {
     }
     watchdog.close(Duration.ofSeconds(5));
     throw new IllegalStateException("embedded Redis did not answer within " + STARTUP + ":\n" + String.join("\n", output));
-  }
-
-  /**
-   * Whether the process still runs: a server that exited (its port taken, say) stays a zombie,
-   * which {@link ProcessHandle#isAlive} counts as alive, until the watchdog shell reaps it, and the
-   * shell does not while it waits for the JVM's line. On Linux its state in {@code /proc} tells.
-   */
-  private static boolean running(ProcessHandle process) {
-    if (!process.isAlive()) {
-      return false;
-    }
-    // A reader, not Files.readString: /proc files report size 0.
-    try (BufferedReader stat = Files.newBufferedReader(Path.of("/proc", Long.toString(process.pid()), "stat"))) {
-      String line = stat.readLine();
-      int name = line.lastIndexOf(')'); // the state follows the parenthesised command name
-      return name < 0 || name + 2 >= line.length() || line.charAt(name + 2) != 'Z';
-    } catch (IOException | RuntimeException e) {
-      return true; // no /proc: as alive as the handle says
-    }
   }
 
   /** Whether a Redis answers PING on the port. */
