@@ -18,6 +18,7 @@ import dev.nerve.platform.identity.IdentityClientInterceptor;
 import dev.nerve.platform.identity.IdentityContext;
 import dev.nerve.platform.identity.InternalSecret;
 import dev.nerve.platform.storage.DatabaseEndpoint;
+import dev.nerve.testing.TestPorts;
 import dev.nerve.testing.TestServers;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -74,8 +75,8 @@ class AutomationCrashRecoveryIT {
   @Test
   void aStepKilledMidwayCompletesOnTheOtherEngineWithoutOverlappingAttempts() throws Exception {
     String secret = "crash-" + UUID.randomUUID() + UUID.randomUUID();
-    int portA = NerveProcess.freePort();
-    int portB = NerveProcess.freePort();
+    int portA = TestPorts.free();
+    int portB = TestPorts.free();
     Identity alice = new Identity("t-" + UUID.randomUUID(), "alice", Set.of("operator"));
     try (NerveProcess a = engine("engine-a", portA, secret);
         NerveProcess b = engine("engine-b", portB, secret)) {

@@ -24,6 +24,7 @@ import dev.nerve.platform.identity.Identity;
 import dev.nerve.platform.identity.IdentityClientInterceptor;
 import dev.nerve.platform.identity.IdentityContext;
 import dev.nerve.platform.identity.InternalSecret;
+import dev.nerve.testing.TestPorts;
 import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
@@ -79,7 +80,7 @@ class CrashRecoveryIT {
   }
 
   private void crashAndRecover(boolean killStoresToo) throws Exception {
-    int grpcPort = NerveProcess.freePort();
+    int grpcPort = TestPorts.free();
     Writes writes = new Writes();
 
     NerveProcess first = start(grpcPort);
@@ -184,7 +185,7 @@ class CrashRecoveryIT {
    */
   @Test
   void killedWithWorkflowsInFlightFinishesEveryAcknowledgedExecution() throws Exception {
-    int grpcPort = NerveProcess.freePort();
+    int grpcPort = TestPorts.free();
     String[] engine = DrillWorkflow.ENGINE.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
     Map<String, String> acknowledged = new ConcurrentHashMap<>();
     Set<String> unacknowledged = ConcurrentHashMap.newKeySet();

@@ -2,6 +2,7 @@ package dev.nerve.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.nerve.testing.TestPorts;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -73,7 +74,7 @@ class ExecutableIT {
 
   @Test
   void startsWithNothingConfiguredAndEmbedsWithTheDefaultModel() throws Exception {
-    int port = NerveProcess.freePort();
+    int port = TestPorts.free();
     try (NerveProcess nerve =
         NerveProcess.startPackaged(
                 List.of("-Djava.io.tmpdir=" + Files.createDirectories(dataDir.resolve("tmp"))),

@@ -1,6 +1,5 @@
 package dev.nerve.server;
 
-import dev.nerve.testing.TestPorts;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -141,11 +140,6 @@ final class NerveProcess implements AutoCloseable {
   void kill() throws InterruptedException {
     process.destroyForcibly();
     process.waitFor(30, TimeUnit.SECONDS);
-  }
-
-  /** A free loopback port for the child to listen on ({@link TestPorts}: not one a connection can take). */
-  static int freePort() {
-    return TestPorts.free();
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.nerve.server;
 
 import dev.nerve.platform.redis.EmbeddedRedisServer;
 import dev.nerve.platform.storage.EmbeddedPostgresServer;
+import dev.nerve.testing.TestPorts;
 import dev.nerve.testing.TestServers;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,8 +19,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 final class OwnedStores implements AutoCloseable {
 
   private final Path dir;
-  private final int postgresPort = NerveProcess.freePort();
-  private final int redisPort = NerveProcess.freePort();
+  private final int postgresPort = TestPorts.free();
+  private final int redisPort = TestPorts.free();
   private EmbeddedPostgresServer postgres;
   private EmbeddedRedisServer redis;
   private ConfigurableApplicationContext nerve;

@@ -2,6 +2,7 @@ package dev.nerve.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.nerve.testing.TestPorts;
 import dev.nerve.testing.TestServers;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,11 +33,11 @@ class SplitTopologyIT {
 
   @Test
   void gatewayAndInstallationWorkAcrossProcesses() throws Exception {
-    int grpcPort = NerveProcess.freePort();
+    int grpcPort = TestPorts.free();
     // Both processes must share the internal secret, or the service refuses the gateway's calls.
     String secret = "split-" + java.util.UUID.randomUUID() + java.util.UUID.randomUUID();
-    int httpPort = NerveProcess.freePort();
-    int gatewayGrpcPort = NerveProcess.freePort();
+    int httpPort = TestPorts.free();
+    int gatewayGrpcPort = TestPorts.free();
     List<ProcessHandle> embeddedServers;
 
     try (NerveProcess installation =
