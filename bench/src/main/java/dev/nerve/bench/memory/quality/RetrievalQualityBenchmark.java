@@ -274,12 +274,10 @@ public final class RetrievalQualityBenchmark {
         continue;
       }
       text.append("## ").append(name(q.type())).append(": ").append(q.text()).append('\n');
-      missed.forEach(e -> text.append("  missed ").append(e).append("  ").append(turns.get(e).speaker()).append(": ").append(turns.get(e).text()).append('\n'));
+      missed.forEach(e -> text.append("  missed ").append(e).append("  ").append(turns.get(e).memoryText()).append('\n'));
       for (int r = 0; r < ranked.size(); r++) {
         String id = ranked.get(r);
-        ChatCorpus.Turn turn = turns.get(id);
-        text.append(String.format(Locale.ROOT, "  %2d %s %s  %s%n", r + 1, q.evidence().contains(id) ? "*" : " ", id,
-            turn == null ? "?" : turn.speaker() + ": " + turn.text()));
+        text.append(String.format(Locale.ROOT, "  %2d %s %s  %s%n", r + 1, q.evidence().contains(id) ? "*" : " ", id, turns.get(id).memoryText()));
       }
     }
     Files.writeString(file, text);
